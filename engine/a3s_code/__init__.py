@@ -1,0 +1,1 @@
+"""A3S Code engine."""

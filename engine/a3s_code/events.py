@@ -1,0 +1,144 @@
+"""Events a turn emits, as one discriminated union (``type``), serialisable with ``model_dump``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from .messages import Usage
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @property
+    def event_type(self) -> str:
+        """The seed's Python SDK name for ``type``."""
+        return str(getattr(self, "type"))  # noqa: B009
+
+
+class TurnStart(_Event):
+    type: Literal["turn_start"] = "turn_start"
+    turn: int
+    prompt: str
+
+
+class TextDelta(_Event):
+    type: Literal["text_delta"] = "text_delta"
+    text: str
+
+
+class ThinkingDelta(_Event):
+    type: Literal["thinking_delta"] = "thinking_delta"
+    text: str
+
+
+class ToolStart(_Event):
+    type: Literal["tool_start"] = "tool_start"
+    tool_id: str
+    tool_name: str
+    args: dict[str, Any] = {}
+
+
+class ToolOutput(_Event):
+    """A chunk of a running tool's output (bash streams its lines)."""
+
+    type: Literal["tool_output"] = "tool_output"
+    tool_id: str
+    tool_name: str
+    delta: str
+
+
+class ToolEnd(_Event):
+    type: Literal["tool_end"] = "tool_end"
+    tool_id: str
+    tool_name: str
+    output: str
+    exit_code: int
+    metadata: dict[str, Any] = {}
+
+
+class UsageEvent(_Event):
+    type: Literal["usage"] = "usage"
+    usage: Usage
+    cost_usd: float
+    model: str
+
+
+class ErrorEvent(_Event):
+    type: Literal["error"] = "error"
+    message: str
+    code: str = "error"
+    recoverable: bool = False
+
+
+class ConfirmationRequired(_Event):
+    type: Literal["confirmation_required"] = "confirmation_required"
+    tool_id: str
+    tool_name: str
+    args: dict[str, Any]
+    timeout_ms: int
+    diff: str | None = None
+
+
+class ConfirmationReceived(_Event):
+    type: Literal["confirmation_received"] = "confirmation_received"
+    tool_id: str
+    decision: Literal["allow", "allow_session", "deny", "timeout", "cancelled"]
+    reason: str | None = None
+
+
+class PermissionDenied(_Event):
+    type: Literal["permission_denied"] = "permission_denied"
+    tool_id: str
+    tool_name: str
+    args: dict[str, Any]
+    reason: str
+
+
+class SecurityWarning(_Event):
+    """A prompt-injection or similar finding in content the model is about to see."""
+
+    type: Literal["security_warning"] = "security_warning"
+    source: str
+    findings: list[str]
+
+
+class ContextCompacted(_Event):
+    type: Literal["context_compacted"] = "context_compacted"
+    before_messages: int
+    after_messages: int
+    before_tokens: int
+    after_tokens: int
+
+
+class TurnEnd(_Event):
+    type: Literal["turn_end"] = "turn_end"
+    turn: int
+    text: str
+    stop_reason: Literal["end_turn", "max_tool_rounds", "cancelled", "error", "command"]
+    usage: Usage
+    cost_usd: float
+    tool_calls: int
+
+
+AgentEvent = Annotated[
+    TurnStart
+    | TextDelta
+    | ThinkingDelta
+    | ToolStart
+    | ToolOutput
+    | ToolEnd
+    | UsageEvent
+    | ErrorEvent
+    | ConfirmationRequired
+    | ConfirmationReceived
+    | PermissionDenied
+    | SecurityWarning
+    | ContextCompacted
+    | TurnEnd,
+    Field(discriminator="type"),
+]
+
+EVENT_ADAPTER: TypeAdapter[AgentEvent] = TypeAdapter(AgentEvent)

@@ -1,0 +1,88 @@
+"""What a tool is: typed parameters (their JSON schema goes to the model), an async ``run``, a result."""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from ..fs import FileSystem, LocalFileSystem
+from ..llm.base import ToolSpec
+from ..messages import ImageBlock
+from ..paths import display_path, resolve_in_workspace
+
+Lane = Literal["query", "execute"]
+
+
+class ToolParams(BaseModel):
+    """Base of every tool's parameter model: unknown arguments are an error the model sees."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass
+class ToolResult:
+    output: str
+    is_error: bool = False
+    exit_code: int | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    images: list[ImageBlock] = field(default_factory=list)
+
+    @classmethod
+    def error(cls, message: str, **metadata: Any) -> ToolResult:
+        return cls(output=message, is_error=True, exit_code=1, metadata=dict(metadata))
+
+    @property
+    def code(self) -> int:
+        """Exit code as events report it: the process's for bash, else 0 or 1."""
+        if self.exit_code is not None:
+            return self.exit_code
+        return 1 if self.is_error else 0
+
+
+@dataclass
+class ToolContext:
+    """What a running tool may touch: its workspace (through ``fs``) and an output stream."""
+
+    workspace: Path
+    fs: FileSystem = field(default_factory=LocalFileSystem)
+    tool_id: str = ""
+    emit_output: Callable[[str], None] = lambda _chunk: None
+    env: dict[str, str] = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
+    """Services later layers hand to tools (the session, the MCP manager...) by name."""
+
+    def resolve(self, path: str | os.PathLike[str]) -> Path:
+        """Absolute, symlink-resolved path; raises WorkspaceError outside the workspace."""
+        return resolve_in_workspace(self.workspace, path)
+
+    def show(self, path: Path) -> str:
+        return display_path(self.workspace, path)
+
+
+P = TypeVar("P", bound=ToolParams)
+
+
+class Tool(ABC, Generic[P]):
+    """Subclass with ``name``, ``description``, ``Params`` and ``run``."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    Params: ClassVar[type[ToolParams]]
+    lane: ClassVar[Lane] = "execute"
+    """query tools only read and may run in parallel; execute tools change things."""
+
+    @abstractmethod
+    async def run(self, params: P, ctx: ToolContext) -> ToolResult: ...
+
+    def spec(self) -> ToolSpec:
+        schema = self.Params.model_json_schema()
+        schema.pop("title", None)
+        for prop in schema.get("properties", {}).values():
+            prop.pop("title", None)
+        return ToolSpec(name=self.name, description=self.description, input_schema=schema)
