@@ -1,1 +1,84 @@
-"""A3S Code engine."""
+"""A3S Code: an embeddable AI coding agent. Importing this stays light: no provider SDKs load here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "Agent": ".agent",
+    "Session": ".session",
+    "SessionOptions": ".options",
+    "SystemPromptSlots": ".prompt",
+    "AgentResult": ".result",
+    "AgentConfig": ".config",
+    "load_config": ".config",
+    "CommandContext": ".commands",
+    "CommandOutput": ".commands",
+    "SlashCommand": ".commands",
+    "Tool": ".tools.base",
+    "ToolParams": ".tools.base",
+    "ToolContext": ".tools.base",
+    "ToolResult": ".tools.base",
+    "Message": ".messages",
+    "Usage": ".messages",
+    "ImageBlock": ".messages",
+    "A3SError": ".errors",
+    "ConfigError": ".errors",
+    "ToolError": ".errors",
+    "LLMError": ".errors",
+    "FileSystem": ".fs",
+    "LocalFileSystem": ".fs",
+}
+
+if TYPE_CHECKING:
+    from .agent import Agent
+    from .commands import CommandContext, CommandOutput, SlashCommand
+    from .config import AgentConfig, load_config
+    from .errors import A3SError, ConfigError, LLMError, ToolError
+    from .fs import FileSystem, LocalFileSystem
+    from .messages import ImageBlock, Message, Usage
+    from .options import SessionOptions
+    from .prompt import SystemPromptSlots
+    from .result import AgentResult
+    from .session import Session
+    from .tools.base import Tool, ToolContext, ToolParams, ToolResult
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'a3s_code' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = [
+    "A3SError",
+    "Agent",
+    "AgentConfig",
+    "AgentResult",
+    "CommandContext",
+    "CommandOutput",
+    "ConfigError",
+    "FileSystem",
+    "ImageBlock",
+    "LLMError",
+    "LocalFileSystem",
+    "Message",
+    "Session",
+    "SessionOptions",
+    "SlashCommand",
+    "SystemPromptSlots",
+    "Tool",
+    "ToolContext",
+    "ToolError",
+    "ToolParams",
+    "ToolResult",
+    "Usage",
+    "load_config",
+]

@@ -6,6 +6,8 @@ reads see unsaved editor text, writes to open documents become ``workspace/apply
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import tempfile
 from collections.abc import Mapping
@@ -54,10 +56,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 
@@ -65,16 +65,17 @@ class LocalFileSystem:
     """Plain disk access with atomic writes."""
 
     async def read_text(self, path: Path) -> str:
-        return path.read_bytes().decode("utf-8", errors="replace")
+        data = await asyncio.to_thread(path.read_bytes)
+        return data.decode("utf-8", errors="replace")
 
     async def read_bytes(self, path: Path) -> bytes:
-        return path.read_bytes()
+        return await asyncio.to_thread(path.read_bytes)
 
     async def write_text(self, path: Path, content: str) -> None:
-        atomic_write_bytes(path, content.encode("utf-8"))
+        await asyncio.to_thread(atomic_write_bytes, path, content.encode("utf-8"))
 
     async def delete(self, path: Path) -> None:
-        path.unlink()
+        await asyncio.to_thread(path.unlink)
 
     def overlays(self) -> Mapping[Path, str]:
         return {}

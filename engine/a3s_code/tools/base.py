@@ -80,6 +80,10 @@ class Tool(ABC, Generic[P]):
     @abstractmethod
     async def run(self, params: P, ctx: ToolContext) -> ToolResult: ...
 
+    async def preview(self, params: P, ctx: ToolContext) -> str | None:
+        """For tools that change files: the unified diff a confirmation shows. None if not applicable."""
+        return None
+
     def spec(self) -> ToolSpec:
         schema = self.Params.model_json_schema()
         schema.pop("title", None)

@@ -1,0 +1,102 @@
+"""Agent: the parsed configuration plus what sessions share (tools, provider clients, pricing)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from .config import AgentConfig, load_config
+from .errors import ConfigError
+from .llm.base import LLMClient
+from .options import SessionOptions
+from .ports import PermissionChecker
+from .pricing import ModelPricing, pricing_for
+from .session import Session
+from .tools.registry import ToolRegistry
+
+
+class Agent:
+    """``Agent("agent.hcl")``, ``Agent(hcl_string)``, ``Agent()`` (discovery) or ``Agent.from_config(cfg)``."""
+
+    def __init__(self, source: str | os.PathLike[str] | AgentConfig | None = None) -> None:
+        self.config = source if isinstance(source, AgentConfig) else load_config(source)
+
+    @classmethod
+    def create(cls, source: str | os.PathLike[str] | None = None) -> Agent:
+        return cls(source)
+
+    @classmethod
+    def from_config(cls, config: AgentConfig) -> Agent:
+        return cls(config)
+
+    def session(
+        self, workspace: str | Path = ".", options: SessionOptions | None = None, **overrides: Any
+    ) -> Session:
+        """A new session in ``workspace``; keyword overrides set SessionOptions fields."""
+        opts = options or SessionOptions()
+        for key, value in overrides.items():
+            if not hasattr(opts, key):
+                raise TypeError(f"unknown session option {key!r}")
+            setattr(opts, key, value)
+        return Session(self, workspace, opts)
+
+    # -- what sessions share -------------------------------------------------------------------
+
+    def default_model(self) -> str:
+        if not self.config.default_model:
+            raise ConfigError(
+                'no model: set default_model = "provider/model" in the config or pass a model',
+                file=_source(self.config),
+                key="default_model",
+            )
+        return self.config.default_model
+
+    def check_model(self, model: str) -> None:
+        """Raises ConfigError unless ``model`` is ``provider/model`` with a configured provider."""
+        self.config.resolve_model(model)
+
+    def llm_client(self, model: str) -> LLMClient:
+        from .llm.factory import create_client
+
+        provider, model_cfg = self.config.resolve_model(model)
+        return create_client(
+            provider.name,
+            api_key=self.config.effective_api_key(provider, model_cfg),
+            base_url=self.config.effective_base_url(provider, model_cfg),
+            api_key_env=provider.api_key_env,
+        )
+
+    def pricing(self, model: str) -> ModelPricing | None:
+        provider, model_cfg = self.config.resolve_model(model)
+        override = None
+        if model_cfg is not None and model_cfg.cost is not None:
+            c = model_cfg.cost
+            override = ModelPricing(c.input, c.output, c.cache_read, c.cache_write)
+        return pricing_for(model.split("/", 1)[1], override)
+
+    def tool_registry(self) -> ToolRegistry:
+        from .tools import builtin_tools
+
+        return ToolRegistry(builtin_tools())
+
+    def permission_checker(self) -> PermissionChecker | None:
+        perms = getattr(self.config, "permissions", None)
+        if perms is None:
+            return None
+        from .permissions import PermissionPolicy
+
+        policy: PermissionChecker = PermissionPolicy.from_config(
+            allow=perms.allow, deny=perms.deny, ask=perms.ask, mode=perms.mode
+        )
+        return policy
+
+    def default_security(self) -> Any:
+        from .security import DefaultSecurityProvider
+
+        return DefaultSecurityProvider()
+
+
+def _source(config: AgentConfig) -> str | None:
+    path = getattr(config, "source_path", None)
+    return str(path) if path else None

@@ -1,0 +1,138 @@
+"""SessionOptions: the seed's per-session settings, as fields and as chainable ``with_*`` builders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .fs import FileSystem
+from .ports import ConfirmationProvider, PermissionChecker
+from .prompt import SystemPromptSlots
+
+if TYPE_CHECKING:
+    from .commands import SlashCommand
+
+
+@dataclass
+class SessionOptions:
+    """Everything optional; unset fields fall back to the agent's HCL config, then to defaults."""
+
+    model: str | None = None
+    """``provider/model``; must name a configured provider."""
+    session_id: str | None = None
+    role: str | None = None
+    guidelines: str | None = None
+    response_style: str | None = None
+    extra: str | None = None
+    max_tool_rounds: int | None = None
+    thinking_budget: int | None = None
+    temperature: float | None = None
+    max_tokens: int = 8192
+    # error recovery
+    max_parse_retries: int = 2
+    tool_timeout_ms: int | None = None
+    circuit_breaker_threshold: int = 3
+    # safety
+    permission_checker: PermissionChecker | None = None
+    confirmation: ConfirmationProvider | None = None
+    default_security: bool = False
+    security_provider: Any | None = None
+    """A ``security.SecurityProvider``: ``sanitize(text)`` and ``scan(text, source)``."""
+    # host integration
+    file_system: FileSystem | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    commands: list[SlashCommand] = field(default_factory=list)
+    # features configured by later layers
+    builtin_skills: bool = False
+    skill_dirs: list[str] = field(default_factory=list)
+    agent_dirs: list[str] = field(default_factory=list)
+    planning: bool = False
+    goal_tracking: bool = False
+    auto_compact: bool = False
+    auto_compact_threshold: float = 0.80
+    session_store_dir: str | None = None
+    memory_dir: str | None = None
+    extensions: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def new(cls) -> SessionOptions:
+        return cls()
+
+    def prompt_slots(self) -> SystemPromptSlots:
+        return SystemPromptSlots(self.role, self.guidelines, self.response_style, self.extra)
+
+    def with_prompt_slots(self, slots: SystemPromptSlots) -> SessionOptions:
+        self.role, self.guidelines = slots.role, slots.guidelines
+        self.response_style, self.extra = slots.response_style, slots.extra
+        return self
+
+    def with_model(self, model: str) -> SessionOptions:
+        self.model = model
+        return self
+
+    def with_parse_retries(self, n: int) -> SessionOptions:
+        self.max_parse_retries = n
+        return self
+
+    def with_tool_timeout(self, ms: int) -> SessionOptions:
+        self.tool_timeout_ms = ms
+        return self
+
+    def with_circuit_breaker(self, threshold: int) -> SessionOptions:
+        self.circuit_breaker_threshold = threshold
+        return self
+
+    def with_resilience_defaults(self) -> SessionOptions:
+        return self.with_parse_retries(2).with_tool_timeout(120_000).with_circuit_breaker(3)
+
+    def with_permission_checker(self, checker: PermissionChecker) -> SessionOptions:
+        self.permission_checker = checker
+        return self
+
+    def with_confirmation_manager(self, manager: ConfirmationProvider) -> SessionOptions:
+        self.confirmation = manager
+        return self
+
+    def with_default_security(self) -> SessionOptions:
+        self.default_security = True
+        return self
+
+    def with_security_provider(self, provider: Any) -> SessionOptions:
+        self.security_provider = provider
+        return self
+
+    def with_file_system(self, fs: FileSystem) -> SessionOptions:
+        self.file_system = fs
+        return self
+
+    def with_builtin_skills(self) -> SessionOptions:
+        self.builtin_skills = True
+        return self
+
+    def with_skills_from_dir(self, path: str) -> SessionOptions:
+        self.skill_dirs.append(path)
+        return self
+
+    def with_planning(self, enabled: bool = True) -> SessionOptions:
+        self.planning = enabled
+        return self
+
+    def with_goal_tracking(self, enabled: bool = True) -> SessionOptions:
+        self.goal_tracking = enabled
+        return self
+
+    def with_auto_compact(self, enabled: bool = True) -> SessionOptions:
+        self.auto_compact = enabled
+        return self
+
+    def with_auto_compact_threshold(self, threshold: float) -> SessionOptions:
+        self.auto_compact_threshold = threshold
+        return self
+
+    def with_file_session_store(self, path: str) -> SessionOptions:
+        self.session_store_dir = path
+        return self
+
+    def with_file_memory(self, path: str) -> SessionOptions:
+        self.memory_dir = path
+        return self

@@ -1,0 +1,304 @@
+"""A workspace-bound conversation: history, usage and cost, tools, and one turn at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ._sync import iterate_sync, run_sync
+from .commands import CommandContext, CommandOutput, CommandRegistry, SlashCommand
+from .errors import A3SError, ToolError
+from .events import AgentEvent, TextDelta, TurnEnd, TurnStart
+from .fs import LocalFileSystem
+from .llm.base import LLMClient
+from .loop import AgentLoop, LoopSettings, TurnOutcome
+from .messages import ImageBlock, Message, Usage
+from .options import SessionOptions
+from .prompt import environment_section
+from .recovery import CircuitBreaker
+from .result import AgentResult
+from .tools.base import ToolContext, ToolResult
+from .tools.registry import ToolRegistry
+
+if TYPE_CHECKING:
+    from .agent import Agent
+
+
+class SessionBusyError(A3SError):
+    code = "session_busy"
+
+
+class Session:
+    """Created by ``Agent.session``; async methods end in ``_async``, the rest are the seed's sync API."""
+
+    def __init__(self, agent: Agent, workspace: str | Path, options: SessionOptions) -> None:
+        root = Path(workspace).expanduser().resolve()
+        if not root.is_dir():
+            raise A3SError(f"workspace {root} is not a directory")
+        self.agent = agent
+        self.options = options
+        self.workspace = root
+        self.session_id = options.session_id or uuid.uuid4().hex
+        self.model = options.model or agent.default_model()
+        agent.check_model(self.model)
+        self.history: list[Message] = []
+        self.usage = Usage()
+        self.cost_usd = 0.0
+        self.turns = 0
+        self.tools: ToolRegistry = agent.tool_registry()
+        self.commands = CommandRegistry()
+        for command in options.commands:
+            self.commands.register(command)
+        self.fs = options.file_system or LocalFileSystem()
+        self.permission_checker = options.permission_checker or agent.permission_checker()
+        self.confirmation = options.confirmation
+        self.security = options.security_provider or (
+            agent.default_security() if options.default_security else None
+        )
+        self.session_allowed: set[str] = set()
+        self._breaker = CircuitBreaker(threshold=max(1, options.circuit_breaker_threshold))
+        self._llm: LLMClient | None = None
+        self._llm_model: str | None = None
+        self._task: asyncio.Task[TurnOutcome | None] | None = None
+
+    # -- model ---------------------------------------------------------------------------------
+
+    def llm(self) -> LLMClient:
+        """The provider client for the current model, created on first use (API key checked here)."""
+        if self._llm is None or self._llm_model != self.model:
+            self._llm = self.agent.llm_client(self.model)
+            self._llm_model = self.model
+        return self._llm
+
+    def set_model(self, model: str) -> None:
+        self.agent.check_model(model)
+        self.model = model
+
+    def tool_names(self) -> list[str]:
+        return self.tools.names()
+
+    def register_command(self, command: SlashCommand) -> None:
+        self.commands.register(command)
+
+    @property
+    def is_running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def system_prompt(self) -> str:
+        base = self.options.prompt_slots().build()
+        return base + "\n\n" + environment_section(str(self.workspace), self.tool_names())
+
+    def tool_context(self) -> ToolContext:
+        return ToolContext(
+            workspace=self.workspace, fs=self.fs, env=dict(self.options.env), extras={"session": self}
+        )
+
+    # -- turns ---------------------------------------------------------------------------------
+
+    async def stream_async(
+        self, prompt: str, attachments: list[ImageBlock] | None = None
+    ) -> AsyncIterator[AgentEvent]:
+        """Run one turn, yielding its events; the last is always ``TurnEnd``."""
+        if self.is_running:
+            raise SessionBusyError(f"session {self.session_id} is already running a turn")
+        queue: asyncio.Queue[AgentEvent | None] = asyncio.Queue()
+        task = asyncio.create_task(self._turn(prompt, attachments, queue.put_nowait))
+        task.add_done_callback(lambda _t: queue.put_nowait(None))
+        self._task = task
+        try:
+            while (event := await queue.get()) is not None:
+                yield event
+        finally:
+            if not task.done():
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+            elif not task.cancelled() and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+
+    async def send_async(self, prompt: str, attachments: list[ImageBlock] | None = None) -> AgentResult:
+        end: TurnEnd | None = None
+        calls = []
+        async for event in self.stream_async(prompt, attachments):
+            if isinstance(event, TurnEnd):
+                end = event
+        outcome = getattr(self, "_last_outcome", None)
+        if outcome is not None:
+            calls = outcome.tool_calls
+        assert end is not None
+        error = outcome.error if outcome is not None else None
+        return AgentResult(end.text, end.stop_reason, end.usage, end.cost_usd, calls, end.turn, error)
+
+    def cancel(self) -> bool:
+        """Stop the running turn (it ends with stop reason ``cancelled``); False when idle."""
+        if self._task is None or self._task.done():
+            return False
+        self._task.cancel()
+        return True
+
+    async def _turn(self, prompt: str, images: list[ImageBlock] | None, emit: Any) -> TurnOutcome | None:
+        self.turns += 1
+        turn = self.turns
+        emit(TurnStart(turn=turn, prompt=prompt))
+        self._last_outcome: TurnOutcome | None = None
+        if CommandRegistry.is_command(prompt) and not images:
+            out = await self.command_async(prompt)
+            emit(TextDelta(text=out.text))
+            emit(
+                TurnEnd(
+                    turn=turn, text=out.text, stop_reason="command", usage=Usage(), cost_usd=0.0, tool_calls=0
+                )
+            )
+            return None
+        loop = self._loop(emit)
+        try:
+            outcome = await loop.run(prompt, images)
+        except asyncio.CancelledError:
+            outcome = TurnOutcome("", "cancelled", loop.usage, loop.cost, loop.calls)
+            self._finish(outcome)
+            emit(self._end(turn, outcome))
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()
+            return outcome
+        self._finish(outcome)
+        emit(self._end(turn, outcome))
+        return outcome
+
+    def _loop(self, emit: Any) -> AgentLoop:
+        model_id = self.model.split("/", 1)[1]
+        cfg = self.agent.config
+        return AgentLoop(
+            session_id=self.session_id,
+            llm=self.llm(),
+            tools=self.tools,
+            tool_specs=self.tools.specs(),
+            context=self.tool_context(),
+            system_prompt=self.system_prompt(),
+            history=self.history,
+            settings=LoopSettings(
+                model_id=model_id,
+                max_tool_rounds=self.options.max_tool_rounds or cfg.max_tool_rounds,
+                max_parse_retries=self.options.max_parse_retries,
+                tool_timeout_ms=self.options.tool_timeout_ms,
+                thinking_budget=self.options.thinking_budget or cfg.thinking_budget,
+                temperature=self.options.temperature,
+                max_tokens=self.options.max_tokens,
+            ),
+            emit=emit,
+            breaker=self._breaker,
+            pricing=self.agent.pricing(self.model),
+            permission=self.permission_checker,
+            confirmation=self.confirmation,
+            security=self.security,
+            session_allowed=self.session_allowed,
+        )
+
+    def _finish(self, outcome: TurnOutcome) -> None:
+        self.usage = self.usage + outcome.usage
+        self.cost_usd += outcome.cost_usd
+        self._last_outcome = outcome
+
+    @staticmethod
+    def _end(turn: int, outcome: TurnOutcome) -> TurnEnd:
+        return TurnEnd(
+            turn=turn,
+            text=outcome.text,
+            stop_reason=outcome.stop_reason,
+            usage=outcome.usage,
+            cost_usd=outcome.cost_usd,
+            tool_calls=len(outcome.tool_calls),
+        )
+
+    # -- commands and direct tools -------------------------------------------------------------
+
+    def command_context(self) -> CommandContext:
+        return CommandContext(
+            session_id=self.session_id,
+            workspace=str(self.workspace),
+            model=self.model,
+            history_len=len(self.history),
+            total_tokens=self.usage.total_tokens,
+            total_cost=self.cost_usd,
+            tool_names=self.tool_names(),
+        )
+
+    async def command_async(self, text: str) -> CommandOutput:
+        out = await self.commands.dispatch(text, self.command_context())
+        if out.action == "clear_history":
+            self.history.clear()
+        elif out.action == "switch_model" and out.argument:
+            try:
+                self.set_model(out.argument)
+            except A3SError as exc:
+                out = CommandOutput.of(f"Cannot switch model: {exc}")
+        elif out.action == "compact":
+            from .compaction import compact_history
+
+            before = len(self.history)
+            self.history[:] = compact_history(self.history)
+            out = CommandOutput(
+                f"{out.text}\nCompacted: {before} -> {len(self.history)} messages.", "compact"
+            )
+        return out
+
+    async def tool_async(self, name: str, args: dict[str, Any]) -> ToolResult:
+        """Call a tool directly, with the same permission checks as the agent's calls."""
+        if self.permission_checker is not None:
+            decision = self.permission_checker.check(name, args, self.workspace)
+            if decision.verdict == "deny":
+                return ToolResult.error(f"Permission denied: {decision.reason or decision.rule}")
+            if decision.verdict == "ask" and self.confirmation is not None:
+                from .ports import ConfirmationRequest
+
+                answer = await self.confirmation.confirm(
+                    ConfirmationRequest(
+                        self.session_id, f"direct-{uuid.uuid4().hex[:8]}", name, args, decision.reason, 30_000
+                    )
+                )
+                if answer not in ("allow", "allow_session"):
+                    return ToolResult.error(f"The user did not allow '{name}' ({answer})")
+            elif decision.verdict == "ask":
+                from .permissions import how_to_allow
+
+                return ToolResult.error(
+                    f"'{name}' needs confirmation and no channel is configured. {how_to_allow(name, args)}"
+                )
+        return await self.tools.execute(name, args, self.tool_context())
+
+    # -- the seed's synchronous API ------------------------------------------------------------
+
+    def send(self, prompt: str, attachments: list[ImageBlock] | None = None) -> AgentResult:
+        return run_sync(self.send_async(prompt, attachments), "send")
+
+    def stream(self, prompt: str, attachments: list[ImageBlock] | None = None) -> Iterator[AgentEvent]:
+        return iterate_sync(self.stream_async(prompt, attachments), "stream")
+
+    def tool(self, name: str, args: dict[str, Any]) -> ToolResult:
+        return run_sync(self.tool_async(name, args), "tool")
+
+    def command(self, text: str) -> CommandOutput:
+        return run_sync(self.command_async(text), "command")
+
+    def _tool_text(self, name: str, args: dict[str, Any]) -> str:
+        result = self.tool(name, args)
+        if result.is_error:
+            raise ToolError(result.output)
+        return result.output
+
+    def read_file(self, path: str) -> str:
+        """The file's current text (unsaved editor content included when the host overlays it)."""
+        from .paths import resolve_in_workspace
+
+        return run_sync(self.fs.read_text(resolve_in_workspace(self.workspace, path)), "read_file")
+
+    def bash(self, command: str) -> str:
+        return self.tool("bash", {"command": command}).output
+
+    def glob(self, pattern: str) -> str:
+        return self._tool_text("glob", {"pattern": pattern})
+
+    def grep(self, pattern: str) -> str:
+        return self._tool_text("grep", {"pattern": pattern})
