@@ -1,0 +1,3 @@
+from a3s_lsp.cli import main
+
+main()

@@ -1,0 +1,91 @@
+"""``a3s-lsp``: serve the engine over stdio (default) or authenticated loopback TCP.
+
+stdout carries protocol frames only: the real stdout is kept for the protocol and file
+descriptor 1 is pointed at stderr, so a stray print or a child process cannot corrupt the stream.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import sys
+from typing import IO
+
+ENV_TOKEN = "A3S_LSP_TOKEN"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="a3s-lsp", description=__doc__.splitlines()[0])
+    parser.add_argument("--stdio", action="store_true", help="serve over stdin/stdout (the default)")
+    parser.add_argument("--tcp", metavar="[HOST:]PORT", help="serve on TCP (host defaults to 127.0.0.1)")
+    parser.add_argument("--token", help=f"token TCP clients must present (default: ${ENV_TOKEN})")
+    parser.add_argument("--config", help="agent config (HCL file); default: the engine's discovery")
+    parser.add_argument("--log-file", help="write logs here instead of stderr")
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.add_argument("--coalesce-ms", type=int, default=30, help="batch text deltas this long (0: off)")
+    parser.add_argument("--max-message-bytes", type=int, default=64 * 1024 * 1024)
+    return parser.parse_args(argv)
+
+
+def split_address(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    try:
+        number = int(port)
+    except ValueError:
+        raise SystemExit(f"a3s-lsp: --tcp expects [HOST:]PORT, got {value!r}") from None
+    return host.strip("[]") or "127.0.0.1", number
+
+
+def setup_logging(level: str, log_file: str | None) -> None:
+    handler: logging.Handler = (
+        logging.FileHandler(log_file) if log_file else logging.StreamHandler(sys.stderr)
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    if level != "DEBUG":  # pygls logs every frame at INFO
+        logging.getLogger("pygls").setLevel(logging.WARNING)
+
+
+def _claim_stdout() -> IO[bytes]:
+    """Keep the real stdout for frames; everything else written to fd 1 lands on stderr."""
+    protocol_out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return protocol_out
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    token = args.token or os.environ.get(ENV_TOKEN)
+    address = split_address(args.tcp) if args.tcp else None
+    if address is not None and not token:
+        raise SystemExit(f"a3s-lsp: refusing to serve TCP without a token (--token or ${ENV_TOKEN})")
+    protocol_out = _claim_stdout() if address is None else None
+    setup_logging(args.log_level, args.log_file)
+
+    from .server import DaemonSettings, create_server
+
+    settings = DaemonSettings(
+        config=args.config, coalesce_ms=max(0, args.coalesce_ms), max_message_bytes=args.max_message_bytes
+    )
+    server = create_server(settings)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(server, address, token, protocol_out))
+
+
+async def _serve(server, address, token, protocol_out) -> None:  # type: ignore[no-untyped-def]
+    from .transport import TcpServer, serve_stdio
+
+    max_bytes = server.settings.max_message_bytes
+    try:
+        if address is None:
+            await serve_stdio(server.protocol, sys.stdin.buffer, protocol_out, max_bytes)
+        else:
+            await TcpServer(server.protocol, token, max_bytes).serve(*address)
+    finally:
+        await server.sessions.shutdown()

@@ -1,0 +1,100 @@
+"""Asking the user: ``a3s/confirm`` for clients that advertise it, else ``window/showMessageRequest``.
+
+No answer before the request's timeout is ``timeout`` (a deny). A cancelled turn withdraws the
+question with ``$/cancelRequest`` so the editor can dismiss its prompt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from a3s_code.ports import ConfirmationDecision, ConfirmationRequest
+from lsprotocol import types
+
+from .convert import summarize_args
+from .protocol import CONFIRM
+
+if TYPE_CHECKING:
+    from .server import A3SLanguageServer
+
+log = logging.getLogger(__name__)
+
+ALLOW, ALLOW_SESSION, DENY = "Allow", "Allow for this session", "Deny"
+_BY_TITLE: dict[str, ConfirmationDecision] = {ALLOW: "allow", ALLOW_SESSION: "allow_session", DENY: "deny"}
+_DECISIONS = {"allow", "allow_session", "deny", "timeout", "cancelled"}
+
+
+class LspConfirmationProvider:
+    """The engine's ConfirmationProvider, answered by the editor."""
+
+    def __init__(self, server: A3SLanguageServer) -> None:
+        self._server = server
+
+    async def confirm(self, request: ConfirmationRequest) -> ConfirmationDecision:
+        msg_id = f"a3s-confirm-{uuid.uuid4().hex[:12]}"
+        if self._server.supports_a3s_confirm():
+            method, params = CONFIRM, _confirm_params(request)
+        else:
+            method, params = types.WINDOW_SHOW_MESSAGE_REQUEST, _message_params(request)
+        pending = self._server.protocol.send_request_async(method, params, msg_id=msg_id)
+        try:
+            answer = await asyncio.wait_for(pending, max(request.timeout_ms, 1) / 1000)
+        except TimeoutError:
+            self._withdraw(msg_id)
+            return "timeout"
+        except asyncio.CancelledError:
+            self._withdraw(msg_id)
+            raise
+        except Exception as exc:
+            log.warning("confirmation request failed, treating it as deny: %s", exc)
+            return "deny"
+        return _decision(answer)
+
+    def _withdraw(self, msg_id: str) -> None:
+        """Forget the pending request and tell the client it no longer needs an answer."""
+        self._server.protocol._request_futures.pop(msg_id, None)
+        self._server.protocol.notify(types.CANCEL_REQUEST, {"id": msg_id})
+
+
+def _confirm_params(request: ConfirmationRequest) -> dict[str, Any]:
+    return {
+        "sessionId": request.session_id,
+        "toolId": request.tool_id,
+        "tool": request.tool_name,
+        "args": request.args,
+        "reason": request.reason,
+        "diff": request.diff,
+        "timeoutMs": request.timeout_ms,
+        "options": ["allow", "allow_session", "deny"],
+    }
+
+
+def _message_params(request: ConfirmationRequest) -> types.ShowMessageRequestParams:
+    lines = [f"A3S wants to run {request.tool_name}({summarize_args(request.args)})"]
+    if request.reason:
+        lines.append(f"Reason: {request.reason}")
+    if request.diff:
+        diff = request.diff if len(request.diff) < 2000 else request.diff[:2000] + "\n…"
+        lines.append(diff)
+    return types.ShowMessageRequestParams(
+        type=types.MessageType.Warning,
+        message="\n".join(lines),
+        actions=[types.MessageActionItem(title=t) for t in (ALLOW, ALLOW_SESSION, DENY)],
+    )
+
+
+def _decision(answer: Any) -> ConfirmationDecision:
+    """Read ``{decision}`` (a3s/confirm) or a MessageActionItem; anything else is a deny."""
+    if isinstance(answer, types.MessageActionItem):
+        return _BY_TITLE.get(answer.title, "deny")
+    if isinstance(answer, dict):
+        decision = answer.get("decision")
+        if decision in _DECISIONS:
+            return decision  # type: ignore[no-any-return]
+        title = answer.get("title")
+        if isinstance(title, str):
+            return _BY_TITLE.get(title, "deny")
+    return "deny"

@@ -1,0 +1,15 @@
+"""LSP and ``a3s/*`` handlers, one module per area, each with ``register(server)``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import code_actions, commands, debug, documents, lifecycle, sessions, tools
+
+if TYPE_CHECKING:
+    from ..server import A3SLanguageServer
+
+
+def register_all(server: A3SLanguageServer) -> None:
+    for module in (lifecycle, documents, sessions, tools, commands, code_actions, debug):
+        module.register(server)

@@ -1,0 +1,141 @@
+"""The engine's FileSystem over the editor: reads see unsaved buffers, writes to open ones are applyEdits.
+
+Files that are not open go to disk atomically (and a new file is shown to the user). An open
+buffer is only replaced through ``workspace/applyEdit``, and never when the user changed it since
+the agent last read it, so unsaved user edits are not overwritten.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from a3s_code.errors import ToolError
+from a3s_code.fs import atomic_write_bytes
+from lsprotocol import types
+from pygls.uris import from_fs_path
+from pygls.workspace import TextDocument
+
+from .convert import workspace_edit
+
+if TYPE_CHECKING:
+    from .server import A3SLanguageServer
+
+log = logging.getLogger(__name__)
+_UNREAD = object()
+
+
+class LspFileSystem:
+    """One per session: it remembers which buffer version the agent read, per path."""
+
+    def __init__(self, server: A3SLanguageServer, label: str = "A3S agent edit") -> None:
+        self._server = server
+        self._label = label
+        self._read_versions: dict[Path, int | None] = {}
+
+    async def read_text(self, path: Path) -> str:
+        doc = self._server.open_document(path)
+        if doc is not None:
+            self._read_versions[path] = doc.version
+            return doc.source
+        data = await asyncio.to_thread(path.read_bytes)
+        return data.decode("utf-8", errors="replace")
+
+    async def read_bytes(self, path: Path) -> bytes:
+        doc = self._server.open_document(path)
+        if doc is not None:
+            return doc.source.encode("utf-8")
+        return await asyncio.to_thread(path.read_bytes)
+
+    async def write_text(self, path: Path, content: str) -> None:
+        doc = self._server.open_document(path)
+        if doc is None:
+            created = not await asyncio.to_thread(path.exists)
+            await asyncio.to_thread(atomic_write_bytes, path, content.encode("utf-8"))
+            if created:
+                await self._show(path)
+            return
+        await self._edit_open(doc, path, content)
+
+    async def delete(self, path: Path) -> None:
+        doc = self._server.open_document(path)
+        if doc is not None and await self._dirty(doc, path):
+            raise ToolError(f"{path.name} has unsaved changes in the editor; not deleting it")
+        await asyncio.to_thread(path.unlink)
+
+    def overlays(self) -> Mapping[Path, str]:
+        """Open buffers whose text differs from the file on disk (or that have no file yet)."""
+        found: dict[Path, str] = {}
+        for path, doc in self._server.open_paths():
+            try:
+                on_disk = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                on_disk = None
+            if on_disk != doc.source:
+                found[path] = doc.source
+        return found
+
+    # -- open documents -------------------------------------------------------------------------
+
+    async def _edit_open(self, doc: TextDocument, path: Path, content: str) -> None:
+        if doc.source == content:
+            return
+        read = self._read_versions.get(path, _UNREAD)
+        if read is _UNREAD:
+            if await self._dirty(doc, path):
+                raise ToolError(
+                    f"{path.name} has unsaved changes in the editor that the agent has not seen; "
+                    "read the file first, then edit it"
+                )
+        elif read != doc.version:
+            raise ToolError(
+                f"{path.name} changed in the editor since the agent read it (version {read} -> "
+                f"{doc.version}); read it again and redo the edit"
+            )
+        server = self._server
+        edit = workspace_edit(
+            doc,
+            content,
+            versioned=server.supports_document_changes(),
+            annotate=server.supports_change_annotations(),
+            label=self._label,
+        )
+        try:
+            result = await server.workspace_apply_edit_async(
+                types.ApplyWorkspaceEditParams(edit=edit, label=self._label)
+            )
+        except Exception as exc:
+            raise ToolError(f"The editor refused the edit to {path.name}: {exc}") from exc
+        if not result.applied:
+            reason = result.failure_reason or "no reason given"
+            raise ToolError(f"The editor refused the edit to {path.name}: {reason}")
+        if not await server.wait_for_document(path, content, server.settings.edit_verify_timeout_s):
+            raise ToolError(
+                f"The editor reported the edit to {path.name} as applied, but the document did not "
+                "change (the buffer was probably edited meanwhile); read it again and retry"
+            )
+        now = server.open_document(path)
+        self._read_versions[path] = now.version if now is not None else None
+
+    async def _dirty(self, doc: TextDocument, path: Path) -> bool:
+        try:
+            on_disk = await asyncio.to_thread(path.read_text, encoding="utf-8", errors="replace")
+        except OSError:
+            return bool(doc.source)
+        return on_disk != doc.source
+
+    async def _show(self, path: Path) -> None:
+        """Open a file the agent created, where the client can (best effort, never fails the write)."""
+        uri = from_fs_path(str(path))
+        if not uri or not self._server.supports_show_document():
+            return
+        try:
+            await asyncio.wait_for(
+                self._server.window_show_document_async(types.ShowDocumentParams(uri=uri, take_focus=False)),
+                5,
+            )
+        except Exception as exc:
+            log.info("showDocument for %s failed: %s", path, exc)

@@ -1,0 +1,194 @@
+"""The JSON-RPC layer: validates raw messages before pygls sees them, so every bad input gets an answer.
+
+pygls drops malformed messages silently and turns custom params into namedtuples; this subclass
+answers parse errors, invalid requests, requests before ``initialize`` and params that do not fit,
+keeps custom params as plain dicts, and converts our errors to JSON-RPC errors in one place.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+import cattrs
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
+from pygls.protocol import (
+    JsonRPCNotification,
+    JsonRPCRequestMessage,
+    JsonRPCResponseMessage,
+    LanguageServerProtocol,
+    default_converter,
+    lsp_method,
+)
+
+from . import errors
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+log = logging.getLogger(__name__)
+
+# Custom methods (documented in docs/protocol.md).
+SESSION_CREATE = "a3s/session/create"
+SESSION_LIST = "a3s/session/list"
+SESSION_RESUME = "a3s/session/resume"
+SESSION_SAVE = "a3s/session/save"
+SESSION_CLOSE = "a3s/session/close"
+SESSION_CANCEL = "a3s/session/cancel"
+SESSION_SEND = "a3s/session/send"
+COMMAND = "a3s/command"
+TOOL = "a3s/tool"
+WORKTREE_CREATE = "a3s/worktree/create"
+WORKTREE_LIST = "a3s/worktree/list"
+WORKTREE_REMOVE = "a3s/worktree/remove"
+WORKTREE_STATUS = "a3s/worktree/status"
+DEBUG_MODULES = "a3s/debug/modules"
+# Server -> client.
+EVENT = "a3s/event"
+CONFIRM = "a3s/confirm"
+CONFIRMATIONS_CAPABILITY = "a3s.confirmations"
+
+
+def plain_converter() -> cattrs.Converter:
+    """pygls' converter, except that params and results of custom methods stay plain JSON values."""
+    converter = default_converter()
+
+    def keep_params(obj: dict[str, Any], cls: type) -> Any:
+        return cls(id=obj["id"], method=obj["method"], jsonrpc=obj["jsonrpc"], params=obj.get("params"))
+
+    def keep_notification(obj: dict[str, Any], cls: type) -> Any:
+        return cls(method=obj["method"], jsonrpc=obj["jsonrpc"], params=obj.get("params"))
+
+    def keep_result(obj: dict[str, Any], cls: type) -> Any:
+        return cls(id=obj["id"], jsonrpc=obj["jsonrpc"], result=obj.get("result"))
+
+    converter.register_structure_hook(JsonRPCRequestMessage, keep_params)
+    converter.register_structure_hook(JsonRPCNotification, keep_notification)
+    converter.register_structure_hook(JsonRPCResponseMessage, keep_result)
+    return converter
+
+
+def _valid_id(value: Any) -> bool:
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
+
+
+class A3SProtocol(LanguageServerProtocol):
+    """LanguageServerProtocol fed whole frames by our transport (``handle_payload``)."""
+
+    initialize_seen = False
+
+    def handle_payload(self, payload: bytes) -> None:
+        """Validate one frame's body and dispatch it; never raises for bad input."""
+        try:
+            data = json.loads(payload)
+        except (ValueError, UnicodeDecodeError) as exc:
+            self.send_error(None, errors.PARSE_ERROR, f"Parse error: {exc}")
+            return
+        if not isinstance(data, dict):
+            self.send_error(None, errors.INVALID_REQUEST, "Invalid request: expected a JSON object")
+            return
+        msg_id = data.get("id")
+        if "id" in data and msg_id is not None and not _valid_id(msg_id):
+            self.send_error(None, errors.INVALID_REQUEST, "Invalid request: id must be a string or integer")
+            return
+        if data.get("jsonrpc") != "2.0":
+            self.send_error(msg_id, errors.INVALID_REQUEST, 'Invalid request: "jsonrpc" must be "2.0"')
+            return
+        method = data.get("method")
+        if method is None and _valid_id(msg_id) and ("result" in data or "error" in data):
+            self._dispatch(data, None)
+            return
+        if not isinstance(method, str):
+            self.send_error(msg_id, errors.INVALID_REQUEST, 'Invalid request: "method" must be a string')
+            return
+        is_request = "id" in data
+        if is_request and msg_id is None:
+            self.send_error(None, errors.INVALID_REQUEST, "Invalid request: id must not be null")
+            return
+        if not self._admit(method, msg_id if is_request else None):
+            return
+        self._dispatch(data, msg_id if is_request else None)
+
+    def _admit(self, method: str, msg_id: Any) -> bool:
+        """Lifecycle rules: nothing but initialize first, nothing but exit after shutdown."""
+        if method == types.EXIT:
+            return True
+        if self._shutdown:
+            if msg_id is not None:
+                self.send_error(msg_id, errors.INVALID_REQUEST, "The server is shutting down")
+            return False
+        if method == types.INITIALIZE:
+            if self.initialize_seen:
+                self.send_error(msg_id, errors.INVALID_REQUEST, "initialize was already received")
+                return False
+            self.initialize_seen = True
+            return True
+        if not self.initialize_seen:
+            if msg_id is not None:
+                self.send_error(msg_id, errors.SERVER_NOT_INITIALIZED, f"{method}: server not initialized")
+            return False
+        return True
+
+    def _dispatch(self, data: dict[str, Any], msg_id: Any) -> None:
+        try:
+            message = self._structure(data)
+        except Exception as exc:
+            detail = (
+                "; ".join(cattrs.transform_error(exc))
+                if isinstance(exc, cattrs.BaseValidationError)
+                else str(exc)
+            )
+            method = data.get("method", "")
+            if msg_id is not None:
+                self.send_error(msg_id, errors.INVALID_PARAMS, f"{method}: invalid params: {detail}")
+            else:
+                log.warning("dropping %s: params do not fit: %s", method or "a response", detail)
+            return
+        self.handle_message(message)
+
+    def _structure(self, data: dict[str, Any]) -> Any:
+        """pygls' ``structure_message`` for a whole message, raising the converter's own errors."""
+        if "method" not in data:
+            if "error" in data:
+                return self._converter.structure(data, types.ResponseErrorMessage)
+            result_type = self._result_types.pop(data["id"], None) or JsonRPCResponseMessage
+            return self._converter.structure(data, result_type)
+        fallback = JsonRPCRequestMessage if "id" in data else JsonRPCNotification
+        return self._converter.structure(data, self.get_message_type(data["method"]) or fallback)
+
+    def send_error(self, msg_id: Any, code: int, message: str, data: Any = None) -> None:
+        """An error response; ``msg_id`` None when the request's id could not be read."""
+        error: dict[str, Any] = {"code": code, "message": message}
+        if data is not None:
+            error["data"] = data
+        self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": error})
+
+    @lsp_method(types.WORKSPACE_EXECUTE_COMMAND)
+    async def lsp_workspace__execute_command(self, params: types.ExecuteCommandParams) -> Any:
+        """Commands run as the request's own task, so ``$/cancelRequest`` reaches them.
+
+        (pygls runs them under a fresh id, out of the cancel's reach.) Arguments are passed raw.
+        """
+        handler = self.fm.commands.get(params.command)
+        if handler is None:
+            raise JsonRpcInvalidParams(f"Command {params.command!r} is not defined")
+        result = handler(*(params.arguments or []))
+        if inspect.isawaitable(result):
+            result = await result
+        return result
+
+    def _send_handler_result(self, future: Future[Any], *, msg_id: Any) -> None:
+        """The boundary: our and the engine's errors become JSON-RPC errors with their own codes."""
+        if future.done() and not future.cancelled():
+            exc = future.exception()
+            mapped = errors.to_response_error(exc) if exc is not None else None
+            if mapped is not None:
+                self._request_futures.pop(msg_id, None)
+                if not isinstance(exc, errors.InvalidParamsError):
+                    log.info("request %s failed: %s", msg_id, exc)
+                self._send_response(msg_id, error=mapped)
+                return
+        super()._send_handler_result(future, msg_id=msg_id)

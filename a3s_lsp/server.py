@@ -1,0 +1,158 @@
+"""The language server: state lives here (settings, open-document waiters, sessions), features elsewhere."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+from pygls.workspace import TextDocument
+
+from . import __version__
+from .protocol import CONFIRMATIONS_CAPABILITY, A3SProtocol, plain_converter
+from .sessions import SessionManager
+from .transport import DEFAULT_MAX_MESSAGE_BYTES
+
+
+@dataclass
+class DaemonSettings:
+    """Everything the command line (and ``initializationOptions``) can set."""
+
+    config: str | None = None
+    """Agent config: a path to an HCL file, or None for the engine's discovery."""
+    coalesce_ms: int = 30
+    """Text and thinking deltas are batched for this long before an ``a3s/event`` goes out."""
+    max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
+    edit_verify_timeout_s: float = 3.0
+    """How long to wait for the editor's didChange after it says an edit was applied."""
+
+
+class A3SLanguageServer(LanguageServer):
+    """pygls server carrying the daemon's state; handlers in ``features/`` stay thin."""
+
+    protocol: A3SProtocol
+
+    def __init__(self, settings: DaemonSettings) -> None:
+        super().__init__(
+            "a3s-lsp",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=A3SProtocol,
+            converter_factory=plain_converter,
+        )
+        self.settings = settings
+        self.sessions = SessionManager(self)
+        self._doc_waiters: dict[str, list[asyncio.Event]] = {}
+        self._config_watch: asyncio.Task[None] | None = None
+
+    # -- config reload ----------------------------------------------------------------------------
+
+    def start_config_watch(self) -> None:
+        """Reload the agent when the config file changes (only for a config given as a file)."""
+        config = self.settings.config
+        if not config or self._config_watch is not None or not Path(config).is_file():
+            return
+        from .reload import watch_config
+
+        self._config_watch = asyncio.get_running_loop().create_task(
+            watch_config(self, Path(config).resolve())
+        )
+
+    def stop_config_watch(self) -> None:
+        if self._config_watch is not None:
+            self._config_watch.cancel()
+            self._config_watch = None
+
+    # -- documents ------------------------------------------------------------------------------
+
+    def open_document(self, path: Path) -> TextDocument | None:
+        """The editor's buffer for ``path`` if the client has it open (never a disk-backed stand-in)."""
+        uri = from_fs_path(str(path))
+        if uri is None or self.protocol._workspace is None:
+            return None
+        docs: dict[str, TextDocument] = self.workspace.text_documents
+        return docs.get(uri) or docs.get(_unquoted(uri))
+
+    def open_paths(self) -> list[tuple[Path, TextDocument]]:
+        if self.protocol._workspace is None:
+            return []
+        found = []
+        for uri, doc in self.workspace.text_documents.items():
+            path = to_fs_path(uri)
+            if path is not None and uri.startswith("file:"):
+                found.append((Path(path), doc))
+        return found
+
+    def document_changed(self, uri: str) -> None:
+        """Called after pygls applied a didChange/didOpen/didClose: wake edit verifications."""
+        for event in self._doc_waiters.pop(_unquoted(uri), []):
+            event.set()
+
+    async def wait_for_document(self, path: Path, expected: str, within: float) -> bool:
+        """True once the open document's text equals ``expected`` (False after ``within`` seconds)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        uri = _unquoted(from_fs_path(str(path)) or "")
+        while True:
+            doc = self.open_document(path)
+            if doc is None or doc.source == expected:
+                return doc is not None
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            event = asyncio.Event()
+            self._doc_waiters.setdefault(uri, []).append(event)
+            try:
+                await asyncio.wait_for(event.wait(), remaining)
+            except TimeoutError:
+                return False
+
+    def default_workspace(self) -> str:
+        root = self.protocol._workspace.root_path if self.protocol._workspace is not None else None
+        return root or os.getcwd()
+
+    # -- client capabilities --------------------------------------------------------------------
+
+    def _caps(self) -> types.ClientCapabilities:
+        caps = getattr(self.protocol, "client_capabilities", None)
+        return caps if caps is not None else types.ClientCapabilities()
+
+    def supports_document_changes(self) -> bool:
+        """documentChanges, or resource operations (which only exist inside documentChanges)."""
+        edit = self._caps().workspace and self._caps().workspace.workspace_edit
+        return bool(edit and (edit.document_changes or edit.resource_operations))
+
+    def supports_change_annotations(self) -> bool:
+        edit = self._caps().workspace and self._caps().workspace.workspace_edit
+        return bool(edit and edit.change_annotation_support is not None)
+
+    def supports_progress(self) -> bool:
+        window = self._caps().window
+        return bool(window and window.work_done_progress)
+
+    def supports_show_document(self) -> bool:
+        window = self._caps().window
+        return bool(window and window.show_document and window.show_document.support)
+
+    def supports_a3s_confirm(self) -> bool:
+        experimental: Any = self._caps().experimental
+        return isinstance(experimental, dict) and bool(experimental.get(CONFIRMATIONS_CAPABILITY))
+
+
+def _unquoted(uri: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(uri)
+
+
+def create_server(settings: DaemonSettings) -> A3SLanguageServer:
+    from .features import register_all
+
+    server = A3SLanguageServer(settings)
+    register_all(server)
+    return server

@@ -1,0 +1,225 @@
+"""Sessions the daemon hosts: the engine loads on first use; each turn runs as its own task.
+
+Nothing here imports the engine at module level, so ``initialize`` is answered before any
+provider SDK is loaded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import convert
+from .errors import A3SLspError, SessionBusyError, SessionNotFoundError
+from .turns import EventForwarder, TurnProgress
+
+if TYPE_CHECKING:
+    from .server import A3SLanguageServer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class HostedSession:
+    """An engine Session plus what the daemon tracks about it."""
+
+    session: Any
+    turn: asyncio.Task[dict[str, Any]] | None = None
+    turn_id: str | None = None
+    cancel_requested: bool = False
+
+    def cancel(self) -> bool:
+        """Cancel the running turn, even one whose engine task has not started yet."""
+        if not self.running:
+            return False
+        self.cancel_requested = True
+        self.session.cancel()
+        return True
+
+    @property
+    def running(self) -> bool:
+        return self.turn is not None and not self.turn.done()
+
+    def summary(self) -> dict[str, Any]:
+        s = self.session
+        return {
+            "sessionId": s.session_id,
+            "workspace": str(s.workspace),
+            "model": s.model,
+            "running": self.running,
+            "turnId": self.turn_id if self.running else None,
+            "turns": s.turns,
+            "messages": len(s.history),
+            "usage": s.usage.model_dump(mode="json"),
+            "costUsd": s.cost_usd,
+        }
+
+
+class SessionManager:
+    """Creates, finds and drives sessions; several run turns at once without blocking each other."""
+
+    def __init__(self, server: A3SLanguageServer) -> None:
+        self._server = server
+        self._agent: Any = None
+        self._agent_lock: asyncio.Lock | None = None
+        self._sessions: dict[str, HostedSession] = {}
+
+    # -- the engine, lazily ---------------------------------------------------------------------
+
+    async def agent(self) -> Any:
+        """The engine's Agent, built off the event loop on first use (imports and config parsing)."""
+        if self._agent is None:
+            if self._agent_lock is None:
+                self._agent_lock = asyncio.Lock()
+            async with self._agent_lock:
+                if self._agent is None:
+                    self._agent = await asyncio.to_thread(self._load_agent, self._server.settings.config)
+        return self._agent
+
+    @staticmethod
+    def _load_agent(config: str | None) -> Any:
+        from a3s_code import Agent
+
+        return Agent(config)
+
+    def replace_agent(self, agent: Any) -> None:
+        """A reloaded config: sessions created from now on use it, running ones keep theirs."""
+        self._agent = agent
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    async def create(
+        self, workspace: str | None = None, model: str | None = None, session_id: str | None = None
+    ) -> HostedSession:
+        if session_id is not None and session_id in self._sessions:
+            raise SessionBusyError(f"a session with id {session_id} already exists")
+        agent = await self.agent()
+        from a3s_code import SessionOptions
+
+        from .confirm import LspConfirmationProvider
+        from .lspfs import LspFileSystem
+
+        options = SessionOptions(
+            model=model,
+            session_id=session_id,
+            file_system=LspFileSystem(self._server),
+            confirmation=LspConfirmationProvider(self._server),
+        )
+        root = workspace or self._server.default_workspace()
+        session = await asyncio.to_thread(agent.session, Path(root), options)
+        hosted = HostedSession(session)
+        self._sessions[session.session_id] = hosted
+        log.info("session %s created in %s (%s)", session.session_id, session.workspace, session.model)
+        return hosted
+
+    def get(self, session_id: str) -> HostedSession:
+        hosted = self._sessions.get(session_id)
+        if hosted is None:
+            raise SessionNotFoundError(f"no session with id {session_id!r}")
+        return hosted
+
+    async def resume(self, session_id: str, workspace: str | None = None) -> HostedSession:
+        """A live session as it is, else one restored from the engine's session store."""
+        hosted = self._sessions.get(session_id)
+        if hosted is not None:
+            return hosted
+        agent = await self.agent()
+        if not hasattr(agent, "resume_session"):
+            raise SessionNotFoundError(f"no session with id {session_id!r} (and no session store)")
+        from a3s_code import SessionOptions
+
+        from .confirm import LspConfirmationProvider
+        from .lspfs import LspFileSystem
+
+        options = SessionOptions(
+            file_system=LspFileSystem(self._server), confirmation=LspConfirmationProvider(self._server)
+        )
+        root = Path(workspace or self._server.default_workspace())
+        session = await asyncio.to_thread(agent.resume_session, session_id, root, options)
+        hosted = HostedSession(session)
+        self._sessions[session.session_id] = hosted
+        return hosted
+
+    async def save(self, session_id: str) -> dict[str, Any]:
+        hosted = self.get(session_id)
+        save = getattr(hosted.session, "save_async", None)
+        if save is None:
+            raise A3SLspError("this engine build has no session store; sessions live in memory only")
+        where = await save()
+        return {"sessionId": session_id, "saved": True, "location": None if where is None else str(where)}
+
+    def list(self) -> list[HostedSession]:
+        return list(self._sessions.values())
+
+    async def default(self, workspace: str | None = None) -> HostedSession:
+        """The first session in ``workspace`` (created when there is none): for commands and code actions."""
+        root = await asyncio.to_thread(Path(workspace or self._server.default_workspace()).resolve)
+        for hosted in self._sessions.values():
+            if Path(hosted.session.workspace) == root:
+                return hosted
+        return await self.create(str(root))
+
+    async def close(self, session_id: str) -> bool:
+        hosted = self.get(session_id)
+        turn = hosted.turn
+        if turn is not None and not turn.done():
+            hosted.cancel()
+            await asyncio.gather(turn, return_exceptions=True)
+        self._sessions.pop(session_id, None)
+        return True
+
+    def cancel(self, session_id: str) -> bool:
+        """Stop the running turn (it ends with stop reason ``cancelled``); harmless when idle."""
+        return self.get(session_id).cancel()
+
+    async def shutdown(self) -> None:
+        turns = [h.turn for h in self._sessions.values() if h.turn is not None and not h.turn.done()]
+        for hosted in self._sessions.values():
+            hosted.cancel()
+        await asyncio.gather(*turns, return_exceptions=True)
+
+    # -- turns ----------------------------------------------------------------------------------
+
+    async def send(self, session_id: str, prompt: str, turn_id: str | None = None) -> dict[str, Any]:
+        """Run one turn and return its result; cancelling this call cancels the turn, not the answer."""
+        hosted = self.get(session_id)
+        if hosted.running:
+            raise SessionBusyError(f"session {session_id} is already running a turn")
+        turn_id = turn_id or uuid.uuid4().hex[:12]
+        task = asyncio.create_task(self._run_turn(hosted, prompt, turn_id))
+        hosted.turn, hosted.turn_id, hosted.cancel_requested = task, turn_id, False
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None:
+                current.uncancel()
+            hosted.cancel()
+            return await task
+
+    async def _run_turn(self, hosted: HostedSession, prompt: str, turn_id: str) -> dict[str, Any]:
+        session = hosted.session
+        forwarder = EventForwarder(
+            self._server, session.session_id, turn_id, self._server.settings.coalesce_ms
+        )
+        progress = TurnProgress(self._server, turn_id, hosted.cancel)
+        await progress.begin(f"A3S: {prompt.strip()[:60]}")
+        end: dict[str, Any] | None = None
+        if hosted.cancel_requested:
+            progress.end("cancelled")
+            return convert.turn_result(session.session_id, turn_id, {"stop_reason": "cancelled"})
+        try:
+            async for event in session.stream_async(prompt):
+                payload = event.model_dump(mode="json")
+                forwarder.push(payload)
+                progress.on_event(payload)
+                if payload.get("type") == "turn_end":
+                    end = payload
+        finally:
+            forwarder.flush()
+            progress.end(end.get("stop_reason", "done") if end else "failed")
+        return convert.turn_result(session.session_id, turn_id, end)
