@@ -176,6 +176,10 @@ class SessionManager:
         """Stop the running turn (it ends with stop reason ``cancelled``); harmless when idle."""
         return self.get(session_id).cancel()
 
+    def cancel_all(self) -> None:
+        for hosted in self._sessions.values():
+            hosted.cancel()
+
     async def shutdown(self) -> None:
         turns = [h.turn for h in self._sessions.values() if h.turn is not None and not h.turn.done()]
         for hosted in self._sessions.values():

@@ -69,7 +69,8 @@ async def read_frames(reader: asyncio.StreamReader, max_bytes: int) -> AsyncIter
                     if length < 0:
                         length, problem = None, "negative Content-Length"
         if length is None:
-            yield FrameError(errors.PARSE_ERROR, f"Bad header: {problem or 'missing Content-Length'}")
+            detail = f" ({problem})" if problem else ""
+            yield FrameError(errors.PARSE_ERROR, f"Bad header: no valid Content-Length{detail}")
             continue
         if problem:
             log.warning("ignoring a bad header line: %s", problem)

@@ -30,6 +30,6 @@ def register(server: A3SLanguageServer) -> None:
         ls.start_config_watch()
 
     @server.feature(types.SHUTDOWN)
-    async def shutdown(ls: A3SLanguageServer, params: None) -> None:
-        await ls.sessions.shutdown()
+    def shutdown(ls: A3SLanguageServer, params: None) -> None:
+        ls.sessions.cancel_all()
         ls.stop_config_watch()
