@@ -1,0 +1,156 @@
+"""A pytest-lsp client that behaves like an editor: it keeps buffers, applies the daemon's edits the
+way VS Code or Neovim do (including Neovim's "stale edit dropped, applied: true"), answers
+confirmations, and records ``a3s/event`` notifications as plain dicts."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+CLIENTS = ["visual-studio-code", "neovim@v0.7.0"]
+
+
+def plain(value: Any) -> Any:
+    """pygls hands custom payloads over as namedtuples; turn them back into JSON values."""
+    if hasattr(value, "_asdict"):
+        return {k: plain(v) for k, v in value._asdict().items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def _offset(text: str, pos: types.Position) -> int:
+    lines = text.splitlines(keepends=True)
+    if pos.line >= len(lines):
+        return len(text)
+    return sum(len(line) for line in lines[: pos.line]) + min(pos.character, len(lines[pos.line]))
+
+
+def apply_text_edits(text: str, edits: list[Any]) -> str:
+    spans = sorted(
+        ((_offset(text, e.range.start), _offset(text, e.range.end), e.new_text) for e in edits), reverse=True
+    )
+    for start, end, new in spans:
+        text = text[:start] + new + text[end:]
+    return text
+
+
+class Editor:
+    """Buffers by URI, driven through a pytest-lsp LanguageClient."""
+
+    def __init__(self, client: LanguageClient, flavour: str) -> None:
+        self.client = client
+        self.flavour = flavour
+        self.buffers: dict[str, tuple[str, int]] = {}
+        self.events: list[dict[str, Any]] = []
+        self.edits: list[types.ApplyWorkspaceEditParams] = []
+        self.confirmations: list[dict[str, Any]] = []
+        self.decide: Callable[[dict[str, Any]], str] = lambda _p: "allow"
+        client.feature("a3s/event")(lambda params: self.events.append(plain(params)))
+        client.feature(types.WORKSPACE_APPLY_EDIT)(self._apply_edit)
+        client.feature("a3s/confirm")(self._confirm)
+        client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)(self._message_request)
+
+    # -- buffers --------------------------------------------------------------------------------
+
+    def open(self, path: Path, text: str | None = None) -> str:
+        uri = path.as_uri()
+        text = path.read_text() if text is None else text
+        self.buffers[uri] = (text, 1)
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
+            )
+        )
+        return uri
+
+    def type(self, uri: str, text: str) -> None:
+        """The user edits the buffer (unsaved)."""
+        self._set(uri, text)
+
+    def text(self, uri: str) -> str:
+        return self.buffers[uri][0]
+
+    def _set(self, uri: str, text: str) -> None:
+        version = self.buffers[uri][1] + 1
+        self.buffers[uri] = (text, version)
+        self.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
+
+    def _apply_edit(self, params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+        self.edits.append(params)
+        edit = params.edit
+        for change in edit.document_changes or []:
+            if not isinstance(change, types.TextDocumentEdit):
+                continue
+            uri, version = change.text_document.uri, change.text_document.version
+            text, current = self.buffers[uri]
+            if version is not None and version != current:
+                if self.flavour.startswith("neovim"):  # drops it silently, still reports success
+                    return types.ApplyWorkspaceEditResult(applied=True)
+                return types.ApplyWorkspaceEditResult(applied=False, failure_reason="version mismatch")
+            self._set(uri, apply_text_edits(text, list(change.edits)))
+        for uri, edits in (edit.changes or {}).items():
+            self._set(uri, apply_text_edits(self.buffers[uri][0], list(edits)))
+        return types.ApplyWorkspaceEditResult(applied=True)
+
+    def _confirm(self, params: Any) -> dict[str, Any]:
+        request = plain(params)
+        self.confirmations.append(request)
+        return {"decision": self.decide(request)}
+
+    def _message_request(self, params: types.ShowMessageRequestParams) -> types.MessageActionItem | None:
+        request = {"tool": params.message, "message": params.message}
+        self.confirmations.append(request)
+        titles = {"allow": "Allow", "allow_session": "Allow for this session", "deny": "Deny"}
+        decision = self.decide(request)
+        return types.MessageActionItem(title=titles[decision]) if decision in titles else None
+
+    # -- requests -------------------------------------------------------------------------------
+
+    async def request(self, method: str, params: Any) -> Any:
+        return plain(await self.client.protocol.send_request_async(method, params))
+
+    async def command(self, name: str, *arguments: Any) -> Any:
+        result = await self.client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command=name, arguments=list(arguments))
+        )
+        return plain(result)
+
+    def event_types(self, session_id: str | None = None) -> list[str]:
+        return [e["event"]["type"] for e in self.events if session_id in (None, e["sessionId"])]
+
+
+async def start_editor(flavour: str, root: Path, config: Path, confirmations: bool | None = None) -> Editor:
+    """Launch ``python -m a3s_lsp --config CONFIG`` and initialize it with a real client's capabilities."""
+    server = ClientServerConfig(server_command=[sys.executable, "-m", "a3s_lsp", "--config", str(config)])
+    client = await server.start()
+    editor = Editor(client, flavour)
+    capabilities = client_capabilities(flavour)
+    if confirmations if confirmations is not None else flavour.startswith("visual"):
+        capabilities.experimental = {"a3s.confirmations": True}
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities,
+            root_uri=root.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
+        )
+    )
+    return editor
+
+
+async def stop_editor(editor: Editor) -> None:
+    await asyncio.wait_for(editor.client.shutdown_session(), 20)
+    await editor.client.stop()
