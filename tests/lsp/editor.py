@@ -54,10 +54,21 @@ class Editor:
         self.edits: list[types.ApplyWorkspaceEditParams] = []
         self.confirmations: list[dict[str, Any]] = []
         self.decide: Callable[[dict[str, Any]], str] = lambda _p: "allow"
-        client.feature("a3s/event")(lambda params: self.events.append(plain(params)))
+        self._arrived = asyncio.Event()
+        client.feature("a3s/event")(self._event)
         client.feature(types.WORKSPACE_APPLY_EDIT)(self._apply_edit)
         client.feature("a3s/confirm")(self._confirm)
         client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)(self._message_request)
+
+    def _event(self, params: Any) -> None:
+        self.events.append(plain(params))
+        self._arrived.set()
+
+    async def wait_for_event(self, session_id: str, kind: str) -> None:
+        async with asyncio.timeout(20):
+            while kind not in self.event_types(session_id):
+                self._arrived.clear()
+                await self._arrived.wait()
 
     # -- buffers --------------------------------------------------------------------------------
 
