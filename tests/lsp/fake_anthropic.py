@@ -20,6 +20,8 @@ class Reply:
     text: list[str] = field(default_factory=list)
     tools: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     delay: float = 0.0
+    gate: asyncio.Event | None = None
+    """When set, the reply waits for it (so a test can act at an exact point of the turn)."""
 
 
 class FakeAnthropic:
@@ -33,8 +35,10 @@ class FakeAnthropic:
     def say(self, *chunks: str, delay: float = 0.0) -> None:
         self.replies.append(Reply(text=list(chunks), delay=delay))
 
-    def call(self, name: str, args: dict[str, Any], *, text: str = "") -> None:
-        self.replies.append(Reply(text=[text] if text else [], tools=[(name, args)]))
+    def call(
+        self, name: str, args: dict[str, Any], *, text: str = "", gate: asyncio.Event | None = None
+    ) -> None:
+        self.replies.append(Reply(text=[text] if text else [], tools=[(name, args)], gate=gate))
 
     async def start(self) -> None:
         app = web.Application()
@@ -82,6 +86,8 @@ class FakeAnthropic:
         )
         if reply.delay:
             await asyncio.sleep(reply.delay)
+        if reply.gate is not None:
+            await reply.gate.wait()
         index = 0
         if reply.text:
             await send("content_block_start", {"index": index, "content_block": {"type": "text", "text": ""}})

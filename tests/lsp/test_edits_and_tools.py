@@ -1,0 +1,159 @@
+"""Agent edits as workspace edits, confirmations, worktrees and code actions, end to end."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lsprotocol import types
+
+from tests.lsp.editor import CLIENTS, Editor, start_editor, stop_editor
+from tests.lsp.fake_anthropic import FakeAnthropic
+
+
+async def _turn(editor: Editor, prompt: str) -> tuple[str, dict[str, Any]]:
+    session = (await editor.request("a3s/session/create", {}))["sessionId"]
+    return session, await editor.request("a3s/session/send", {"sessionId": session, "prompt": prompt})
+
+
+def _tool_ends(editor: Editor, tool: str) -> list[dict[str, Any]]:
+    return [
+        e["event"]
+        for e in editor.events
+        if e["event"]["type"] == "tool_end" and e["event"]["tool_name"] == tool
+    ]
+
+
+async def test_an_agent_edit_lands_in_the_open_buffer_and_keeps_unsaved_text(
+    editor: Editor, llm: FakeAnthropic, project: Path
+) -> None:
+    uri = editor.open(project / "app.py")
+    editor.type(uri, "x = 1\ny = 2\n# unsaved note\n")
+    llm.call("read", {"file_path": "app.py"})
+    llm.call("edit", {"file_path": "app.py", "old_string": "y = 2", "new_string": "y = 3"})
+    llm.say("done")
+    _session, result = await _turn(editor, "set y to 3")
+    assert result["stopReason"] == "end_turn"
+    assert editor.text(uri) == "x = 1\ny = 3\n# unsaved note\n"
+    assert (project / "app.py").read_text() == "x = 1\ny = 2\n"
+    (change,) = editor.edits[0].edit.document_changes or []
+    assert isinstance(change, types.TextDocumentEdit) and change.text_document.version == 2
+    assert _tool_ends(editor, "edit")[0]["exit_code"] == 0
+
+
+async def test_an_edit_from_a_stale_read_is_refused_and_the_user_text_survives(
+    editor: Editor, llm: FakeAnthropic, project: Path
+) -> None:
+    uri = editor.open(project / "app.py")
+    gate = asyncio.Event()
+    llm.call("read", {"file_path": "app.py"})
+    llm.call("edit", {"file_path": "app.py", "old_string": "y = 2", "new_string": "y = 3"}, gate=gate)
+    llm.say("gave up")
+    session = (await editor.request("a3s/session/create", {}))["sessionId"]
+    send = asyncio.ensure_future(editor.request("a3s/session/send", {"sessionId": session, "prompt": "edit"}))
+    await editor.wait_for_event(session, "tool_end")
+    editor.type(uri, "x = 1\ny = 2\nz = 'typed meanwhile'\n")
+    gate.set()
+    await asyncio.wait_for(send, 30)
+    (end,) = _tool_ends(editor, "edit")
+    assert end["exit_code"] != 0 and "changed in the editor" in end["output"]
+    assert editor.text(uri) == "x = 1\ny = 2\nz = 'typed meanwhile'\n"
+
+
+async def test_a_file_that_is_not_open_is_written_to_disk(
+    editor: Editor, llm: FakeAnthropic, project: Path
+) -> None:
+    llm.call("write", {"file_path": "new_module.py", "content": "VALUE = 42\n"})
+    llm.say("written")
+    await _turn(editor, "create a module")
+    assert (project / "new_module.py").read_text() == "VALUE = 42\n"
+    assert editor.edits == []
+    if editor.flavour.startswith("visual"):
+        assert [d.uri for d in editor.client.shown_documents] == [(project / "new_module.py").as_uri()]
+
+
+@pytest.fixture(params=CLIENTS)
+async def asking_editor(
+    request: pytest.FixtureRequest, project: Path, tmp_path: Path, llm: FakeAnthropic
+) -> AsyncIterator[Editor]:
+    config = tmp_path / "ask.hcl"
+    config.write_text(llm.config('permissions {\n  ask = ["bash"]\n}\n'))
+    editor = await start_editor(request.param, project, config)
+    yield editor
+    await stop_editor(editor)
+
+
+@pytest.mark.parametrize("decision", ["allow", "deny"])
+async def test_a_confirmation_decides_whether_the_tool_runs(
+    asking_editor: Editor, llm: FakeAnthropic, project: Path, decision: str
+) -> None:
+    editor = asking_editor
+    editor.decide = lambda _request: decision
+    llm.call("bash", {"command": "echo confirmed > proof.txt"})
+    llm.say("finished")
+    await _turn(editor, "run it")
+    assert len(editor.confirmations) == 1
+    if editor.flavour.startswith("visual"):
+        assert editor.confirmations[0]["tool"] == "bash"
+        assert editor.confirmations[0]["args"] == {"command": "echo confirmed > proof.txt"}
+    assert (project / "proof.txt").exists() == (decision == "allow")
+    received = [
+        e["event"]["decision"] for e in editor.events if e["event"]["type"] == "confirmation_received"
+    ]
+    assert received == [decision]
+
+
+async def test_worktrees_are_created_listed_and_removed(editor: Editor, project: Path) -> None:
+    for args in (
+        ["init", "-q", "-b", "main"],
+        ["add", "."],
+        ["-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "init"],
+    ):
+        subprocess.run(["git", *args], cwd=project, check=True)
+    session = (await editor.request("a3s/session/create", {}))["sessionId"]
+    created = await editor.request("a3s/worktree/create", {"sessionId": session, "branch": "feature-x"})
+    assert not created["isError"], created["output"]
+    path = Path(created["metadata"]["path"])
+    assert (path / "app.py").exists()
+    listed = await editor.request("a3s/worktree/list", {"sessionId": session})
+    assert "feature-x" in listed["output"]
+    inside = await editor.request("a3s/session/create", {"workspace": str(path)})
+    assert Path(inside["workspace"]) == path.resolve()
+    removed = await editor.command("a3s.worktree.remove", {"sessionId": session, "path": str(path)})
+    assert not removed["isError"] and not path.exists()
+
+
+async def test_code_actions_run_a_turn_with_the_selection_and_diagnostics(
+    editor: Editor, llm: FakeAnthropic, project: Path
+) -> None:
+    uri = editor.open(project / "app.py")
+    selection = types.Range(
+        start=types.Position(line=1, character=0), end=types.Position(line=1, character=5)
+    )
+    diagnostic = types.Diagnostic(
+        range=selection, message="y is never used", severity=types.DiagnosticSeverity.Warning
+    )
+    actions = await editor.client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=selection,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    titles = [a.title for a in actions or [] if isinstance(a, types.CodeAction)]
+    assert titles == ["A3S: Explain", "A3S: Fix these diagnostics", "A3S: Refactor selection"]
+    fix = next(
+        a
+        for a in actions or []
+        if isinstance(a, types.CodeAction) and a.kind == types.CodeActionKind.QuickFix
+    )
+    assert fix.command is not None
+    llm.say("fixed")
+    result = await editor.command(fix.command.command, *(fix.command.arguments or []))
+    assert result["text"] == "fixed"
+    prompt = str(llm.requests[-1]["messages"][-1]["content"])
+    assert "y is never used" in prompt and "y = 2" in prompt
