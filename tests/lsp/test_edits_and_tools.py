@@ -107,13 +107,18 @@ async def test_a_confirmation_decides_whether_the_tool_runs(
     assert received == [decision]
 
 
-async def test_worktrees_are_created_listed_and_removed(editor: Editor, project: Path) -> None:
+@pytest.fixture
+def git_project(project: Path) -> Path:
     for args in (
         ["init", "-q", "-b", "main"],
         ["add", "."],
         ["-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "init"],
     ):
         subprocess.run(["git", *args], cwd=project, check=True)
+    return project
+
+
+async def test_worktrees_are_created_listed_and_removed(editor: Editor, git_project: Path) -> None:
     session = (await editor.request("a3s/session/create", {}))["sessionId"]
     created = await editor.request("a3s/worktree/create", {"sessionId": session, "branch": "feature-x"})
     assert not created["isError"], created["output"]
@@ -122,9 +127,9 @@ async def test_worktrees_are_created_listed_and_removed(editor: Editor, project:
     listed = await editor.request("a3s/worktree/list", {"sessionId": session})
     assert "feature-x" in listed["output"]
     inside = await editor.request("a3s/session/create", {"workspace": str(path)})
-    assert Path(inside["workspace"]) == path.resolve()
+    assert Path(inside["workspace"]) == path.resolve()  # noqa: ASYNC240
     removed = await editor.command("a3s.worktree.remove", {"sessionId": session, "path": str(path)})
-    assert not removed["isError"] and not path.exists()
+    assert not removed["isError"] and not path.exists()  # noqa: ASYNC240
 
 
 async def test_code_actions_run_a_turn_with_the_selection_and_diagnostics(
