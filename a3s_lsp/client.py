@@ -236,7 +236,7 @@ class A3SClient:
             task.add_done_callback(self._answering.discard)
             return
         self.notifications.append((method, params))
-        if method == "a3s/event":
+        if method == "a3s/event" and isinstance(params, dict):
             self.events.put_nowait(params)
         handler = self._notifications.get(method)
         if handler is not None:

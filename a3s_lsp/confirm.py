@@ -35,6 +35,7 @@ class LspConfirmationProvider:
 
     async def confirm(self, request: ConfirmationRequest) -> ConfirmationDecision:
         msg_id = f"a3s-confirm-{uuid.uuid4().hex[:12]}"
+        params: Any
         if self._server.supports_a3s_confirm():
             method, params = CONFIRM, _confirm_params(request)
         else:

@@ -34,7 +34,7 @@ class Params:
             raise InvalidParamsError(f"{self.method}: field {name!r} must be {label}")
         return value
 
-    def str(self, name: str) -> str:
+    def string(self, name: str) -> str:
         return str(self._get(name, str, True))
 
     def opt_str(self, name: str) -> str | None:

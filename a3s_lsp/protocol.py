@@ -54,7 +54,7 @@ CONFIRMATIONS_CAPABILITY = "a3s.confirmations"
 
 def plain_converter() -> cattrs.Converter:
     """pygls' converter, except that params and results of custom methods stay plain JSON values."""
-    converter = default_converter()
+    converter: cattrs.Converter = default_converter()  # type: ignore[no-untyped-call]
 
     def keep_params(obj: dict[str, Any], cls: type) -> Any:
         return cls(id=obj["id"], method=obj["method"], jsonrpc=obj["jsonrpc"], params=obj.get("params"))
@@ -167,7 +167,9 @@ class A3SProtocol(LanguageServerProtocol):
         self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": error})
 
     @lsp_method(types.WORKSPACE_EXECUTE_COMMAND)
-    async def lsp_workspace__execute_command(self, params: types.ExecuteCommandParams) -> Any:
+    async def lsp_workspace__execute_command(  # type: ignore[override]
+        self, params: types.ExecuteCommandParams
+    ) -> Any:
         """Commands run as the request's own task, so ``$/cancelRequest`` reaches them.
 
         (pygls runs them under a fresh id, out of the cancel's reach.) Arguments are passed raw.

@@ -23,7 +23,7 @@ async def watch_config(server: A3SLanguageServer, path: Path) -> None:
         if not await asyncio.to_thread(path.exists):
             continue
         try:
-            agent = await asyncio.to_thread(server.sessions._load_agent, str(path))
+            agent = await asyncio.to_thread(server.sessions.load_agent, str(path))
         except Exception as exc:
             message = f"A3S: the new config is invalid, keeping the previous one: {exc}"
             log.warning("%s", message)

@@ -122,13 +122,17 @@ class A3SLanguageServer(LanguageServer):
         caps = getattr(self.protocol, "client_capabilities", None)
         return caps if caps is not None else types.ClientCapabilities()
 
+    def _edit_caps(self) -> types.WorkspaceEditClientCapabilities | None:
+        workspace = self._caps().workspace
+        return workspace.workspace_edit if workspace is not None else None
+
     def supports_document_changes(self) -> bool:
         """documentChanges, or resource operations (which only exist inside documentChanges)."""
-        edit = self._caps().workspace and self._caps().workspace.workspace_edit
+        edit = self._edit_caps()
         return bool(edit and (edit.document_changes or edit.resource_operations))
 
     def supports_change_annotations(self) -> bool:
-        edit = self._caps().workspace and self._caps().workspace.workspace_edit
+        edit = self._edit_caps()
         return bool(edit and edit.change_annotation_support is not None)
 
     def supports_progress(self) -> bool:

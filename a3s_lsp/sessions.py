@@ -77,11 +77,11 @@ class SessionManager:
                 self._agent_lock = asyncio.Lock()
             async with self._agent_lock:
                 if self._agent is None:
-                    self._agent = await asyncio.to_thread(self._load_agent, self._server.settings.config)
+                    self._agent = await asyncio.to_thread(self.load_agent, self._server.settings.config)
         return self._agent
 
     @staticmethod
-    def _load_agent(config: str | None) -> Any:
+    def load_agent(config: str | None) -> Any:
         from a3s_code import Agent
 
         return Agent(config)

@@ -14,7 +14,7 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
@@ -38,7 +38,9 @@ class FrameError:
     message: str
 
 
-async def read_frames(reader: asyncio.StreamReader, max_bytes: int) -> AsyncIterator[bytes | FrameError]:
+async def read_frames(
+    reader: asyncio.StreamReader, max_bytes: int
+) -> AsyncGenerator[bytes | FrameError, None]:
     """Yield each message body, or a FrameError for a frame that was skipped; stops at EOF."""
     while True:
         length: int | None = None

@@ -60,12 +60,12 @@ def register(server: A3SLanguageServer) -> None:
     @server.command(COMMAND)
     async def run_code_action(ls: A3SLanguageServer, *args: Any) -> dict[str, Any]:
         p = Params(args[0] if args else None, COMMAND)
-        uri = p.str("uri")
+        uri = p.string("uri")
         rng = ls.protocol._converter.structure(p.dict("range"), types.Range)
         doc = ls.workspace.get_text_document(uri)
         hosted = await ls.sessions.default()
         prompt = build_prompt(
-            p.str("action"),
+            p.string("action"),
             _display(to_fs_path(uri) or uri, str(hosted.session.workspace)),
             rng,
             doc.text_in_client_range(rng) if rng.start != rng.end else "",

@@ -61,19 +61,19 @@ def register(server: A3SLanguageServer) -> None:
 
     @server.command(CLOSE)
     async def close(ls: A3SLanguageServer, *args: Any) -> dict[str, Any]:
-        return {"closed": await ls.sessions.close(_params(args, CLOSE, "sessionId").str("sessionId"))}
+        return {"closed": await ls.sessions.close(_params(args, CLOSE, "sessionId").string("sessionId"))}
 
     @server.command(PROMPT)
     async def prompt(ls: A3SLanguageServer, *args: Any) -> dict[str, Any]:
         p = _params(args, PROMPT, "prompt")
         hosted = await _session(ls, p)
-        return await ls.sessions.send(hosted.session.session_id, p.str("prompt"))
+        return await ls.sessions.send(hosted.session.session_id, p.string("prompt"))
 
     @server.command(SLASH)
     async def slash(ls: A3SLanguageServer, *args: Any) -> dict[str, Any]:
         p = _params(args, SLASH, "command")
         hosted = await _session(ls, p)
-        text = p.str("command")
+        text = p.string("command")
         out = await hosted.session.command_async(text if text.startswith("/") else f"/{text}")
         return {"sessionId": hosted.session.session_id, "text": out.text, "action": out.action}
 
@@ -81,7 +81,7 @@ def register(server: A3SLanguageServer) -> None:
     async def tool(ls: A3SLanguageServer, *args: Any) -> dict[str, Any]:
         p = _params(args, TOOL)
         hosted = await _session(ls, p)
-        return convert.tool_result(await hosted.session.tool_async(p.str("tool"), p.dict("args")))
+        return convert.tool_result(await hosted.session.tool_async(p.string("tool"), p.dict("args")))
 
     for name, action in WORKTREE.items():
         server.command(name)(_worktree(name, action))

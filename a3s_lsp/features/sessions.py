@@ -26,28 +26,28 @@ def register(server: A3SLanguageServer) -> None:
     @server.feature(m.SESSION_RESUME)
     async def resume(ls: A3SLanguageServer, params: Any) -> dict[str, Any]:
         p = Params(params, m.SESSION_RESUME)
-        hosted = await ls.sessions.resume(p.str("sessionId"), p.opt_str("workspace"))
+        hosted = await ls.sessions.resume(p.string("sessionId"), p.opt_str("workspace"))
         return {**hosted.summary(), "tools": hosted.session.tool_names()}
 
     @server.feature(m.SESSION_SAVE)
     async def save(ls: A3SLanguageServer, params: Any) -> dict[str, Any]:
         p = Params(params, m.SESSION_SAVE)
-        return await ls.sessions.save(p.str("sessionId"))
+        return await ls.sessions.save(p.string("sessionId"))
 
     @server.feature(m.SESSION_CLOSE)
     async def close(ls: A3SLanguageServer, params: Any) -> dict[str, Any]:
         p = Params(params, m.SESSION_CLOSE)
-        return {"closed": await ls.sessions.close(p.str("sessionId"))}
+        return {"closed": await ls.sessions.close(p.string("sessionId"))}
 
     @server.feature(m.SESSION_CANCEL)
     def cancel(ls: A3SLanguageServer, params: Any) -> dict[str, Any]:
         p = Params(params, m.SESSION_CANCEL)
-        return {"cancelled": ls.sessions.cancel(p.str("sessionId"))}
+        return {"cancelled": ls.sessions.cancel(p.string("sessionId"))}
 
     @server.feature(m.SESSION_SEND)
     async def send(ls: A3SLanguageServer, params: Any) -> dict[str, Any]:
         p = Params(params, m.SESSION_SEND)
-        prompt = p.str("prompt")
+        prompt = p.string("prompt")
         if not prompt.strip():
             raise A3SLspError("prompt is empty")
-        return await ls.sessions.send(p.str("sessionId"), prompt, p.opt_str("turnId"))
+        return await ls.sessions.send(p.string("sessionId"), prompt, p.opt_str("turnId"))

@@ -18,16 +18,16 @@ def register(server: A3SLanguageServer) -> None:
     @server.feature(m.COMMAND)
     async def command(ls: A3SLanguageServer, params: Any) -> dict[str, Any]:
         p = Params(params, m.COMMAND)
-        text = p.str("command")
-        hosted = ls.sessions.get(p.str("sessionId"))
+        text = p.string("command")
+        hosted = ls.sessions.get(p.string("sessionId"))
         out = await hosted.session.command_async(text if text.startswith("/") else f"/{text}")
         return {"text": out.text, "action": out.action}
 
     @server.feature(m.TOOL)
     async def tool(ls: A3SLanguageServer, params: Any) -> dict[str, Any]:
         p = Params(params, m.TOOL)
-        hosted = ls.sessions.get(p.str("sessionId"))
-        result = await hosted.session.tool_async(p.str("tool"), p.dict("args"))
+        hosted = ls.sessions.get(p.string("sessionId"))
+        result = await hosted.session.tool_async(p.string("tool"), p.dict("args"))
         return convert.tool_result(result)
 
     for method, action in (
@@ -42,7 +42,7 @@ def register(server: A3SLanguageServer) -> None:
 def _worktree_handler(method: str, action: str) -> Any:
     async def worktree(ls: A3SLanguageServer, params: Any) -> dict[str, Any]:
         p = Params(params, method)
-        hosted = ls.sessions.get(p.str("sessionId"))
+        hosted = ls.sessions.get(p.string("sessionId"))
         args = {k: v for k, v in p.raw.items() if k != "sessionId"}
         result = await hosted.session.tool_async(WORKTREE_TOOL, {**args, "command": action})
         return convert.tool_result(result)
