@@ -8,7 +8,7 @@ import asyncio
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
@@ -55,10 +55,12 @@ class Editor:
         self.confirmations: list[dict[str, Any]] = []
         self.decide: Callable[[dict[str, Any]], str] = lambda _p: "allow"
         self._arrived = asyncio.Event()
-        client.feature("a3s/event")(self._event)
-        client.feature(types.WORKSPACE_APPLY_EDIT)(self._apply_edit)
-        client.feature("a3s/confirm")(self._confirm)
-        client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)(self._message_request)
+        _fix_code_action_union(client)
+        # pygls cannot register bound methods (it sets attributes on the handler): wrap them.
+        client.feature("a3s/event")(lambda params: self._event(params))
+        client.feature(types.WORKSPACE_APPLY_EDIT)(lambda params: self._apply_edit(params))
+        client.feature("a3s/confirm")(lambda params: self._confirm(params))
+        client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)(lambda params: self._message_request(params))
 
     def _event(self, params: Any) -> None:
         self.events.append(plain(params))
@@ -142,6 +144,19 @@ class Editor:
 
     def event_types(self, session_id: str | None = None) -> list[str]:
         return [e["event"]["type"] for e in self.events if session_id in (None, e["sessionId"])]
+
+
+def _fix_code_action_union(client: LanguageClient) -> None:
+    """lsprotocol reads any item with a ``command`` key as a Command, even a CodeAction whose
+    ``command`` is an object; editors tell them apart by ``command`` being a string."""
+    converter = client.protocol._converter
+
+    def hook(obj: Any, _type: Any) -> Any:
+        kind = types.Command if isinstance(obj.get("command"), str) else types.CodeAction
+        return converter.structure(obj, kind)
+
+    converter.register_structure_hook(types.Command | types.CodeAction, hook)
+    converter.register_structure_hook(Union[types.Command, types.CodeAction], hook)  # noqa: UP007
 
 
 async def start_editor(flavour: str, root: Path, config: Path, confirmations: bool | None = None) -> Editor:

@@ -14,6 +14,10 @@ from lsprotocol import types
 from tests.lsp.editor import CLIENTS, Editor, start_editor, stop_editor
 from tests.lsp.fake_anthropic import FakeAnthropic
 
+# Until the engine's config, provider clients and tools land these cannot run.
+pytest.importorskip("a3s_code.tools.edit", reason="engine tools not available yet")
+pytest.importorskip("a3s_code.llm.factory", reason="engine LLM clients not available yet")
+
 
 async def _turn(editor: Editor, prompt: str) -> tuple[str, dict[str, Any]]:
     session = (await editor.request("a3s/session/create", {}))["sessionId"]

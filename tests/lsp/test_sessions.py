@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.lsp.editor import Editor
 from tests.lsp.fake_anthropic import FakeAnthropic
+
+# Until the engine's config, provider clients and tools land these cannot run.
+pytest.importorskip("a3s_code.tools.edit", reason="engine tools not available yet")
+pytest.importorskip("a3s_code.llm.factory", reason="engine LLM clients not available yet")
 
 
 async def _create(editor: Editor, **params: str) -> str:
