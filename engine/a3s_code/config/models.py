@@ -1,0 +1,221 @@
+"""The HCL configuration as pydantic models: parsed once, unknown keys refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from ..errors import ConfigError
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ModelCost(_Model):
+    """USD per million tokens."""
+
+    input: float = 0.0
+    output: float = 0.0
+    cache_read: float | None = None
+    cache_write: float | None = None
+
+
+class ModelLimit(_Model):
+    context: int = 200_000
+    output: int = 8192
+
+
+class Modalities(_Model):
+    input: list[str] = ["text"]
+    output: list[str] = ["text"]
+
+
+class ModelConfig(_Model):
+    id: str
+    name: str | None = None
+    family: str | None = None
+    api_key: str | None = None
+    api_key_env: str | None = None
+    """Set by the loader when ``api_key`` came from ``env("NAME")``: the variable to tell users about."""
+    base_url: str | None = None
+    attachment: bool = False
+    reasoning: bool = False
+    tool_call: bool = True
+    temperature: bool = True
+    release_date: str | None = None
+    modalities: Modalities | None = None
+    cost: ModelCost | None = None
+    limit: ModelLimit | None = None
+
+
+class ProviderConfig(_Model):
+    name: str
+    api_key: str | None = None
+    api_key_env: str | None = None
+    base_url: str | None = None
+    models: list[ModelConfig] = []
+
+    def find_model(self, model_id: str) -> ModelConfig | None:
+        return next((m for m in self.models if m.id == model_id), None)
+
+
+class RetryPolicy(_Model):
+    strategy: Literal["exponential", "fixed", "none"] = "exponential"
+    max_retries: int = Field(3, ge=0)
+    initial_delay_ms: int = Field(100, ge=0)
+    max_delay_ms: int = Field(30_000, ge=0)
+    fixed_delay_ms: int = Field(1000, ge=0)
+
+
+class RateLimit(_Model):
+    limit_type: Literal["per_second", "per_minute", "per_hour", "unlimited"] = "unlimited"
+    max_operations: int = Field(100, ge=1)
+
+
+class PriorityBoost(_Model):
+    strategy: Literal["standard", "aggressive", "disabled"] = "standard"
+    deadline_ms: int = Field(300_000, ge=0)
+
+
+class QueueConfig(_Model):
+    query_max_concurrency: int = Field(4, ge=1)
+    execute_max_concurrency: int = Field(2, ge=1)
+    generate_max_concurrency: int = Field(1, ge=1)
+    enable_metrics: bool = False
+    enable_dlq: bool = False
+    dlq_max_size: int | None = None
+    enable_alerts: bool = False
+    default_timeout_ms: int | None = None
+    retry_policy: RetryPolicy | None = None
+    rate_limit: RateLimit | None = None
+    priority_boost: PriorityBoost | None = None
+    pressure_threshold: int | None = None
+
+
+class SearchEngineConfig(_Model):
+    enabled: bool = True
+    weight: float = 1.0
+    timeout: int | None = None
+    url: str | None = None
+    """For the generic HTTP engine: a URL template with ``{query}``."""
+
+
+class SearchHealth(_Model):
+    max_failures: int = 3
+    suspend_seconds: int = 60
+
+
+class SearchConfig(_Model):
+    timeout: int = 10
+    health: SearchHealth | None = None
+    engine: dict[str, SearchEngineConfig] = {}
+
+
+class McpServerConfig(_Model):
+    name: str
+    command: str | None = None
+    args: list[str] = []
+    env: dict[str, str] = {}
+    url: str | None = None
+    headers: dict[str, str] = {}
+    enabled: bool = True
+    tool_timeout_secs: int = 60
+
+    @model_validator(mode="after")
+    def _one_transport(self) -> McpServerConfig:
+        if bool(self.command) == bool(self.url):
+            raise ValueError("exactly one of 'command' (stdio) or 'url' (streamable HTTP) must be set")
+        return self
+
+
+class MemoryConfig(_Model):
+    enabled: bool = True
+    dir: str | None = None
+    max_short_term: int = 100
+    max_working: int = 10
+
+
+class PermissionsConfig(_Model):
+    allow: list[str] = []
+    deny: list[str] = []
+    ask: list[str] = []
+    mode: Literal["default", "accept_edits", "read_only", "bypass"] = "default"
+
+
+class ConfirmationConfig(_Model):
+    enabled: bool = True
+    timeout_ms: int = Field(30_000, ge=0)
+    timeout_action: Literal["deny", "allow"] = "deny"
+    yolo_lanes: list[str] = []
+
+
+class AgentConfig(_Model):
+    default_model: str | None = None
+    """``provider/model``, for example ``anthropic/claude-sonnet-4-20250514``."""
+    providers: list[ProviderConfig] = []
+    queue: QueueConfig | None = None
+    search: SearchConfig | None = None
+    storage_backend: Literal["memory", "file", "custom"] = "file"
+    sessions_dir: str | None = None
+    storage_url: str | None = None
+    skill_dirs: list[str] = []
+    agent_dirs: list[str] = []
+    max_tool_rounds: int = Field(50, ge=1)
+    thinking_budget: int | None = Field(None, ge=1024)
+    mcp_servers: list[McpServerConfig] = []
+    memory: MemoryConfig | None = None
+    permissions: PermissionsConfig | None = None
+    confirmation: ConfirmationConfig | None = None
+
+    _source_path: Path | None = PrivateAttr(default=None)
+
+    @property
+    def source_path(self) -> Path | None:
+        """The file this config came from (None for inline HCL or a struct)."""
+        return self._source_path
+
+    def resolve_dir(self, value: str) -> Path:
+        """Relative directories are relative to the config file (or the current directory)."""
+        path = Path(value).expanduser()
+        if path.is_absolute():
+            return path
+        base = self._source_path.parent if self._source_path else Path.cwd()
+        return (base / path).resolve()
+
+    def find_provider(self, name: str) -> ProviderConfig | None:
+        return next((p for p in self.providers if p.name == name), None)
+
+    def resolve_model(self, ref: str) -> tuple[ProviderConfig, ModelConfig | None]:
+        """Split ``provider/model`` (the model id may itself contain ``/``) and find the provider."""
+        provider_name, sep, model_id = ref.partition("/")
+        if not sep or not provider_name or not model_id:
+            raise ConfigError(
+                f"model format must be 'provider/model' (e.g., 'openai/gpt-4o'), got {ref!r}",
+                file=str(self._source_path) if self._source_path else None,
+                key="model",
+            )
+        provider = self.find_provider(provider_name)
+        if provider is None:
+            known = ", ".join(p.name for p in self.providers) or "none"
+            raise ConfigError(
+                f"provider '{provider_name}' not found in config; configured providers: {known}",
+                file=str(self._source_path) if self._source_path else None,
+                key="providers",
+                expected=f'a providers {{ name = "{provider_name}" ... }} block',
+            )
+        return provider, provider.find_model(model_id)
+
+    @staticmethod
+    def effective_api_key(provider: ProviderConfig, model: ModelConfig | None) -> str | None:
+        return (model.api_key if model and model.api_key else None) or provider.api_key
+
+    @staticmethod
+    def effective_base_url(provider: ProviderConfig, model: ModelConfig | None) -> str | None:
+        return (model.base_url if model and model.base_url else None) or provider.base_url
+
+    @staticmethod
+    def api_key_variable(provider: ProviderConfig, model: ModelConfig | None) -> str | None:
+        return (model.api_key_env if model else None) or provider.api_key_env
