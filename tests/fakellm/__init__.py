@@ -1,0 +1,6 @@
+"""A fake LLM server for tests: Anthropic Messages and OpenAI Chat Completions over real HTTP."""
+
+from .script import Responder, Text, Thinking, ToolCall, Turn
+from .server import NO_TURN_LEFT, FakeLLM
+
+__all__ = ["NO_TURN_LEFT", "FakeLLM", "Responder", "Text", "Thinking", "ToolCall", "Turn"]

@@ -1,0 +1,171 @@
+"""A local HTTP server speaking the Anthropic and OpenAI wire formats, replaying scripted turns.
+
+The real ``anthropic`` and ``openai`` SDKs talk to it over HTTP; it records every request and can
+inject faults (error statuses, cut streams, delays).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import threading
+from collections import deque
+from typing import Any
+
+from aiohttp import web
+
+from .script import Responder, Turn
+from .wire import anthropic_message, anthropic_stream, error_body, openai_message, openai_stream
+
+NO_TURN_LEFT = "(fake llm: no scripted turn left)"
+
+
+class FakeLLM:
+    def __init__(self) -> None:
+        self.script: deque[Turn | Responder] = deque()
+        self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self.disconnects = 0
+        """Streams the client closed before the end (cancellation)."""
+        self.url = ""
+        self._ids = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self._thread_loop: asyncio.AbstractEventLoop | None = None
+
+    # -- scripting -----------------------------------------------------------------------------
+
+    def add(self, *turns: Turn | Responder) -> FakeLLM:
+        self.script.extend(turns)
+        return self
+
+    def text(self, text: str) -> FakeLLM:
+        return self.add(Turn.text(text))
+
+    def tool_call(self, name: str, args: dict[str, Any], text: str = "") -> FakeLLM:
+        return self.add(Turn.tool_call(name, args, text=text))
+
+    @property
+    def anthropic_url(self) -> str:
+        return self.url
+
+    @property
+    def openai_url(self) -> str:
+        return f"{self.url}/v1"
+
+    def config(
+        self, provider: str = "anthropic", model: str = "claude-sonnet-4-20250514", extra: str = ""
+    ) -> str:
+        """An agent HCL config pointing ``provider`` at this server."""
+        base = self.anthropic_url if provider == "anthropic" else self.openai_url
+        return (
+            f'default_model = "{provider}/{model}"\n'
+            f'providers {{\n  name = "{provider}"\n  api_key = "test-key"\n  base_url = "{base}"\n}}\n{extra}'
+        )
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    async def start(self, port: int = 0) -> str:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_post("/v1/messages", self._anthropic)
+        app.router.add_post("/v1/chat/completions", self._openai)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await site.start()
+        server = site._server
+        assert server is not None
+        bound = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{bound}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    def start_in_thread(self, port: int = 0) -> str:
+        """For sync tests and other processes: serve from a background thread."""
+        loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        def run() -> None:
+            asyncio.set_event_loop(loop)
+            loop.run_until_complete(self.start(port))
+            ready.set()
+            loop.run_forever()
+
+        threading.Thread(target=run, name="fake-llm", daemon=True).start()
+        ready.wait(10)
+        self._thread_loop = loop
+        return self.url
+
+    def stop_thread(self) -> None:
+        loop = self._thread_loop
+        if loop is not None:
+            asyncio.run_coroutine_threadsafe(self.stop(), loop).result(10)
+            loop.call_soon_threadsafe(loop.stop)
+            self._thread_loop = None
+
+    # -- handlers ------------------------------------------------------------------------------
+
+    def _next_turn(self, body: dict[str, Any]) -> Turn:
+        if not self.script:
+            return Turn.text(NO_TURN_LEFT)
+        entry = self.script.popleft()
+        return entry if isinstance(entry, Turn) else entry(body)
+
+    async def _anthropic(self, request: web.Request) -> web.StreamResponse:
+        return await self._serve(request, "anthropic")
+
+    async def _openai(self, request: web.Request) -> web.StreamResponse:
+        return await self._serve(request, "openai")
+
+    async def _serve(self, request: web.Request, api: str) -> web.StreamResponse:
+        body = await request.json()
+        self.requests.append(body)
+        self.headers.append(dict(request.headers))
+        turn = self._next_turn(body)
+        if turn.delay_s:
+            await asyncio.sleep(turn.delay_s)
+        if turn.status is not None:
+            headers = {"retry-after": str(turn.retry_after)} if turn.retry_after is not None else {}
+            return web.json_response(error_body(api, turn.status), status=turn.status, headers=headers)
+        model = str(body.get("model", "fake"))
+        msg_id = f"msg_{next(self._ids)}"
+        if not body.get("stream"):
+            payload = (
+                anthropic_message(turn, model, msg_id)
+                if api == "anthropic"
+                else openai_message(turn, model, msg_id)
+            )
+            return web.json_response(payload)
+        chunks = (
+            anthropic_stream(turn, model, msg_id)
+            if api == "anthropic"
+            else openai_stream(turn, model, msg_id)
+        )
+        response = web.StreamResponse(
+            headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+        )
+        await response.prepare(request)
+        try:
+            for n, chunk in enumerate(chunks):
+                if turn.cut_after is not None and n >= turn.cut_after:
+                    assert request.transport is not None
+                    request.transport.close()
+                    return response
+                if turn.chunk_delay_s:
+                    await asyncio.sleep(turn.chunk_delay_s)
+                await response.write(chunk)
+            await response.write_eof()
+        except (ConnectionResetError, asyncio.CancelledError):
+            self.disconnects += 1
+            raise
+        return response
+
+    def last_request(self) -> dict[str, Any]:
+        return self.requests[-1]
+
+    def dump_requests(self) -> str:
+        return json.dumps(self.requests, indent=2)
