@@ -56,15 +56,19 @@ class Agent:
         """Raises ConfigError unless ``model`` is ``provider/model`` with a configured provider."""
         self.config.resolve_model(model)
 
-    def llm_client(self, model: str) -> LLMClient:
+    def llm_client(self, model: str, options: SessionOptions | None = None) -> LLMClient:
         from .llm.factory import create_client
+        from .llm.retry import RetryPolicy
 
+        opts = options or SessionOptions()
         provider, model_cfg = self.config.resolve_model(model)
         return create_client(
             provider.name,
             api_key=self.config.effective_api_key(provider, model_cfg),
             base_url=self.config.effective_base_url(provider, model_cfg),
-            api_key_env=provider.api_key_env,
+            api_key_env=self.config.api_key_variable(provider, model_cfg),
+            timeout_s=opts.llm_timeout_s,
+            retry=RetryPolicy(max_retries=opts.llm_max_retries, base_delay_s=opts.llm_retry_delay_ms / 1000),
         )
 
     def pricing(self, model: str) -> ModelPricing | None:

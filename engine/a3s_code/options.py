@@ -28,6 +28,12 @@ class SessionOptions:
     thinking_budget: int | None = None
     temperature: float | None = None
     max_tokens: int = 8192
+    # LLM transport
+    llm_max_retries: int = 3
+    """Retries of one LLM request on 429 / 5xx / overloaded / dropped connections."""
+    llm_retry_delay_ms: int = 500
+    llm_timeout_s: float = 600.0
+    confirmation_timeout_ms: int = 30_000
     # error recovery
     max_parse_retries: int = 2
     tool_timeout_ms: int | None = None

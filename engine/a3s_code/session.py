@@ -69,7 +69,7 @@ class Session:
     def llm(self) -> LLMClient:
         """The provider client for the current model, created on first use (API key checked here)."""
         if self._llm is None or self._llm_model != self.model:
-            self._llm = self.agent.llm_client(self.model)
+            self._llm = self.agent.llm_client(self.model, self.options)
             self._llm_model = self.model
         return self._llm
 
@@ -186,6 +186,7 @@ class Session:
                 thinking_budget=self.options.thinking_budget or cfg.thinking_budget,
                 temperature=self.options.temperature,
                 max_tokens=self.options.max_tokens,
+                confirmation_timeout_ms=self.options.confirmation_timeout_ms,
             ),
             emit=emit,
             breaker=self._breaker,
