@@ -1,0 +1,261 @@
+"""grep: ripgrep over the workspace, with unsaved editor buffers searched in place of their disk copy.
+
+``rg --json`` is read as it streams: each file's block is kept (raw, parsed only if shown) up to a byte
+budget, after which the rest is drained without splitting so a huge result costs little more than rg
+itself. Files are then listed in path order, so the output does not depend on rg's thread timing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pathspec import GitIgnoreSpec
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
+
+from ..errors import ToolError
+from ._text import IgnoreRules, cut, find_rg, is_binary, split_lines
+from .base import Tool, ToolContext, ToolParams, ToolResult
+
+MAX_MATCHES = 200
+MAX_CHARS = 30_000
+MAX_LINE = 1000
+STORE_BYTES = 4 * 1024 * 1024
+Line = tuple[int, bool, str]
+"""(1-based line number, is a match (else context), text)."""
+
+
+class GrepParams(ToolParams):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    pattern: str = Field(description="Regular expression to search for (ripgrep / Rust regex syntax)")
+    path: str = Field(default=".", description="File or directory to search in (default: the workspace root)")
+    glob: str = Field(default="", description="Only search files matching this glob, e.g. '*.py'")
+    context: int = Field(
+        default=0, ge=0, le=50, description="Lines of context to show before and after each match"
+    )
+    ignore_case: bool = Field(default=False, alias="-i", description="Case-insensitive search")
+
+    @field_validator("path", "glob", "context", "ignore_case", mode="before")
+    @classmethod
+    def _null_is_default(cls, value: object, info: ValidationInfo) -> object:
+        """Models often send null for an optional argument; treat it as leaving it out."""
+        if value is None and info.field_name is not None:
+            return cls.model_fields[info.field_name].default
+        return value
+
+
+class _Collected:
+    """rg's output, grouped per file, plus the totals from its summary."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, list[bytes]] = {}
+        self.stored = 0
+        self.complete = True
+        self.matched_lines = 0
+        self.tail = b""
+
+    def feed(self, chunk: bytes, current: list[str]) -> None:
+        data = self.tail + chunk
+        if self.stored > STORE_BYTES:
+            self.complete = False
+            self.tail = data[-65536:] if len(data) > 65536 else data
+            return
+        *lines, self.tail = data.split(b"\n")
+        for raw in lines:
+            if raw.startswith(b'{"type":"begin"'):
+                current[0] = _path_of(json.loads(raw)["data"])
+                self.files.setdefault(current[0], [])
+            elif raw.startswith((b'{"type":"match"', b'{"type":"context"')):
+                self.files.setdefault(current[0], []).append(raw)
+                self.stored += len(raw)
+            elif b'"type":"summary"' in raw:
+                self._summary(raw)
+
+    def finish(self) -> None:
+        for raw in reversed(self.tail.split(b"\n")):
+            if b'"type":"summary"' in raw:
+                self._summary(raw)
+                break
+
+    def _summary(self, raw: bytes) -> None:
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            self.matched_lines = int(json.loads(raw)["data"]["stats"]["matched_lines"])
+
+
+def _text_of(field: dict[str, Any]) -> str:
+    if "text" in field:
+        return str(field["text"])
+    return base64.b64decode(field.get("bytes", "")).decode("utf-8", errors="replace")
+
+
+def _path_of(data: dict[str, Any]) -> str:
+    path = _text_of(data["path"])
+    return path[2:] if path.startswith("./") else path
+
+
+def _parse(raws: list[bytes]) -> list[Line]:
+    out: list[Line] = []
+    for raw in raws:
+        msg = json.loads(raw)
+        data = msg["data"]
+        out.append((int(data["line_number"]), msg["type"] == "match", _text_of(data["lines"]).rstrip("\r\n")))
+    return out
+
+
+def _search_text(text: str, regex: re.Pattern[str], context: int) -> list[Line]:
+    """Python's re over an unsaved buffer, shaped like rg's match/context lines."""
+    lines = split_lines(text)
+    hits = [i for i, line in enumerate(lines) if regex.search(line)]
+    keep: set[int] = set()
+    for i in hits:
+        keep.update(range(max(0, i - context), min(len(lines), i + context + 1)))
+    matched = set(hits)
+    return [(i + 1, i in matched, lines[i]) for i in sorted(keep)]
+
+
+def _glob_accepts(glob: str | None, rel: str) -> bool:
+    if not glob:
+        return True
+    negated = glob.startswith("!")
+    spec = GitIgnoreSpec.from_lines([glob[1:] if negated else glob])
+    return spec.match_file(rel) != negated
+
+
+def _format(results: Mapping[str, list[Line]], context: int, total: int) -> str:
+    out: list[str] = []
+    size = shown = 0
+    for path in sorted(results):
+        prev = None
+        for number, is_match, text in results[path]:
+            if context and out and (prev is None or number != prev + 1):
+                out.append("--")
+            prev = number
+            line = f"{path}{':' if is_match else '-'}{number}{':' if is_match else '-'}{cut(text, MAX_LINE)}"
+            if shown >= MAX_MATCHES or size + len(line) > MAX_CHARS:
+                return "\n".join(out) + (
+                    f"\n\n[Showing {shown} of {total} matching lines. Use a narrower pattern, path or glob "
+                    "to see the rest.]"
+                )
+            out.append(line)
+            size += len(line) + 1
+            shown += is_match
+    if context and out and out[-1] == "--":
+        out.pop()
+    files = sum(1 for lines in results.values() if any(m for _, m, _ in lines))
+    return "\n".join(out) + f"\n\n{total} matching line(s) in {files} file(s)"
+
+
+class GrepTool(Tool[GrepParams]):
+    name = "grep"
+    description = (
+        "Search for a pattern in files using ripgrep. Returns matching lines with file paths and line "
+        "numbers (path:line:text; context lines as path-line-text). Respects .gitignore."
+    )
+    Params = GrepParams
+    lane = "query"
+
+    async def run(self, params: GrepParams, ctx: ToolContext) -> ToolResult:
+        target = ctx.resolve(params.path or ".")
+        root = ctx.workspace.resolve()
+        if not target.exists():
+            raise ToolError(f"Path not found: {ctx.show(target)}")
+        rg = find_rg()
+        if rg is None:
+            raise ToolError("ripgrep (rg) is not installed; install the 'ripgrep' Python package")
+        context = params.context
+        rel_target = ctx.show(target)
+        args = [rg, "--json", "--hidden", "--no-require-git", "--glob", "!.git"]
+        if params.ignore_case:
+            args.append("--ignore-case")
+        if context:
+            args += ["--context", str(context)]
+        if params.glob:
+            args += ["--glob", params.glob]
+        args += ["--regexp", params.pattern, "--", rel_target if rel_target != "." else "./"]
+        collected, stderr, code = await self._run_rg(args, root)
+        if code == 2 and not collected.files:
+            raise ToolError(f"grep failed: {stderr.strip() or 'ripgrep exited with an error'}")
+
+        results = {path: _parse(raws) for path, raws in collected.files.items()}
+        stored = sum(1 for lines in results.values() for _, is_match, _ in lines if is_match)
+        total = max(collected.matched_lines, stored)
+        notes: list[str] = []
+        overlay = self._overlay_files(ctx.fs.overlays(), root, target, params)
+        if overlay:
+            flags = re.IGNORECASE if params.ignore_case else 0
+            try:
+                regex = re.compile(params.pattern, flags)
+            except re.error:
+                notes.append(
+                    "(unsaved editor buffers were not searched: the pattern is not valid Python regex)"
+                )
+            else:
+                for rel, text in overlay.items():
+                    total -= sum(1 for _, is_match, _ in results.pop(rel, []) if is_match)
+                    lines = _search_text(text, regex, context)
+                    if lines:
+                        results[rel] = lines
+                        total += sum(1 for _, is_match, _ in lines if is_match)
+        if not any(any(m for _, m, _ in lines) for lines in results.values()):
+            return ToolResult(
+                output=f"No matches found for pattern: {params.pattern}", metadata={"matches": 0}
+            )
+        output = _format(results, context, total)
+        if not collected.complete:
+            notes.append("(too many results to list in path order; showing the first files ripgrep reported)")
+        if code == 2 and stderr.strip():
+            notes.append("(some files could not be searched: " + stderr.strip().splitlines()[0] + ")")
+        return ToolResult(output="\n".join([output, *notes]), metadata={"matches": total})
+
+    @staticmethod
+    def _overlay_files(
+        overlays: Mapping[Path, str], root: Path, target: Path, params: GrepParams
+    ) -> dict[str, str]:
+        """Unsaved buffers rg would have searched: inside the target, not ignored, accepted by the glob."""
+        chosen: dict[str, str] = {}
+        rules: IgnoreRules | None = None
+        for path, text in overlays.items():
+            if path != target and target not in path.parents:
+                continue
+            if root not in path.parents or is_binary(text):
+                continue
+            rel = path.relative_to(root).as_posix()
+            if path != target:
+                rules = rules or IgnoreRules(root)
+                if rules.ignored(rel) or not _glob_accepts(params.glob, path.relative_to(target).as_posix()):
+                    continue
+            chosen[rel] = text
+        return chosen
+
+    @staticmethod
+    async def _run_rg(args: list[str], cwd: Path) -> tuple[_Collected, str, int]:
+        proc = await asyncio.create_subprocess_exec(
+            *args,
+            cwd=cwd,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        collected = _Collected()
+        stderr_task = asyncio.ensure_future(proc.stderr.read())
+        try:
+            current = [""]
+            while chunk := await proc.stdout.read(1 << 18):
+                collected.feed(chunk, current)
+            collected.finish()
+            stderr = (await stderr_task).decode("utf-8", errors="replace")
+            code = await proc.wait()
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+            stderr_task.cancel()
+        return collected, stderr, code
