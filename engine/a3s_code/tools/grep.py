@@ -1,8 +1,9 @@
 """grep: ripgrep over the workspace, with unsaved editor buffers searched in place of their disk copy.
 
-``rg --json`` is read as it streams: each file's block is kept (raw, parsed only if shown) up to a byte
-budget, after which the rest is drained without splitting so a huge result costs little more than rg
-itself. Files are then listed in path order, so the output does not depend on rg's thread timing.
+``rg --json`` is read as it streams and each file's block is kept raw (parsed only if shown). Files
+are listed in path order, so the output does not depend on rg's thread timing. When the output passes a
+byte budget (far more than can be shown), rg is stopped and a cheap ``rg --count`` run gives the totals,
+so a pattern matching half the workspace costs about as much as plain rg.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import base64
 import contextlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -56,25 +57,30 @@ class _Collected:
 
     def __init__(self) -> None:
         self.files: dict[str, list[bytes]] = {}
+        self.counts: dict[str, int] = {}
         self.stored = 0
-        self.complete = True
         self.matched_lines = 0
+        self.files_with_match = 0
         self.tail = b""
 
+    @property
+    def full(self) -> bool:
+        return self.stored > STORE_BYTES
+
     def feed(self, chunk: bytes, current: list[str]) -> None:
-        data = self.tail + chunk
-        if self.stored > STORE_BYTES:
-            self.complete = False
-            self.tail = data[-65536:] if len(data) > 65536 else data
-            return
-        *lines, self.tail = data.split(b"\n")
+        *lines, self.tail = (self.tail + chunk).split(b"\n")
         for raw in lines:
-            if raw.startswith(b'{"type":"begin"'):
-                current[0] = _path_of(json.loads(raw)["data"])
-                self.files.setdefault(current[0], [])
-            elif raw.startswith((b'{"type":"match"', b'{"type":"context"')):
-                self.files.setdefault(current[0], []).append(raw)
+            if raw.startswith(b'{"type":"match"'):
+                self.files[current[0]].append(raw)
+                self.counts[current[0]] += 1
                 self.stored += len(raw)
+            elif raw.startswith(b'{"type":"context"'):
+                self.files[current[0]].append(raw)
+                self.stored += len(raw)
+            elif raw.startswith(b'{"type":"begin"'):
+                current[0] = _begin_path(raw)
+                self.files.setdefault(current[0], [])
+                self.counts.setdefault(current[0], 0)
             elif b'"type":"summary"' in raw:
                 self._summary(raw)
 
@@ -86,7 +92,9 @@ class _Collected:
 
     def _summary(self, raw: bytes) -> None:
         with contextlib.suppress(ValueError, KeyError, TypeError):
-            self.matched_lines = int(json.loads(raw)["data"]["stats"]["matched_lines"])
+            stats = json.loads(raw)["data"]["stats"]
+            self.matched_lines = int(stats["matched_lines"])
+            self.files_with_match = int(stats["searches_with_match"])
 
 
 def _text_of(field: dict[str, Any]) -> str:
@@ -95,8 +103,15 @@ def _text_of(field: dict[str, Any]) -> str:
     return base64.b64decode(field.get("bytes", "")).decode("utf-8", errors="replace")
 
 
-def _path_of(data: dict[str, Any]) -> str:
-    path = _text_of(data["path"])
+_BEGIN = b'{"type":"begin","data":{"path":{"text":"'
+
+
+def _begin_path(raw: bytes) -> str:
+    """The path of a ``begin`` message; sliced out without a JSON parse when nothing is escaped."""
+    if raw.startswith(_BEGIN) and raw.endswith(b'"}}}') and b"\\" not in raw:
+        path = raw[len(_BEGIN) : -4].decode("utf-8", errors="replace")
+    else:
+        path = _text_of(json.loads(raw)["data"]["path"])
     return path[2:] if path.startswith("./") else path
 
 
@@ -128,12 +143,15 @@ def _glob_accepts(glob: str | None, rel: str) -> bool:
     return spec.match_file(rel) != negated
 
 
-def _format(results: Mapping[str, list[Line]], context: int, total: int) -> str:
+def _format(
+    paths: list[str], lines_of: Callable[[str], list[Line]], context: int, total: int, files: int
+) -> str:
+    """rg-style lines in path order, stopping at the match or size cap (only shown files are parsed)."""
     out: list[str] = []
     size = shown = 0
-    for path in sorted(results):
+    for path in paths:
         prev = None
-        for number, is_match, text in results[path]:
+        for number, is_match, text in lines_of(path):
             if context and out and (prev is None or number != prev + 1):
                 out.append("--")
             prev = number
@@ -148,7 +166,6 @@ def _format(results: Mapping[str, list[Line]], context: int, total: int) -> str:
             shown += is_match
     if context and out and out[-1] == "--":
         out.pop()
-    files = sum(1 for lines in results.values() if any(m for _, m, _ in lines))
     return "\n".join(out) + f"\n\n{total} matching line(s) in {files} file(s)"
 
 
@@ -162,100 +179,135 @@ class GrepTool(Tool[GrepParams]):
     lane = "query"
 
     async def run(self, params: GrepParams, ctx: ToolContext) -> ToolResult:
-        target = ctx.resolve(params.path or ".")
+        target = ctx.resolve(params.path)
         root = ctx.workspace.resolve()
         if not target.exists():
             raise ToolError(f"Path not found: {ctx.show(target)}")
         rg = find_rg()
         if rg is None:
             raise ToolError("ripgrep (rg) is not installed; install the 'ripgrep' Python package")
-        context = params.context
-        rel_target = ctx.show(target)
-        args = [rg, "--json", "--hidden", "--no-require-git", "--glob", "!.git"]
-        if params.ignore_case:
-            args.append("--ignore-case")
-        if context:
-            args += ["--context", str(context)]
-        if params.glob:
-            args += ["--glob", params.glob]
-        args += ["--regexp", params.pattern, "--", rel_target if rel_target != "." else "./"]
-        collected, stderr, code = await self._run_rg(args, root)
+        shown_target = ctx.show(target)
+        collected = _Collected()
+        stderr, code, stopped = await _run_rg(
+            _rg_args(rg, params, shown_target, count=False), root, collected
+        )
         if code == 2 and not collected.files:
             raise ToolError(f"grep failed: {stderr.strip() or 'ripgrep exited with an error'}")
-
-        results = {path: _parse(raws) for path, raws in collected.files.items()}
-        stored = sum(1 for lines in results.values() for _, is_match, _ in lines if is_match)
-        total = max(collected.matched_lines, stored)
+        raw, counts = collected.files, collected.counts
+        total = max(collected.matched_lines, sum(counts.values()))
+        files = max(collected.files_with_match, sum(1 for n in counts.values() if n))
         notes: list[str] = []
-        overlay = self._overlay_files(ctx.fs.overlays(), root, target, params)
+        if stopped:
+            total, files = await _count(_rg_args(rg, params, shown_target, count=True), root)
+            notes.append("(too many results to list in path order; showing the first files ripgrep reported)")
+        parsed: dict[str, list[Line]] = {}
+        overlay = _overlay_files(ctx.fs.overlays(), root, target, params)
         if overlay:
-            flags = re.IGNORECASE if params.ignore_case else 0
             try:
-                regex = re.compile(params.pattern, flags)
+                regex = re.compile(params.pattern, re.IGNORECASE if params.ignore_case else 0)
             except re.error:
                 notes.append(
                     "(unsaved editor buffers were not searched: the pattern is not valid Python regex)"
                 )
             else:
                 for rel, text in overlay.items():
-                    total -= sum(1 for _, is_match, _ in results.pop(rel, []) if is_match)
-                    lines = _search_text(text, regex, context)
-                    if lines:
-                        results[rel] = lines
-                        total += sum(1 for _, is_match, _ in lines if is_match)
-        if not any(any(m for _, m, _ in lines) for lines in results.values()):
+                    stale = counts.pop(rel, 0)
+                    raw.pop(rel, None)
+                    total, files = total - stale, files - (1 if stale else 0)
+                    lines = _search_text(text, regex, params.context)
+                    if hits := sum(1 for _, is_match, _ in lines if is_match):
+                        parsed[rel] = lines
+                        total, files = total + hits, files + 1
+        if total <= 0:
             return ToolResult(
                 output=f"No matches found for pattern: {params.pattern}", metadata={"matches": 0}
             )
-        output = _format(results, context, total)
-        if not collected.complete:
-            notes.append("(too many results to list in path order; showing the first files ripgrep reported)")
+        paths = sorted(set(raw) | set(parsed))
+        output = _format(
+            paths, lambda p: parsed[p] if p in parsed else _parse(raw[p]), params.context, total, files
+        )
         if code == 2 and stderr.strip():
             notes.append("(some files could not be searched: " + stderr.strip().splitlines()[0] + ")")
-        return ToolResult(output="\n".join([output, *notes]), metadata={"matches": total})
+        return ToolResult(output="\n".join([output, *notes]), metadata={"matches": total, "files": files})
 
-    @staticmethod
-    def _overlay_files(
-        overlays: Mapping[Path, str], root: Path, target: Path, params: GrepParams
-    ) -> dict[str, str]:
-        """Unsaved buffers rg would have searched: inside the target, not ignored, accepted by the glob."""
-        chosen: dict[str, str] = {}
-        rules: IgnoreRules | None = None
-        for path, text in overlays.items():
-            if path != target and target not in path.parents:
-                continue
-            if root not in path.parents or is_binary(text):
-                continue
-            rel = path.relative_to(root).as_posix()
-            if path != target:
-                rules = rules or IgnoreRules(root)
-                if rules.ignored(rel) or not _glob_accepts(params.glob, path.relative_to(target).as_posix()):
-                    continue
-            chosen[rel] = text
-        return chosen
 
-    @staticmethod
-    async def _run_rg(args: list[str], cwd: Path) -> tuple[_Collected, str, int]:
-        proc = await asyncio.create_subprocess_exec(
-            *args,
-            cwd=cwd,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        assert proc.stdout is not None and proc.stderr is not None
-        collected = _Collected()
-        stderr_task = asyncio.ensure_future(proc.stderr.read())
-        try:
-            current = [""]
-            while chunk := await proc.stdout.read(1 << 18):
-                collected.feed(chunk, current)
-            collected.finish()
-            stderr = (await stderr_task).decode("utf-8", errors="replace")
-            code = await proc.wait()
-        finally:
-            if proc.returncode is None:
-                proc.kill()
-                await proc.wait()
-            stderr_task.cancel()
-        return collected, stderr, code
+def _rg_args(rg: str, params: GrepParams, target: str, *, count: bool) -> list[str]:
+    args = [rg, "--count" if count else "--json", "--hidden", "--no-require-git", "--glob", "!.git"]
+    if count:
+        args.append("--no-filename")
+    if params.ignore_case:
+        args.append("--ignore-case")
+    if params.context and not count:
+        args += ["--context", str(params.context)]
+    if params.glob:
+        args += ["--glob", params.glob]
+    return [*args, "--regexp", params.pattern, "--", target if target != "." else "./"]
+
+
+def _overlay_files(
+    overlays: Mapping[Path, str], root: Path, target: Path, params: GrepParams
+) -> dict[str, str]:
+    """Unsaved buffers rg would have searched: inside the target, not ignored, accepted by the glob."""
+    chosen: dict[str, str] = {}
+    rules: IgnoreRules | None = None
+    for path, text in overlays.items():
+        if path != target and target not in path.parents:
+            continue
+        if root not in path.parents or is_binary(text):
+            continue
+        rel = path.relative_to(root).as_posix()
+        if path != target:
+            rules = rules or IgnoreRules(root)
+            if rules.ignored(rel) or not _glob_accepts(params.glob, path.relative_to(target).as_posix()):
+                continue
+        chosen[rel] = text
+    return chosen
+
+
+async def _run_rg(args: list[str], cwd: Path, collected: _Collected) -> tuple[str, int, bool]:
+    """Stream rg's JSON into ``collected``; (stderr, exit code, stopped early because output was too big).
+
+    rg is killed when this returns early or is cancelled, so a cancelled turn leaves no search running.
+    """
+    proc = await asyncio.create_subprocess_exec(
+        *args,
+        cwd=cwd,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    stderr_task = asyncio.ensure_future(proc.stderr.read())
+    try:
+        current = [""]
+        while chunk := await proc.stdout.read(1 << 18):
+            collected.feed(chunk, current)
+            if collected.full:
+                return "", 0, True
+        collected.finish()
+        stderr = (await stderr_task).decode("utf-8", errors="replace")
+        return stderr, await proc.wait(), False
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        stderr_task.cancel()
+
+
+async def _count(args: list[str], cwd: Path) -> tuple[int, int]:
+    """(matching lines, files) from ``rg --count --no-filename``: one number per file."""
+    proc = await asyncio.create_subprocess_exec(
+        *args,
+        cwd=cwd,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        out, _ = await proc.communicate()
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    numbers = [int(line) for line in out.split() if line.isdigit()]
+    return sum(numbers), len(numbers)

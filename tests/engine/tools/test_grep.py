@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -116,3 +119,41 @@ async def test_paths_outside_the_workspace_are_refused(tree: Harness, target: st
 async def test_symlinks_to_outside_are_not_followed(tree: Harness) -> None:
     result = await tree.run("grep", pattern="top secret")
     assert result.output == "No matches found for pattern: top secret"
+
+
+async def test_huge_result_stops_rg_and_still_counts_everything(ws: Harness) -> None:
+    ws.file("huge.txt", "".join(f"a fairly common line of text number {i}\n" for i in range(30_000)))
+    ws.file("small.txt", "common line\n")
+    result = await ws.run("grep", pattern="common line")
+    assert "[Showing 200 of 30001 matching lines." in result.output
+    assert result.metadata["matches"] == 30_001
+
+
+def _rg_children() -> list[int]:
+    me = str(os.getpid())
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmd = (stat.parent / "cmdline").read_bytes().split(b"\0")[0]
+        except OSError:
+            continue
+        if fields[1] == me and cmd.endswith(b"rg") and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+async def test_cancelling_the_search_kills_ripgrep(ws: Harness) -> None:
+    fifo = ws.root / "pipe"
+    os.mkfifo(fifo)  # rg blocks reading it until a writer appears: a search that never ends
+    task = asyncio.ensure_future(ws.run("grep", pattern="x", path="pipe"))
+    for _ in range(1000):  # wait until rg is running (bounded by the test timeout anyway)
+        if pids := _rg_children():
+            break
+        await asyncio.sleep(0.01)
+    assert pids
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert [pid for pid in pids if pid in _rg_children()] == []
