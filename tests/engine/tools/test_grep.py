@@ -157,3 +157,9 @@ async def test_cancelling_the_search_kills_ripgrep(ws: Harness) -> None:
     with pytest.raises(asyncio.CancelledError):
         await task
     assert [pid for pid in pids if pid in _rg_children()] == []
+
+
+async def test_null_for_optional_arguments_means_default(tree: Harness) -> None:
+    args = {"pattern": "getcwd", "path": None, "glob": None, "context": None, "-i": None}
+    result = await tree.registry.execute("grep", args, tree.ctx)
+    assert result.output.startswith("src/app.py:4:")
