@@ -26,10 +26,10 @@ PROVIDERS = ["anthropic", "openai"]
 PNG_1PX = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 
 
-def make_session(fake: FakeLLM, workspace: Path, provider: str = "anthropic", extra: str = "", **opts: Any):  # type: ignore[no-untyped-def]
+def make_session(fake: FakeLLM, workspace: Path, provider: str = "anthropic", **opts: Any):  # type: ignore[no-untyped-def]
     model = "claude-sonnet-4-20250514" if provider == "anthropic" else "gpt-4o"
-    agent = Agent(fake.config(provider, model, extra))
-    options = SessionOptions(llm_max_retries=2, llm_retry_delay_ms=1, **opts)
+    agent = Agent(fake.config(provider, model))
+    options = SessionOptions(**{"llm_max_retries": 2, "llm_retry_delay_ms": 1, **opts})
     return agent.session(workspace, options)
 
 

@@ -28,3 +28,10 @@ def retry_after_seconds(headers: Any) -> float | None:
         return float(value) if value is not None else None
     except (TypeError, ValueError):
         return None
+
+
+def is_transport_error(exc: BaseException) -> bool:
+    """A dropped or broken HTTP stream (the SDKs let these through while iterating)."""
+    import httpx2
+
+    return isinstance(exc, httpx2.TransportError)

@@ -16,7 +16,7 @@ from ..messages import (
     ToolUseBlock,
     Usage,
 )
-from ._convert import parse_arguments, retry_after_seconds
+from ._convert import is_transport_error, parse_arguments, retry_after_seconds
 from .base import LLMRequest, LLMResponse, LLMStreamEvent, LLMTextDelta, LLMThinkingDelta, LLMToolCallStart
 from .retry import RetryPolicy, stream_with_retries
 
@@ -116,6 +116,8 @@ class AnthropicClient:
             return LLMTimeoutError("Anthropic request timed out", retryable=True), None
         if isinstance(exc, sdk.APIConnectionError):
             return LLMError(f"cannot reach Anthropic: {exc}", retryable=True), None
+        if is_transport_error(exc):
+            return LLMError(f"the connection to Anthropic broke: {exc}", retryable=True), None
         if isinstance(exc, sdk.APIStatusError):
             return status_error("Anthropic", exc.status_code, str(exc)), retry_after_seconds(
                 exc.response.headers

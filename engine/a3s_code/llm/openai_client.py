@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import LLMError, LLMTimeoutError
 from ..messages import ImageBlock, Message, TextBlock, ThinkingBlock, ToolResultBlock, ToolUseBlock, Usage
-from ._convert import parse_arguments, retry_after_seconds
+from ._convert import is_transport_error, parse_arguments, retry_after_seconds
 from .anthropic_client import status_error
 from .base import LLMRequest, LLMResponse, LLMStreamEvent, LLMTextDelta, LLMThinkingDelta, LLMToolCallStart
 from .retry import RetryPolicy, stream_with_retries
@@ -125,6 +125,8 @@ class OpenAIClient:
             return LLMTimeoutError(f"{name} request timed out", retryable=True), None
         if isinstance(exc, sdk.APIConnectionError):
             return LLMError(f"cannot reach {name}: {exc}", retryable=True), None
+        if is_transport_error(exc):
+            return LLMError(f"the connection to {name} broke: {exc}", retryable=True), None
         if isinstance(exc, sdk.APIStatusError):
             return status_error(name, exc.status_code, str(exc)), retry_after_seconds(exc.response.headers)
         return None
