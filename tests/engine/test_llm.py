@@ -1,0 +1,122 @@
+"""Provider clients through the real SDKs against the fake server: retries, errors, cancellation."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+
+import pytest
+
+from a3s_code.errors import LLMError, LLMTimeoutError, MissingAPIKeyError
+from a3s_code.llm import LLMRequest, RetryPolicy, ToolSpec, create_client
+from a3s_code.llm.base import LLMClient, LLMResponse, LLMTextDelta, LLMToolCallStart
+from a3s_code.messages import Message
+from tests.fakellm import FakeLLM, Text, ToolCall, Turn
+
+PROVIDERS = ["anthropic", "openai"]
+FAST = RetryPolicy(max_retries=2, base_delay_s=0.001)
+REQUEST = LLMRequest(
+    model="m",
+    system="be brief",
+    messages=[Message.user("hi")],
+    tools=[
+        ToolSpec(name="read", description="Read a file", input_schema={"type": "object", "properties": {}})
+    ],
+)
+
+
+def client(fake: FakeLLM, provider: str, **kw: object) -> LLMClient:
+    base = fake.anthropic_url if provider == "anthropic" else fake.openai_url
+    return create_client(provider, api_key="k", base_url=base, retry=kw.pop("retry", FAST), **kw)  # type: ignore[arg-type]
+
+
+async def collect(c: LLMClient, request: LLMRequest = REQUEST) -> list[object]:
+    return [event async for event in c.stream(request)]
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_several_tool_calls_in_one_reply(fake_llm: FakeLLM, provider: str) -> None:
+    fake_llm.add(
+        Turn(
+            items=[
+                Text("two reads"),
+                ToolCall("read", {"file_path": "a"}),
+                ToolCall("read", {"file_path": "b"}),
+            ]
+        )
+    )
+    events = await collect(client(fake_llm, provider))
+    starts = [e for e in events if isinstance(e, LLMToolCallStart)]
+    final = events[-1]
+    assert isinstance(final, LLMResponse)
+    assert [u.input for u in final.message.tool_uses()] == [{"file_path": "a"}, {"file_path": "b"}]
+    assert len(starts) == 2 and final.stop_reason == "tool_use"
+    assert "".join(e.text for e in events if isinstance(e, LLMTextDelta)) == "two reads"
+    headers = {k.lower(): v for k, v in fake_llm.headers[0].items()}
+    assert headers.get("x-api-key" if provider == "anthropic" else "authorization") in ("k", "Bearer k")
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_retries_exhausted_is_an_error_naming_the_status(fake_llm: FakeLLM, provider: str) -> None:
+    fake_llm.add(*[Turn.error(529) for _ in range(3)], Turn.text("unreached"))
+    with pytest.raises(LLMError) as info:
+        await collect(client(fake_llm, provider))
+    assert info.value.status == 529 and "gave up after 3 attempts" in str(info.value)
+    assert len(fake_llm.requests) == 3
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_bad_api_key_is_not_retried(fake_llm: FakeLLM, provider: str) -> None:
+    fake_llm.add(Turn.error(401), Turn.text("unreached"))
+    with pytest.raises(LLMError, match="rejected the API key"):
+        await collect(client(fake_llm, provider))
+    assert len(fake_llm.requests) == 1
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_request_timeout(fake_llm: FakeLLM, provider: str) -> None:
+    fake_llm.add(Turn.text("slow", delay_s=5))
+    with pytest.raises(LLMTimeoutError):
+        await collect(client(fake_llm, provider, timeout_s=0.3, retry=RetryPolicy(max_retries=0)))
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_cancelling_the_consumer_closes_the_http_stream(fake_llm: FakeLLM, provider: str) -> None:
+    fake_llm.add(Turn(items=[Text("x" * 400)], chunk_delay_s=0.2))
+    c = client(fake_llm, provider)
+
+    async def consume() -> None:
+        async for _ in c.stream(REQUEST):
+            pass
+
+    task = asyncio.create_task(consume())
+    await asyncio.sleep(0.5)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    for _ in range(50):
+        if fake_llm.disconnects:
+            break
+        await asyncio.sleep(0.05)
+    assert fake_llm.disconnects == 1
+
+
+def test_missing_api_key_names_the_variable() -> None:
+    with pytest.raises(MissingAPIKeyError, match="OPENROUTER_API_KEY"):
+        create_client("openrouter", api_key=None, base_url="https://openrouter.example/api/v1")
+    with pytest.raises(MissingAPIKeyError, match="MY_KEY"):
+        create_client("anthropic", api_key="", base_url=None, api_key_env="MY_KEY")
+    # a local server (Ollama, vLLM) needs no key
+    assert create_client("ollama", api_key=None, base_url="http://127.0.0.1:11434/v1").provider == "ollama"
+
+
+def test_provider_sdks_load_only_when_a_client_is_made() -> None:
+    code = (
+        "import sys\nfrom a3s_code.llm import create_client\n"
+        "assert 'anthropic' not in sys.modules and 'openai' not in sys.modules\n"
+        "create_client('anthropic', api_key='k', base_url=None)\n"
+        "print('anthropic' in sys.modules, 'openai' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True False"
