@@ -10,6 +10,7 @@ import asyncio
 import itertools
 import json
 import threading
+import time
 from collections import deque
 from typing import Any
 
@@ -26,6 +27,8 @@ class FakeLLM:
         self.script: deque[Turn | Responder] = deque()
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        self.arrivals: list[float] = []
+        """``time.perf_counter()`` when each request arrived (benchmarks)."""
         self.disconnects = 0
         """Streams the client closed before the end (cancellation)."""
         self.url = ""
@@ -122,6 +125,7 @@ class FakeLLM:
         return await self._serve(request, "openai")
 
     async def _serve(self, request: web.Request, api: str) -> web.StreamResponse:
+        self.arrivals.append(time.perf_counter())
         body = await request.json()
         self.requests.append(body)
         self.headers.append(dict(request.headers))

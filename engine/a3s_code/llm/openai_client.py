@@ -64,7 +64,11 @@ class OpenAIClient:
         return params
 
     async def _stream_once(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
-        stream = await self._client.chat.completions.create(**self.build_params(request))
+        params = self.build_params(request)
+        # The SDK re-validates every nested message on each call (O(history)); our messages are
+        # already in wire shape, so they travel in extra_body, which the SDK sends as given.
+        bulky = {key: params.pop(key) for key in ("messages", "tools") if key in params}
+        stream = await self._client.chat.completions.create(**params, messages=[], extra_body=bulky)
         text, thinking = "", ""
         calls: dict[int, dict[str, str]] = {}
         usage = Usage()
