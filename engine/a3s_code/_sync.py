@@ -55,7 +55,8 @@ def iterate_sync(agen: AsyncIterator[T], name: str = "stream") -> Iterator[T]:
     loop = _background_loop()
     try:
         while True:
-            future = asyncio.run_coroutine_threadsafe(agen.__anext__(), loop)  # type: ignore[arg-type]
+            step: Coroutine[Any, Any, T] = agen.__anext__()  # type: ignore[assignment]
+            future = asyncio.run_coroutine_threadsafe(step, loop)
             try:
                 yield future.result()
             except StopAsyncIteration:

@@ -1,0 +1,101 @@
+"""Human in the loop: policy, timeout, "allow for this session", and an audit trail of every decision."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .ports import ConfirmationDecision, ConfirmationProvider, ConfirmationRequest
+
+QUERY_TOOLS = frozenset({"read", "grep", "glob", "ls", "web_fetch", "web_search"})
+
+
+@dataclass
+class ConfirmationPolicy:
+    enabled: bool = True
+    timeout_ms: int = 30_000
+    timeout_action: Literal["deny", "allow"] = "deny"
+    """What an unanswered confirmation becomes. Deny is the safe default."""
+    yolo_lanes: set[str] = field(default_factory=set)
+    """Lanes (``query``, ``execute``) whose calls run without asking."""
+
+    @classmethod
+    def enabled_default(cls) -> ConfirmationPolicy:
+        return cls()
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: float
+    session_id: str
+    tool: str
+    args: dict[str, Any]
+    decision: ConfirmationDecision
+    reason: str
+
+
+class ConfirmationManager:
+    """Wraps the channel to a human (editor, CLI prompt) with the policy; itself a ConfirmationProvider."""
+
+    def __init__(
+        self,
+        policy: ConfirmationPolicy | None = None,
+        channel: ConfirmationProvider | None = None,
+        *,
+        sanitize: Callable[[str], str] | None = None,
+    ) -> None:
+        self.policy = policy or ConfirmationPolicy()
+        self.channel = channel
+        self.sanitize = sanitize
+        self.session_allowed: set[str] = set()
+        self.audit: list[AuditEntry] = []
+
+    @staticmethod
+    def lane_of(tool: str) -> str:
+        return "query" if tool in QUERY_TOOLS else "execute"
+
+    async def confirm(self, request: ConfirmationRequest) -> ConfirmationDecision:
+        key = request.tool_name + ":" + json.dumps(request.args, sort_keys=True, default=str)
+        decision, reason = await self._decide(request, key)
+        if decision == "allow_session":
+            self.session_allowed.add(key)
+        self._record(request, decision, reason)
+        return decision
+
+    async def _decide(self, request: ConfirmationRequest, key: str) -> tuple[ConfirmationDecision, str]:
+        if not self.policy.enabled:
+            return "allow", "confirmation disabled by policy"
+        if self.lane_of(request.tool_name) in self.policy.yolo_lanes:
+            return "allow", f"lane {self.lane_of(request.tool_name)} skips confirmation"
+        if key in self.session_allowed:
+            return "allow", "allowed earlier for this session"
+        if self.channel is None:
+            return "deny", "no confirmation channel"
+        timeout_s = (request.timeout_ms or self.policy.timeout_ms) / 1000
+        try:
+            async with asyncio.timeout(timeout_s):
+                answer = await self.channel.confirm(request)
+        except TimeoutError:
+            if self.policy.timeout_action == "allow":
+                return "allow", f"no answer within {timeout_s:g}s; policy allows on timeout"
+            return "timeout", f"no answer within {timeout_s:g}s"
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a dead channel must never mean yes
+            return "deny", f"confirmation channel failed: {exc}"
+        return answer, "answered by the user"
+
+    def _record(self, request: ConfirmationRequest, decision: ConfirmationDecision, reason: str) -> None:
+        args = request.args
+        if self.sanitize is not None:
+            args = json.loads(self.sanitize(json.dumps(args, default=str)))
+        self.audit.append(
+            AuditEntry(time.time(), request.session_id, request.tool_name, args, decision, reason)
+        )
+
+    def export_audit(self) -> list[dict[str, Any]]:
+        return [entry.__dict__.copy() for entry in self.audit]

@@ -1,0 +1,50 @@
+"""SecurityProvider: what the loop calls on text going to the model, logs and saved sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Protocol
+
+from . import injection, redact
+
+log = logging.getLogger("a3s_code.security")
+
+
+class SecurityProvider(Protocol):
+    def sanitize(self, text: str) -> str:
+        """The text with secrets and personal data redacted."""
+        ...
+
+    def scan(self, text: str, source: str) -> list[str]:
+        """Prompt-injection findings (empty when clean). Findings warn; they never change permissions."""
+        ...
+
+
+class DefaultSecurityProvider:
+    """Redacts secrets and PII and flags prompt injection; ``with_default_security()`` enables it."""
+
+    def __init__(self, *, redact_pii: bool = True, detect_injection: bool = True) -> None:
+        self.redact_pii = redact_pii
+        self.detect_injection = detect_injection
+        self.redactions: dict[str, int] = {}
+
+    def sanitize(self, text: str) -> str:
+        if not self.redact_pii or not text:
+            return text
+        cleaned, counts = redact.redact(text)
+        for kind, n in counts.items():
+            self.redactions[kind] = self.redactions.get(kind, 0) + n
+        return cleaned
+
+    def scan(self, text: str, source: str) -> list[str]:
+        if not self.detect_injection:
+            return []
+        findings = injection.scan(text)
+        if findings:
+            log.warning("possible prompt injection in %s: %s", source, "; ".join(findings))
+        return findings
+
+    def taint_input(self, text: str) -> str:
+        """A stable fingerprint of untrusted input, for audit logs that must not hold the text."""
+        return hashlib.sha256(text.encode()).hexdigest()
