@@ -51,7 +51,10 @@ def calls(tool: str) -> list[dict[str, Any]]:
         return [{"file_path": f"mod_{i % 200}.py"} for i in range(ROUNDS)]
     if tool == "grep":
         return [{"pattern": f"return x \\+ {i % 50}$"} for i in range(ROUNDS)]
-    return [{"file_path": "target.py", "old_string": f"value = {i}", "new_string": f"value = {i + 1}"} for i in range(ROUNDS)]
+    return [
+        {"file_path": "target.py", "old_string": f"value = {i}", "new_string": f"value = {i + 1}"}
+        for i in range(ROUNDS)
+    ]
 
 
 async def measure(tool: str, provider: str) -> tuple[list[float], list[float]]:
@@ -62,7 +65,9 @@ async def measure(tool: str, provider: str) -> tuple[list[float], list[float]]:
         workspace(root)
         fake.add(*[Turn.tool_call(tool, args) for args in calls(tool)], Turn.text("done"))
         model = "claude-sonnet-4-20250514" if provider == "anthropic" else "gpt-4o"
-        session = Agent(fake.config(provider, model)).session(root, SessionOptions(max_tool_rounds=ROUNDS + 1))
+        session = Agent(fake.config(provider, model)).session(
+            root, SessionOptions(max_tool_rounds=ROUNDS + 1)
+        )
         stamped = Stamped(session.llm())
         session._llm = stamped
         tool_ms: list[float] = []
@@ -78,7 +83,9 @@ async def measure(tool: str, provider: str) -> tuple[list[float], list[float]]:
         session.tools.execute = timed  # type: ignore[method-assign]
         result = await session.send_async("go")
         assert result.stop_reason == "end_turn", result
-        assert all(c.exit_code == 0 for c in result.tool_calls), [c.output for c in result.tool_calls if c.exit_code]
+        assert all(c.exit_code == 0 for c in result.tool_calls), [
+            c.output for c in result.tool_calls if c.exit_code
+        ]
     await fake.stop()
     # response i was answered by request i+1
     total = [(fake.arrivals[i + 1] - stamped.received[i]) * 1000 for i in range(ROUNDS)]
@@ -86,7 +93,9 @@ async def measure(tool: str, provider: str) -> tuple[list[float], list[float]]:
 
 
 async def main() -> None:
-    print("| provider | tool | rounds | round median ms | round p90 ms | tool itself median ms | harness median ms |")
+    print(
+        "| provider | tool | rounds | round median ms | round p90 ms | tool itself median ms | harness median ms |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|")
     for provider in ("anthropic", "openai"):
         for tool in ("read", "grep", "edit"):
