@@ -11,8 +11,9 @@ import logging
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from a3s_code.ports import ConfirmationDecision, ConfirmationRequest
 from lsprotocol import types
+
+from a3s_code.ports import ConfirmationDecision, ConfirmationRequest
 
 from .convert import summarize_args
 from .protocol import CONFIRM

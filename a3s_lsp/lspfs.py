@@ -13,11 +13,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from a3s_code.errors import ToolError
-from a3s_code.fs import atomic_write_bytes
 from lsprotocol import types
 from pygls.uris import from_fs_path
 from pygls.workspace import TextDocument
+
+from a3s_code.errors import ToolError
+from a3s_code.fs import atomic_write_bytes
 
 from .convert import workspace_edit
 
