@@ -75,15 +75,24 @@ class PermissionPolicy:
         return self._decide(tool_name, [subject], "text", read_only=tool_name in READ_ONLY_TOOLS)
 
     def _decide(
-        self, tool: str, subjects: list[str], kind: str, *, read_only: bool = False, edit: bool = False
+        self,
+        tool: str,
+        subjects: list[str],
+        kind: str,
+        *,
+        read_only: bool = False,
+        edit: bool = False,
+        deny_subjects: list[str] | None = None,
     ) -> PermissionDecision:
+        """``deny_subjects``: extra spellings that only deny and ask rules see (never widening an allow)."""
+        strict = subjects + (deny_subjects or [])
         for rule in self.deny_rules:
-            if rule.matches(tool, subjects, kind):
+            if rule.matches(tool, strict, kind):
                 return PermissionDecision("deny", f"denied by rule {rule.text}", rule.text)
         if self.mode == "read_only" and not read_only:
             return PermissionDecision("deny", f"'{tool}' is not allowed in read-only (plan) mode")
         for rule in self.ask_rules:
-            if rule.matches(tool, subjects, kind):
+            if rule.matches(tool, strict, kind):
                 return PermissionDecision("ask", f"rule {rule.text} asks for confirmation", rule.text)
         if self.mode == "bypass" or (self.mode == "accept_edits" and edit):
             return PermissionDecision("allow", f"mode {self.mode}")
@@ -127,7 +136,7 @@ class PermissionPolicy:
         return max((self._check_simple(c, root) for c in commands), key=lambda d: _RANK[d.verdict])
 
     def _check_simple(self, command: SimpleCommand, root: Path) -> PermissionDecision:
-        decision = self._decide("bash", [command.text], "text")
+        decision = self._decide("bash", [command.text], "text", deny_subjects=command.spellings)
         if decision.verdict == "deny":
             return decision
         for target in command.redirects:

@@ -21,6 +21,15 @@ WRAPPERS_WITH_ARG = {
     "stdbuf": 0,
     "xargs": 0,
 }
+OPTIONS_WITH_VALUE = {
+    "timeout": {"-s", "-k", "--signal", "--kill-after"},
+    "nice": {"-n", "--adjustment"},
+    "xargs": {"-I", "-n", "-P", "-L", "-d", "-s", "-E", "-a", "--max-args", "--max-procs", "--delimiter"},
+    "env": {"-u", "-C", "--unset", "--chdir"},
+    "sudo": {"-u", "-g", "-C", "-D", "-h", "-p", "-U", "--user", "--group"},
+    "doas": {"-u", "-C"},
+    "stdbuf": {"-i", "-o", "-e"},
+}
 SHELLS = {"sh", "bash", "zsh", "dash", "ksh"}
 MAX_DEPTH = 8
 
@@ -38,6 +47,14 @@ class SimpleCommand:
     @property
     def text(self) -> str:
         return " ".join(self.words)
+
+    @property
+    def spellings(self) -> list[str]:
+        """The text, and without the program's directory (``/bin/rm -rf`` is also ``rm -rf``)."""
+        base = self.words[0].rsplit("/", 1)[-1]
+        if base == self.words[0]:
+            return [self.text]
+        return [self.text, " ".join([base, *self.words[1:]])]
 
 
 class Unparseable(Exception):
@@ -116,18 +133,13 @@ def _unwrap(words: list[str], dynamic_at: set[int], redirects: list[str], depth:
             return [SimpleCommand(words[i:], dynamic=True, redirects=redirects, privileged=privileged)]
         if name in ("sudo", "doas"):
             privileged = True
-            i += 1
-            while i < len(words) and words[i].startswith("-"):
-                i += 1
+            i = _skip_options(words, i + 1, name)
         elif name == "env":
-            i += 1
-            while i < len(words) and (words[i].startswith("-") or "=" in words[i]):
+            i = _skip_options(words, i + 1, name)
+            while i < len(words) and "=" in words[i]:
                 i += 1
         elif name in WRAPPERS_WITH_ARG:
-            i += 1
-            while i < len(words) and words[i].startswith("-"):
-                i += 1
-            i += WRAPPERS_WITH_ARG[name]
+            i = _skip_options(words, i + 1, name) + WRAPPERS_WITH_ARG[name]
         elif name in SHELLS and "-c" in words[i + 1 :]:
             script = words[words.index("-c", i + 1) + 1 :]
             inner = split_commands(script[0], depth + 1) if script else []
@@ -137,6 +149,15 @@ def _unwrap(words: list[str], dynamic_at: set[int], redirects: list[str], depth:
         else:
             return [SimpleCommand(words[i:], redirects=redirects, privileged=privileged)]
     return [SimpleCommand(words, redirects=redirects, privileged=privileged)]
+
+
+def _skip_options(words: list[str], i: int, wrapper: str) -> int:
+    takes_value = OPTIONS_WITH_VALUE.get(wrapper, set())
+    while i < len(words) and words[i].startswith("-") and words[i] != "--":
+        i += 2 if words[i] in takes_value else 1
+    if i < len(words) and words[i] == "--":
+        i += 1
+    return i
 
 
 def _mark(commands: list[SimpleCommand], redirects: list[str], privileged: bool) -> list[SimpleCommand]:
