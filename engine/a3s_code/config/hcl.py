@@ -117,7 +117,7 @@ def _describe_expected(tokens: list[str]) -> str | None:
 def _normalise_body(body: dict[str, Any], source: str, path: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in body.items():
-        if key == "__is_block__":
+        if key.startswith("__") and key.endswith("__"):  # parser bookkeeping: __is_block__, __comments__
             continue
         here = f"{path}.{key}" if path else key
         if _is_block_list(value):
