@@ -293,7 +293,10 @@ class Session:
         """The file's current text (unsaved editor content included when the host overlays it)."""
         from .paths import resolve_in_workspace
 
-        return run_sync(self.fs.read_text(resolve_in_workspace(self.workspace, path)), "read_file")
+        try:
+            return run_sync(self.fs.read_text(resolve_in_workspace(self.workspace, path)), "read_file")
+        except FileNotFoundError:
+            raise ToolError(f"File not found: {path}") from None
 
     def bash(self, command: str) -> str:
         return self.tool("bash", {"command": command}).output
