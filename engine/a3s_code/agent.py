@@ -10,7 +10,7 @@ from .config import AgentConfig, load_config
 from .errors import ConfigError
 from .llm.base import LLMClient
 from .options import SessionOptions
-from .ports import PermissionChecker
+from .ports import ConfirmationProvider, PermissionChecker
 from .pricing import ModelPricing, pricing_for
 from .session import Session
 from .tools.registry import ToolRegistry
@@ -94,6 +94,27 @@ class Agent:
             allow=perms.allow, deny=perms.deny, ask=perms.ask, mode=perms.mode
         )
         return policy
+
+    def confirmation_timeout_ms(self, options: SessionOptions) -> int:
+        if options.confirmation_timeout_ms is not None:
+            return options.confirmation_timeout_ms
+        return self.config.confirmation.timeout_ms if self.config.confirmation else 30_000
+
+    def confirmation_manager(self, options: SessionOptions) -> ConfirmationProvider | None:
+        """The session's channel to a human, wrapped with the configured policy (timeout, audit)."""
+        from .hitl import ConfirmationManager, ConfirmationPolicy
+
+        channel = options.confirmation
+        if channel is None or isinstance(channel, ConfirmationManager):
+            return channel
+        cfg = self.config.confirmation
+        policy = ConfirmationPolicy(
+            enabled=cfg.enabled if cfg else True,
+            timeout_ms=self.confirmation_timeout_ms(options),
+            timeout_action=cfg.timeout_action if cfg else "deny",
+            yolo_lanes=set(cfg.yolo_lanes) if cfg else set(),
+        )
+        return ConfirmationManager(policy, channel)
 
     def default_security(self) -> Any:
         from .security import DefaultSecurityProvider

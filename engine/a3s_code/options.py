@@ -33,7 +33,8 @@ class SessionOptions:
     """Retries of one LLM request on 429 / 5xx / overloaded / dropped connections."""
     llm_retry_delay_ms: int = 500
     llm_timeout_s: float = 600.0
-    confirmation_timeout_ms: int = 30_000
+    confirmation_timeout_ms: int | None = None
+    """Unanswered confirmations are denied after this; default: the config's, else 30 s."""
     # error recovery
     max_parse_retries: int = 2
     tool_timeout_ms: int | None = None

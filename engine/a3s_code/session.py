@@ -54,7 +54,12 @@ class Session:
             self.commands.register(command)
         self.fs = options.file_system or LocalFileSystem()
         self.permission_checker = options.permission_checker or agent.permission_checker()
-        self.confirmation = options.confirmation
+        self.confirmation = agent.confirmation_manager(options)
+        if self.permission_checker is None and self.confirmation is not None:
+            # Someone can answer: ask before anything but reading (the interactive default).
+            from .permissions import PermissionPolicy
+
+            self.permission_checker = PermissionPolicy.interactive_default()
         self.security = options.security_provider or (
             agent.default_security() if options.default_security else None
         )
@@ -82,6 +87,11 @@ class Session:
 
     def register_command(self, command: SlashCommand) -> None:
         self.commands.register(command)
+
+    @property
+    def audit(self) -> list[Any]:
+        """Every confirmation decision of this session (tool, sanitised args, decision, reason)."""
+        return list(getattr(self.confirmation, "audit", []))
 
     @property
     def is_running(self) -> bool:
@@ -186,7 +196,7 @@ class Session:
                 thinking_budget=self.options.thinking_budget or cfg.thinking_budget,
                 temperature=self.options.temperature,
                 max_tokens=self.options.max_tokens,
-                confirmation_timeout_ms=self.options.confirmation_timeout_ms,
+                confirmation_timeout_ms=self.agent.confirmation_timeout_ms(self.options),
             ),
             emit=emit,
             breaker=self._breaker,
@@ -256,7 +266,12 @@ class Session:
 
                 answer = await self.confirmation.confirm(
                     ConfirmationRequest(
-                        self.session_id, f"direct-{uuid.uuid4().hex[:8]}", name, args, decision.reason, 30_000
+                        self.session_id,
+                        f"direct-{uuid.uuid4().hex[:8]}",
+                        name,
+                        args,
+                        decision.reason,
+                        self.agent.confirmation_timeout_ms(self.options),
                     )
                 )
                 if answer not in ("allow", "allow_session"):

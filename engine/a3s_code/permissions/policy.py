@@ -51,6 +51,14 @@ class PermissionPolicy:
     def permissive(cls) -> PermissionPolicy:
         return cls("bypass")
 
+    @classmethod
+    def interactive_default(cls) -> PermissionPolicy:
+        """Used when a human can answer and nothing is configured: reading runs, the rest asks."""
+        policy = cls()
+        for tool in ("read", "grep", "glob", "ls"):
+            policy.allow(tool)
+        return policy
+
     def allow(self, rule: str) -> PermissionPolicy:
         self.allow_rules.append(Rule.parse(rule))
         return self
