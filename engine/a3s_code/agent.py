@@ -21,6 +21,7 @@ class Agent:
 
     def __init__(self, source: str | os.PathLike[str] | AgentConfig | None = None) -> None:
         self.config = source if isinstance(source, AgentConfig) else load_config(source)
+        self._memory_store: Any = None
 
     @classmethod
     def create(cls, source: str | os.PathLike[str] | None = None) -> Agent:
@@ -40,6 +41,52 @@ class Agent:
                 raise TypeError(f"unknown session option {key!r}")
             setattr(opts, key, value)
         return Session(self, workspace, opts)
+
+    def resume_session(
+        self,
+        session_id: str,
+        options: SessionOptions | str | os.PathLike[str] | None = None,
+        workspace: str | os.PathLike[str] | SessionOptions | None = None,
+    ) -> Session:
+        """Restore a saved session: history, usage, cost, remembered permissions, plan and goal.
+
+        Accepts ``(id, options)`` as in the seed, and ``(id, workspace, options)``.
+        """
+        from .persistence import restore
+        from .store import SessionStoreError
+
+        if isinstance(options, (str, os.PathLike)):
+            options, workspace = (workspace if isinstance(workspace, SessionOptions) else None), options
+        opts = options if isinstance(options, SessionOptions) else SessionOptions()
+        store = self.session_store(opts)
+        if store is None:
+            raise SessionStoreError("no session store configured, so nothing can be resumed")
+        data = store.load(session_id)
+        if data is None:
+            from .errors import SessionNotFoundError
+
+            raise SessionNotFoundError(f"no saved session {session_id!r}")
+        opts.session_id = session_id
+        root = workspace if isinstance(workspace, (str, os.PathLike)) else data.get("workspace", ".")
+        session = Session(self, Path(root), opts)
+        if not opts.model and data.get("model"):
+            session.set_model(str(data["model"]))
+        restore(session, data)
+        return session
+
+    def session_store(self, options: SessionOptions) -> Any:
+        """The store sessions save to: the options' folder, else the config's, else none."""
+        from .store import FileSessionStore, MemorySessionStore
+
+        if options.session_store_dir:
+            return FileSessionStore(options.session_store_dir)
+        if self.config.storage_backend == "memory":
+            if self._memory_store is None:
+                self._memory_store = MemorySessionStore()
+            return self._memory_store
+        if self.config.sessions_dir:
+            return FileSessionStore(self.config.resolve_dir(self.config.sessions_dir))
+        return None
 
     # -- what sessions share -------------------------------------------------------------------
 

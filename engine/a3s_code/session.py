@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -68,6 +69,8 @@ class Session:
         self._llm: LLMClient | None = None
         self._llm_model: str | None = None
         self._task: asyncio.Task[TurnOutcome | None] | None = None
+        self.created_at = time.time()
+        self.store = agent.session_store(options)
 
     # -- model ---------------------------------------------------------------------------------
 
@@ -283,6 +286,23 @@ class Session:
                     f"'{name}' needs confirmation and no channel is configured. {how_to_allow(name, args)}"
                 )
         return await self.tools.execute(name, args, self.tool_context())
+
+    # -- persistence ---------------------------------------------------------------------------
+
+    async def save_async(self) -> str | None:
+        """Write the session to its store (``sessions_dir`` or ``with_file_session_store``)."""
+        from .persistence import snapshot
+        from .store import SessionStoreError
+
+        if self.store is None:
+            raise SessionStoreError(
+                "no session store: set sessions_dir in the config or use SessionOptions.with_file_session_store(dir)"
+            )
+        data = snapshot(self)
+        return await asyncio.to_thread(self.store.save, data)
+
+    def save(self) -> str | None:
+        return run_sync(self.save_async(), "save")
 
     # -- the seed's synchronous API ------------------------------------------------------------
 

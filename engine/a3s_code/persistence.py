@@ -1,0 +1,58 @@
+"""Snapshot a session to a plain dict and back: what survives a restart of the daemon."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import TYPE_CHECKING, Any
+
+from pydantic import TypeAdapter
+
+from .messages import Message, Usage
+from .store import FORMAT_VERSION
+
+if TYPE_CHECKING:
+    from .session import Session
+
+_HISTORY: TypeAdapter[list[Message]] = TypeAdapter(list[Message])
+
+
+def snapshot(session: Session) -> dict[str, Any]:
+    history = _HISTORY.dump_python(session.history, mode="json")
+    if session.security is not None:
+        # Saved sessions get the same redaction as what the model sees.
+        history = json.loads(session.security.sanitize(json.dumps(history)))
+    data: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "id": session.session_id,
+        "workspace": str(session.workspace),
+        "model": session.model,
+        "history": history,
+        "usage": session.usage.model_dump(),
+        "cost_usd": session.cost_usd,
+        "turns": session.turns,
+        "session_allowed": sorted(session.session_allowed),
+        "audit": [dict(e.__dict__) for e in getattr(session.confirmation, "audit", [])],
+        "created_at": session.created_at,
+        "updated_at": time.time(),
+    }
+    for name in ("plan", "goal"):
+        value = getattr(session, name, None)
+        if value is not None:
+            data[name] = value.model_dump(mode="json") if hasattr(value, "model_dump") else value
+    return data
+
+
+def restore(session: Session, data: dict[str, Any]) -> None:
+    session.history[:] = _HISTORY.validate_python(data.get("history", []))
+    session.usage = Usage.model_validate(data.get("usage", {}))
+    session.cost_usd = float(data.get("cost_usd", 0.0))
+    session.turns = int(data.get("turns", 0))
+    session.session_allowed.update(data.get("session_allowed", []))
+    session.created_at = float(data.get("created_at", session.created_at))
+    allowed = getattr(session.confirmation, "session_allowed", None)
+    if isinstance(allowed, set):
+        allowed.update(data.get("session_allowed", []))
+    for name in ("plan", "goal"):
+        if name in data:
+            setattr(session, f"restored_{name}", data[name])
