@@ -8,6 +8,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "Agent": ".agent",
+    "Attachment": ".attachments",
     "Session": ".session",
     "SessionOptions": ".options",
     "SystemPromptSlots": ".prompt",
@@ -34,6 +35,7 @@ _EXPORTS = {
 
 if TYPE_CHECKING:
     from .agent import Agent
+    from .attachments import Attachment
     from .commands import CommandContext, CommandOutput, SlashCommand
     from .config import AgentConfig, load_config
     from .errors import A3SError, ConfigError, LLMError, ToolError
@@ -60,6 +62,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "A3SError",
     "Agent",
+    "Attachment",
     "AgentConfig",
     "AgentResult",
     "CommandContext",

@@ -26,6 +26,7 @@ from .tools.registry import ToolRegistry
 
 if TYPE_CHECKING:
     from .agent import Agent
+    from .attachments import Attachment
 
 
 class SessionBusyError(A3SError):
@@ -311,6 +312,15 @@ class Session:
 
     def stream(self, prompt: str, attachments: list[ImageBlock] | None = None) -> Iterator[AgentEvent]:
         return iterate_sync(self.stream_async(prompt, attachments), "stream")
+
+    def send_with_attachments(self, prompt: str, attachments: list[Attachment]) -> AgentResult:
+        return self.send(prompt, [a.to_block() for a in attachments])
+
+    def stream_with_attachments(self, prompt: str, attachments: list[Attachment]) -> Iterator[AgentEvent]:
+        return self.stream(prompt, [a.to_block() for a in attachments])
+
+    async def send_with_attachments_async(self, prompt: str, attachments: list[Attachment]) -> AgentResult:
+        return await self.send_async(prompt, [a.to_block() for a in attachments])
 
     def tool(self, name: str, args: dict[str, Any]) -> ToolResult:
         return run_sync(self.tool_async(name, args), "tool")
