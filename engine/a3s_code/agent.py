@@ -74,6 +74,21 @@ class Agent:
         restore(session, data)
         return session
 
+    def skill_registry(self, options: SessionOptions) -> Any:
+        """Built-in skills if asked for, then the config's skill_dirs, then the options' folders."""
+        if not (options.builtin_skills or options.skill_dirs or self.config.skill_dirs):
+            return None
+        from .skills import SkillRegistry
+
+        registry = SkillRegistry()
+        if options.builtin_skills:
+            registry.load_builtin()
+        for folder in self.config.skill_dirs:
+            registry.load_dir(self.config.resolve_dir(folder))
+        for folder in options.skill_dirs:
+            registry.load_dir(folder)
+        return registry
+
     def session_store(self, options: SessionOptions) -> Any:
         """The store sessions save to: the options' folder, else the config's, else none."""
         from .store import FileSessionStore, MemorySessionStore

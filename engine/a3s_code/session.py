@@ -71,6 +71,9 @@ class Session:
         self._llm_model: str | None = None
         self._task: asyncio.Task[TurnOutcome | None] | None = None
         self.created_at = time.time()
+        self.skills = agent.skill_registry(options)
+        self.active_skills: list[Any] = []
+        self.pinned_skills: list[Any] = []
         self.store = agent.session_store(options)
 
     # -- model ---------------------------------------------------------------------------------
@@ -103,7 +106,30 @@ class Session:
 
     def system_prompt(self) -> str:
         base = self.options.prompt_slots().build()
-        return base + "\n\n" + environment_section(str(self.workspace), self.tool_names())
+        prompt = base + "\n\n" + environment_section(str(self.workspace), self.tool_names())
+        if self.active_skills:
+            from .skills import render
+
+            prompt += "\n\n" + render(self.active_skills)
+        return prompt
+
+    def effective_permission(self) -> Any:
+        """The policy for this turn: active skills' allowed-tools narrow it."""
+        restricting = [s for s in self.active_skills if s.allowed_tools]
+        if not restricting:
+            return self.permission_checker
+        from .permissions import AllowedTools, SkillRestrictedChecker
+
+        pairs = [(s.name, AllowedTools.parse(s.allowed_tools)) for s in restricting]
+        return SkillRestrictedChecker(self.permission_checker, pairs)
+
+    def load_skill(self, name: str) -> bool:
+        """Activate a skill by name for the next turns (also ones with disable-model-invocation)."""
+        skill = self.skills.get(name) if self.skills is not None else None
+        if skill is None:
+            return False
+        self.pinned_skills.append(skill)
+        return True
 
     def tool_context(self) -> ToolContext:
         return ToolContext(
@@ -166,6 +192,8 @@ class Session:
                 )
             )
             return None
+        chosen = self.skills.select(prompt) if self.skills is not None else []
+        self.active_skills = self.pinned_skills + [s for s in chosen if s not in self.pinned_skills]
         loop = self._loop(emit)
         try:
             outcome = await loop.run(prompt, images)
@@ -205,7 +233,7 @@ class Session:
             emit=emit,
             breaker=self._breaker,
             pricing=self.agent.pricing(self.model),
-            permission=self.permission_checker,
+            permission=self.effective_permission(),
             confirmation=self.confirmation,
             security=self.security,
             session_allowed=self.session_allowed,

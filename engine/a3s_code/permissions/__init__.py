@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .allowed import AllowedTools, SkillRestrictedChecker
 from .policy import EDIT_TOOLS, READ_ONLY_TOOLS, Mode, PermissionPolicy
 from .rules import Rule, RuleError
 from .shell import SimpleCommand, Unparseable, split_commands
@@ -29,6 +30,8 @@ def how_to_allow(tool_name: str, args: dict[str, Any]) -> str:
 
 
 __all__ = [
+    "AllowedTools",
+    "SkillRestrictedChecker",
     "EDIT_TOOLS",
     "READ_ONLY_TOOLS",
     "Mode",

@@ -1,0 +1,58 @@
+"""Skill tool restrictions (``allowed-tools``) with the same matcher as permission rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..ports import PermissionDecision
+from .policy import PermissionPolicy
+from .rules import RuleError
+
+
+class AllowedTools:
+    """``AllowedTools.parse("read(*.rs), grep(*)")``: ``read(*.rs)`` permits reading Rust files only."""
+
+    def __init__(self, rules: list[str]) -> None:
+        self.rules = rules
+        self._policy = PermissionPolicy.from_config(allow=rules)
+
+    @classmethod
+    def parse(cls, text: str) -> AllowedTools:
+        rules, depth, current = [], 0, ""
+        for ch in text:
+            depth += (ch == "(") - (ch == ")")
+            if ch == "," and depth == 0:
+                rules.append(current.strip())
+                current = ""
+            else:
+                current += ch
+        rules.append(current.strip())
+        rules = [r.strip("\"'") for r in rules if r.strip()]
+        if not rules:
+            raise RuleError("allowed-tools is empty")
+        return cls(rules)
+
+    def permits(self, tool_name: str, args: dict[str, Any], workspace: Path) -> bool:
+        return self._policy.check(tool_name, args, workspace).verdict == "allow"
+
+
+class SkillRestrictedChecker:
+    """While skills with ``allowed-tools`` are active, a call must fit one of them, then the base policy."""
+
+    def __init__(self, base: Any, restrictions: list[tuple[str, AllowedTools]]) -> None:
+        self.base = base
+        self.restrictions = restrictions
+
+    def check(self, tool_name: str, args: dict[str, Any], workspace: Path) -> PermissionDecision:
+        if self.restrictions and not any(a.permits(tool_name, args, workspace) for _, a in self.restrictions):
+            names = ", ".join(name for name, _ in self.restrictions)
+            allowed = "; ".join(", ".join(a.rules) for _, a in self.restrictions)
+            return PermissionDecision(
+                "deny",
+                f"'{tool_name}' is outside the allowed tools of the active skill(s) {names} ({allowed})",
+            )
+        if self.base is None:
+            return PermissionDecision("allow", "permitted by the active skill")
+        decision: PermissionDecision = self.base.check(tool_name, args, workspace)
+        return decision
