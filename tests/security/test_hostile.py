@@ -298,3 +298,14 @@ async def test_allow_for_session_is_remembered_and_yolo_lanes_skip() -> None:
 async def test_timeout_action_allow_is_honoured() -> None:
     manager = ConfirmationManager(ConfirmationPolicy(timeout_action="allow"), Silent())  # type: ignore[arg-type]
     assert await manager.confirm(request()) == "allow"
+
+
+def test_logs_are_redacted_once_default_security_is_on(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    DefaultSecurityProvider()
+    with caplog.at_level(logging.INFO, logger="a3s_code.test"):
+        logging.getLogger("a3s_code.test").info(
+            "calling with key %s", "sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWx01"
+        )
+    assert "sk-ant-api03" not in caplog.text and "[REDACTED:anthropic_key]" in caplog.text

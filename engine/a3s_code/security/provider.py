@@ -28,6 +28,10 @@ class DefaultSecurityProvider:
         self.redact_pii = redact_pii
         self.detect_injection = detect_injection
         self.redactions: dict[str, int] = {}
+        if redact_pii:
+            from .logs import install_log_redaction
+
+            install_log_redaction()
 
     def sanitize(self, text: str) -> str:
         if not self.redact_pii or not text:
