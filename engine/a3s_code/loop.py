@@ -22,6 +22,7 @@ from .events import (
     ToolStart,
     UsageEvent,
 )
+from .hooks import HookEngine
 from .llm.base import LLMClient, LLMRequest, LLMResponse, LLMTextDelta, LLMThinkingDelta, ToolSpec
 from .messages import ImageBlock, Message, TextBlock, ToolResultBlock, ToolUseBlock, Usage
 from .ports import ConfirmationProvider, ConfirmationRequest, PermissionChecker
@@ -89,6 +90,7 @@ class AgentLoop:
         confirmation: ConfirmationProvider | None = None,
         security: Any | None = None,
         session_allowed: set[str] | None = None,
+        hooks: HookEngine | None = None,
     ) -> None:
         self.session_id = session_id
         self.llm = llm
@@ -105,6 +107,7 @@ class AgentLoop:
         self.confirmation = confirmation
         self.security = security
         self.session_allowed = session_allowed if session_allowed is not None else set()
+        self.hooks = hooks or HookEngine()
         self.usage = Usage()
         self.cost = 0.0
         self.calls: list[ToolCallRecord] = []
@@ -147,6 +150,7 @@ class AgentLoop:
             raise
         except (LLMError, TurnAborted) as exc:
             self._repair_history(f"turn failed: {exc}")
+            await self.hooks.fire("on_error", {"error": str(exc), "code": exc.code})
             self.emit(ErrorEvent(message=str(exc), code=exc.code))
             return self._outcome("", "error", str(exc))
 
@@ -162,6 +166,21 @@ class AgentLoop:
             thinking_budget=self.settings.thinking_budget,
             temperature=self.settings.temperature,
         )
+        await self.hooks.fire(
+            "generate_start", {"model": self.settings.model_id, "messages": len(self.history)}
+        )
+        response = await self._call_llm_with_retries(request)
+        await self.hooks.fire(
+            "generate_end",
+            {
+                "model": self.settings.model_id,
+                "text": response.message.text(),
+                "usage": response.usage.model_dump(),
+            },
+        )
+        return response
+
+    async def _call_llm_with_retries(self, request: LLMRequest) -> LLMResponse:
         attempt = 0
         while True:
             if self.breaker.is_open():
@@ -211,11 +230,17 @@ class AgentLoop:
 
     async def _run_tool(self, use: ToolUseBlock) -> ToolResultBlock:
         self.emit(ToolStart(tool_id=use.id, tool_name=use.name, args=use.input))
-        denial = await self._authorize(use)
-        if denial is not None:
-            result = ToolResult.error(denial)
+        pre = await self.hooks.fire("pre_tool_use", {"tool": use.name, "args": use.input, "tool_id": use.id})
+        if pre.action == "modify" and isinstance(pre.payload.get("args"), dict):
+            use = ToolUseBlock(id=use.id, name=use.name, input=pre.payload["args"])
+        if pre.action == "block":
+            result = ToolResult.error(f"Blocked by a hook: {pre.reason}")
+        elif pre.action == "skip":
+            result = ToolResult(f"Skipped by a hook: {pre.reason}".rstrip(": "))
         else:
-            result = await self._execute(use)
+            denial = await self._authorize(use)
+            result = ToolResult.error(denial) if denial is not None else await self._execute(use)
+            result = await self._post_tool_use(use, result, allow_retry=denial is None)
         output = self._sanitize(result.output)
         findings = self._scan(output, f"tool:{use.name}")
         if findings:
@@ -237,6 +262,19 @@ class AgentLoop:
         return ToolResultBlock(
             tool_use_id=use.id, content=output, is_error=result.is_error, images=tuple(result.images)
         )
+
+    async def _post_tool_use(self, use: ToolUseBlock, result: ToolResult, *, allow_retry: bool) -> ToolResult:
+        payload = {"tool": use.name, "args": use.input, "output": result.output, "exit_code": result.code}
+        post = await self.hooks.fire("post_tool_use", payload)
+        if post.action == "retry" and allow_retry:
+            result = await self._execute(use)
+        elif post.action == "modify" and isinstance(post.payload.get("output"), str):
+            result = ToolResult(
+                post.payload["output"], result.is_error, result.exit_code, result.metadata, result.images
+            )
+        elif post.action == "block":
+            result = ToolResult.error(f"Output withheld by a hook: {post.reason}")
+        return result
 
     async def _execute(self, use: ToolUseBlock) -> ToolResult:
         ctx = self._tool_context(use.id, use.name)

@@ -59,6 +59,8 @@ class SessionOptions:
     auto_compact_threshold: float = 0.80
     session_store_dir: str | None = None
     memory_dir: str | None = None
+    hook_engine: Any | None = None
+    """A ``hooks.HookEngine`` shared with other sessions; each session gets its own otherwise."""
     extensions: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -138,6 +140,10 @@ class SessionOptions:
 
     def with_file_session_store(self, path: str) -> SessionOptions:
         self.session_store_dir = path
+        return self
+
+    def with_hook_engine(self, engine: Any) -> SessionOptions:
+        self.hook_engine = engine
         return self
 
     def with_file_memory(self, path: str) -> SessionOptions:

@@ -71,6 +71,10 @@ class Session:
         self._llm_model: str | None = None
         self._task: asyncio.Task[TurnOutcome | None] | None = None
         self.created_at = time.time()
+        from .hooks import HookEngine
+
+        self.hooks: HookEngine = options.hook_engine or HookEngine()
+        self._started = False
         self.skills = agent.skill_registry(options)
         self.active_skills: list[Any] = []
         self.pinned_skills: list[Any] = []
@@ -181,7 +185,22 @@ class Session:
     async def _turn(self, prompt: str, images: list[ImageBlock] | None, emit: Any) -> TurnOutcome | None:
         self.turns += 1
         turn = self.turns
+        if not self._started:
+            self._started = True
+            await self.hooks.fire(
+                "session_start", {"session_id": self.session_id, "workspace": str(self.workspace)}
+            )
+        pre = await self.hooks.fire("pre_prompt", {"prompt": prompt, "session_id": self.session_id})
+        if pre.action == "modify" and isinstance(pre.payload.get("prompt"), str):
+            prompt = pre.payload["prompt"]
         emit(TurnStart(turn=turn, prompt=prompt))
+        if pre.action == "block":
+            text = f"Prompt blocked by a hook: {pre.reason}"
+            emit(TextDelta(text=text))
+            emit(
+                TurnEnd(turn=turn, text=text, stop_reason="error", usage=Usage(), cost_usd=0.0, tool_calls=0)
+            )
+            return None
         self._last_outcome: TurnOutcome | None = None
         if CommandRegistry.is_command(prompt) and not images:
             out = await self.command_async(prompt)
@@ -193,7 +212,7 @@ class Session:
             )
             return None
         chosen = self.skills.select(prompt) if self.skills is not None else []
-        self.active_skills = self.pinned_skills + [s for s in chosen if s not in self.pinned_skills]
+        await self._set_active_skills(self.pinned_skills + [s for s in chosen if s not in self.pinned_skills])
         loop = self._loop(emit)
         try:
             outcome = await loop.run(prompt, images)
@@ -205,9 +224,53 @@ class Session:
             if task is not None:
                 task.uncancel()
             return outcome
+        post = await self.hooks.fire(
+            "post_response", {"text": outcome.text, "stop_reason": outcome.stop_reason}
+        )
+        if post.action == "modify" and isinstance(post.payload.get("text"), str):
+            outcome.text = post.payload["text"]
         self._finish(outcome)
         emit(self._end(turn, outcome))
         return outcome
+
+    async def _set_active_skills(self, skills: list[Any]) -> None:
+        for skill in self.active_skills:
+            if skill not in skills:
+                await self.hooks.fire("skill_unload", {"skill": skill.name})
+        for skill in skills:
+            if skill not in self.active_skills:
+                await self.hooks.fire(
+                    "skill_load", {"skill": skill.name, "allowed_tools": skill.allowed_tools}
+                )
+        self.active_skills = skills
+
+    def register_hook(
+        self,
+        name: str,
+        event: str,
+        handler: Any,
+        *,
+        priority: int = 100,
+        matcher: str | None = None,
+        timeout_ms: int = 5000,
+    ) -> None:
+        """``handler(event, payload)`` returns a ``HookResult`` (or None to continue); may be async."""
+        self.hooks.register(name, event, handler, priority=priority, matcher=matcher, timeout_ms=timeout_ms)
+
+    def unregister_hook(self, name: str) -> bool:
+        return self.hooks.unregister(name)
+
+    def hook_count(self) -> int:
+        return len(self.hooks)
+
+    async def close_async(self) -> None:
+        """End the session: cancel a running turn and fire ``session_end``."""
+        if self.cancel() and self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+        await self.hooks.fire("session_end", {"session_id": self.session_id, "turns": self.turns})
+
+    def close(self) -> None:
+        run_sync(self.close_async(), "close")
 
     def _loop(self, emit: Any) -> AgentLoop:
         model_id = self.model.split("/", 1)[1]
@@ -237,6 +300,7 @@ class Session:
             confirmation=self.confirmation,
             security=self.security,
             session_allowed=self.session_allowed,
+            hooks=self.hooks,
         )
 
     def _finish(self, outcome: TurnOutcome) -> None:
