@@ -63,6 +63,8 @@ class TurnOutcome:
     cost_usd: float
     tool_calls: list[ToolCallRecord] = field(default_factory=list)
     error: str | None = None
+    last_input_tokens: int = 0
+    """Prompt size of the turn's last model call (what auto-compaction compares to the context limit)."""
 
 
 class TurnAborted(A3SError):
@@ -111,6 +113,7 @@ class AgentLoop:
         self.usage = Usage()
         self.cost = 0.0
         self.calls: list[ToolCallRecord] = []
+        self.last_input_tokens = 0
 
     async def run(self, prompt: str, images: list[ImageBlock] | None = None) -> TurnOutcome:
         self.history.append(Message.user(self._sanitize(prompt), images))
@@ -221,6 +224,7 @@ class AgentLoop:
             return response
 
     def _account(self, usage: Usage) -> None:
+        self.last_input_tokens = usage.input_tokens + usage.cache_read_tokens + usage.cache_write_tokens
         self.usage = self.usage + usage
         cost = self.pricing.cost(usage) if self.pricing else 0.0
         self.cost += cost
@@ -404,7 +408,7 @@ class AgentLoop:
             self.history.append(Message(role="assistant", content=[TextBlock(text=f"[{why}]")]))
 
     def _outcome(self, text: str, stop: StopReason, error: str | None = None) -> TurnOutcome:
-        return TurnOutcome(text, stop, self.usage, self.cost, self.calls, error)
+        return TurnOutcome(text, stop, self.usage, self.cost, self.calls, error, self.last_input_tokens)
 
     def _sanitize(self, text: str) -> str:
         if self.security is None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ._sync import iterate_sync, run_sync
 from .commands import CommandContext, CommandOutput, CommandRegistry, SlashCommand
 from .errors import A3SError, ToolError
-from .events import AgentEvent, TextDelta, TurnEnd, TurnStart
+from .events import AgentEvent, ContextCompacted, ErrorEvent, TextDelta, TurnEnd, TurnStart
 from .fs import LocalFileSystem
 from .llm.base import LLMClient
 from .loop import AgentLoop, LoopSettings, TurnOutcome
@@ -230,6 +230,17 @@ class Session:
         if post.action == "modify" and isinstance(post.payload.get("text"), str):
             outcome.text = post.payload["text"]
         self._finish(outcome)
+        if (
+            self.options.auto_compact
+            and outcome.last_input_tokens >= self.options.auto_compact_threshold * self.context_limit()
+        ):
+            try:
+                compacted = await self.compact_async()
+            except A3SError as exc:
+                emit(ErrorEvent(message=f"auto-compaction failed: {exc}", code=exc.code, recoverable=True))
+            else:
+                if compacted is not None:
+                    emit(compacted)
         emit(self._end(turn, outcome))
         return outcome
 
@@ -342,14 +353,38 @@ class Session:
             except A3SError as exc:
                 out = CommandOutput.of(f"Cannot switch model: {exc}")
         elif out.action == "compact":
-            from .compaction import compact_history
-
-            before = len(self.history)
-            self.history[:] = compact_history(self.history)
-            out = CommandOutput(
-                f"{out.text}\nCompacted: {before} -> {len(self.history)} messages.", "compact"
-            )
+            event = await self.compact_async()
+            if event is None:
+                out = CommandOutput(f"{out.text}\nNothing to compact yet.", "compact")
+            else:
+                out = CommandOutput(
+                    f"{out.text}\nCompacted: {event.before_messages} -> {event.after_messages} messages, "
+                    f"~{event.before_tokens} -> ~{event.after_tokens} tokens.",
+                    "compact",
+                )
         return out
+
+    async def compact_async(self) -> ContextCompacted | None:
+        """Prune old tool outputs, then summarise the middle of the history with the model."""
+        from .compaction import compact, estimate_tokens
+
+        if len(self.history) < 4 or self.is_running and asyncio.current_task() is not self._task:
+            return None
+        before, before_tokens = len(self.history), estimate_tokens(self.history)
+        keep = max(2, min(8, len(self.history) // 3))
+        self.history[:] = await compact(
+            self.history, self.llm(), self.model.split("/", 1)[1], keep_recent=keep
+        )
+        return ContextCompacted(
+            before_messages=before,
+            after_messages=len(self.history),
+            before_tokens=before_tokens,
+            after_tokens=estimate_tokens(self.history),
+        )
+
+    def context_limit(self) -> int:
+        _provider, model = self.agent.config.resolve_model(self.model)
+        return model.limit.context if model is not None and model.limit is not None else 200_000
 
     async def tool_async(self, name: str, args: dict[str, Any]) -> ToolResult:
         """Call a tool directly, with the same permission checks as the agent's calls."""
