@@ -41,6 +41,8 @@ async def test_cancelling_a_turn_ends_it_with_stop_reason_cancelled(
     llm.say("too late", delay=30)
     send = asyncio.ensure_future(editor.request("a3s/session/send", {"sessionId": session, "prompt": "slow"}))
     await editor.wait_for_event(session, "turn_start")
+    while not llm.requests:  # the model call is under way (its scripted reply is taken)
+        await asyncio.sleep(0.02)
     assert await editor.request("a3s/session/cancel", {"sessionId": session}) == {"cancelled": True}
     result = await asyncio.wait_for(send, 20)
     assert result["stopReason"] == "cancelled"
