@@ -18,6 +18,8 @@ def builtin_tools() -> list[Tool[Any]]:
     from .ls import LsTool
     from .patch import PatchTool
     from .read import ReadTool
+    from .web_fetch import WebFetchTool
+    from .web_search import WebSearchTool
     from .write import WriteTool
 
     return [
@@ -30,6 +32,8 @@ def builtin_tools() -> list[Tool[Any]]:
         LsTool(),
         BashTool(),
         GitWorktreeTool(),
+        WebFetchTool(),
+        WebSearchTool(),
     ]
 
 
