@@ -113,6 +113,32 @@ class ContextCompacted(_Event):
     after_tokens: int
 
 
+class MemoryRecalled(_Event):
+    """A past experience recalled for this prompt and added to the system prompt."""
+
+    type: Literal["memory_recalled"] = "memory_recalled"
+    memory_id: str
+    content: str
+
+
+class MemoryStored(_Event):
+    type: Literal["memory_stored"] = "memory_stored"
+    memory_id: str
+    kind: str
+    content: str
+
+
+class ContextResolving(_Event):
+    type: Literal["context_resolving"] = "context_resolving"
+    providers: list[str]
+
+
+class ContextResolved(_Event):
+    type: Literal["context_resolved"] = "context_resolved"
+    total_items: int
+    total_tokens: int
+
+
 class TurnEnd(_Event):
     type: Literal["turn_end"] = "turn_end"
     turn: int
@@ -137,6 +163,10 @@ AgentEvent = Annotated[
     | PermissionDenied
     | SecurityWarning
     | ContextCompacted
+    | MemoryRecalled
+    | MemoryStored
+    | ContextResolving
+    | ContextResolved
     | TurnEnd,
     Field(discriminator="type"),
 ]
