@@ -22,6 +22,8 @@ class Agent:
     def __init__(self, source: str | os.PathLike[str] | AgentConfig | None = None) -> None:
         self.config = source if isinstance(source, AgentConfig) else load_config(source)
         self._memory_store: Any = None
+        self._mcp: Any = None
+        self._memories: dict[str, Any] = {}
 
     @classmethod
     def create(cls, source: str | os.PathLike[str] | None = None) -> Agent:
@@ -102,6 +104,31 @@ class Agent:
         if self.config.sessions_dir:
             return FileSessionStore(self.config.resolve_dir(self.config.sessions_dir))
         return None
+
+    def mcp_manager(self) -> Any:
+        """The config's ``mcp_servers`` (None without any), shared by this agent's sessions."""
+        if self._mcp is None and any(s.enabled for s in self.config.mcp_servers):
+            from .mcp import McpManager
+
+            self._mcp = McpManager.from_config(self.config)
+        return self._mcp
+
+    def agent_memory(self, options: SessionOptions) -> Any:
+        """The options' memory, else one per memory folder (options, then config), shared by sessions."""
+        if options.memory is not None:
+            return options.memory
+        cfg = self.config.memory
+        folder = options.memory_dir or (cfg.dir if cfg is not None and cfg.enabled and cfg.dir else None)
+        if folder is None and (cfg is None or not cfg.enabled):
+            return None
+        key = str(self.config.resolve_dir(folder)) if folder else ":memory:"
+        if key not in self._memories:
+            from .memory import AgentMemory, FileMemoryStore, InMemoryStore
+
+            store = FileMemoryStore(key) if folder else InMemoryStore()
+            limits = {"max_working": cfg.max_working, "max_short_term": cfg.max_short_term} if cfg else {}
+            self._memories[key] = AgentMemory(store, **limits)
+        return self._memories[key]
 
     # -- what sessions share -------------------------------------------------------------------
 

@@ -59,6 +59,12 @@ class SessionOptions:
     auto_compact_threshold: float = 0.80
     session_store_dir: str | None = None
     memory_dir: str | None = None
+    memory: Any | None = None
+    """A ``memory.AgentMemory`` to use instead of one built from ``memory_dir`` or the config."""
+    context_providers: list[Any] = field(default_factory=list)
+    """``context.ContextProvider`` objects queried in parallel before each prompt."""
+    auto_save: bool = False
+    """Save to the session store after every turn."""
     hook_engine: Any | None = None
     """A ``hooks.HookEngine`` shared with other sessions; each session gets its own otherwise."""
     extensions: dict[str, Any] = field(default_factory=dict)
@@ -148,4 +154,22 @@ class SessionOptions:
 
     def with_file_memory(self, path: str) -> SessionOptions:
         self.memory_dir = path
+        return self
+
+    def with_memory(self, memory: Any) -> SessionOptions:
+        self.memory = memory
+        return self
+
+    def with_fs_context(self, root: str = ".") -> SessionOptions:
+        from .context import FileSystemContextProvider
+
+        self.context_providers.append(FileSystemContextProvider(root))
+        return self
+
+    def with_context_provider(self, provider: Any) -> SessionOptions:
+        self.context_providers.append(provider)
+        return self
+
+    def with_auto_save(self, enabled: bool = True) -> SessionOptions:
+        self.auto_save = enabled
         return self

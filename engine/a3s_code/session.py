@@ -21,6 +21,7 @@ from .options import SessionOptions
 from .prompt import environment_section
 from .recovery import CircuitBreaker
 from .result import AgentResult
+from .session_ext import SessionExtensions
 from .tools.base import ToolContext, ToolResult
 from .tools.registry import ToolRegistry
 
@@ -33,7 +34,7 @@ class SessionBusyError(A3SError):
     code = "session_busy"
 
 
-class Session:
+class Session(SessionExtensions):
     """Created by ``Agent.session``; async methods end in ``_async``, the rest are the seed's sync API."""
 
     def __init__(self, agent: Agent, workspace: str | Path, options: SessionOptions) -> None:
@@ -79,6 +80,7 @@ class Session:
         self.active_skills: list[Any] = []
         self.pinned_skills: list[Any] = []
         self.store = agent.session_store(options)
+        self._init_extensions()
 
     # -- model ---------------------------------------------------------------------------------
 
@@ -115,6 +117,8 @@ class Session:
             from .skills import render
 
             prompt += "\n\n" + render(self.active_skills)
+        for section in getattr(self, "turn_sections", {}).values():
+            prompt += "\n\n" + section
         return prompt
 
     def effective_permission(self) -> Any:
@@ -213,6 +217,7 @@ class Session:
             return None
         chosen = self.skills.select(prompt) if self.skills is not None else []
         await self._set_active_skills(self.pinned_skills + [s for s in chosen if s not in self.pinned_skills])
+        await self._prepare_turn(prompt, emit)
         loop = self._loop(emit)
         try:
             outcome = await loop.run(prompt, images)
@@ -241,6 +246,7 @@ class Session:
             else:
                 if compacted is not None:
                     emit(compacted)
+        await self._finish_turn_state(prompt, outcome, emit)
         emit(self._end(turn, outcome))
         return outcome
 
@@ -279,6 +285,7 @@ class Session:
         if self.cancel() and self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
         await self.hooks.fire("session_end", {"session_id": self.session_id, "turns": self.turns})
+        await self.mcp.close()
 
     def close(self) -> None:
         run_sync(self.close_async(), "close")
@@ -341,6 +348,7 @@ class Session:
             total_tokens=self.usage.total_tokens,
             total_cost=self.cost_usd,
             tool_names=self.tool_names(),
+            mcp_servers=[(n, int(s["tool_count"])) for n, s in self.mcp_status().items()],
         )
 
     async def command_async(self, text: str) -> CommandOutput:
