@@ -56,6 +56,12 @@ class OpenAiEmbeddingProvider:
             )
         return self._client
 
+    async def aclose(self) -> None:
+        """Close the HTTP client (call before the event loop ends)."""
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+
     async def embed(self, texts: Sequence[str]) -> list[list[float]]:
         import openai
 
