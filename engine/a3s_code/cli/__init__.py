@@ -1,0 +1,97 @@
+"""``a3s-code``: the terminal front end (REPL, one-shot prompts, ``doctor``). Only this package prints."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from .. import __version__
+from ..errors import A3SError, ConfigError
+
+USAGE_EPILOG = """examples:
+  a3s-code                          interactive session in the current folder
+  a3s-code "explain src/auth.py"    one prompt, answer on stdout
+  a3s-code -m openai/gpt-4o -w ../repo
+  a3s-code doctor                   check config, keys, network, MCP servers and rg
+
+config: -c FILE, else $A3S_CONFIG, else ~/.a3s/config.hcl, else ./agent.hcl"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="a3s-code",
+        description="A3S Code in the terminal",
+        epilog=USAGE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("prompt", nargs="*", help="run this one prompt and exit (no prompt: interactive)")
+    _common(parser)
+    parser.add_argument("-m", "--model", help="provider/model, overriding default_model")
+    parser.add_argument("-w", "--workspace", default=".", help="folder the agent works in (default: .)")
+    parser.add_argument("-y", "--yes", action="store_true", help="allow every tool call without asking")
+    parser.add_argument("--version", action="version", version=f"a3s-code {__version__}")
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-c", "--config", help="agent config (HCL file)")
+    parser.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+
+
+def _doctor_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="a3s-code doctor", description="check the setup and say what to fix"
+    )
+    _common(parser)
+    parser.add_argument("--offline", action="store_true", help="skip the network reachability checks")
+    parser.add_argument("--timeout", type=float, default=3.0, help="seconds per reachability check")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args_in = sys.argv[1:] if argv is None else argv
+    if args_in[:1] == ["doctor"]:
+        from .doctor import doctor
+
+        d = _doctor_parser().parse_args(args_in[1:])
+        raise SystemExit(doctor(d.config, offline=d.offline, timeout=d.timeout, color=d.color))
+    args = _parser().parse_args(args_in)
+    try:
+        code = asyncio.run(_run(args))
+    except ConfigError as exc:
+        print(f"a3s-code: {exc}\n(run `a3s-code doctor` to check the setup)", file=sys.stderr)
+        code = 2
+    except A3SError as exc:
+        print(f"a3s-code: {exc}", file=sys.stderr)
+        code = 1
+    except KeyboardInterrupt:
+        code = 130
+    raise SystemExit(code)
+
+
+async def _run(args: argparse.Namespace) -> int:
+    from ..agent import Agent
+    from ..config import discover_config_path, load_config
+    from ..options import SessionOptions
+    from .render import Renderer, wants_color
+    from .repl import LineReader, PromptConfirmation, one_shot, repl
+
+    prompt = " ".join(args.prompt).strip()
+    # One-shot: stdout is the answer alone; progress and questions go to stderr.
+    status = sys.stderr if prompt else sys.stdout
+    renderer = Renderer(sys.stdout, wants_color(status, args.color), status=status)
+    agent = Agent(load_config(discover_config_path(args.config)))
+    reader = LineReader()
+    options = SessionOptions(
+        model=args.model, confirmation=PromptConfirmation(reader, renderer, assume_yes=args.yes)
+    )
+    if agent.config.confirmation is None:
+        options.confirmation_timeout_ms = 10 * 60_000  # a person at a terminal may read a diff first
+    session = agent.session(args.workspace, options)
+    try:
+        if prompt:
+            return await one_shot(session, prompt, renderer)
+        return await repl(session, reader, renderer)
+    finally:
+        await session.close_async()

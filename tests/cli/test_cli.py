@@ -1,0 +1,173 @@
+"""The ``a3s-code`` executable, driven as a user would, against the fake LLM server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli.helpers import A3S_CODE, ANSI, PtyProcess, cli_env, run_cli
+from tests.fakellm import FakeLLM, Turn
+
+
+@pytest.fixture
+def setup(tmp_path: Path, fake_llm_thread: FakeLLM) -> tuple[FakeLLM, Path, dict[str, str]]:
+    config = tmp_path / "agent.hcl"
+    config.write_text(fake_llm_thread.config())
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    return fake_llm_thread, workspace, cli_env(tmp_path, config)
+
+
+def test_one_shot_prints_the_answer_alone_on_stdout(setup: tuple[FakeLLM, Path, dict[str, str]]) -> None:
+    fake, ws, env = setup
+    fake.text("The auth code lives in src/auth.py.")
+    done = run_cli(["where is auth handled?"], env, ws)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "The auth code lives in src/auth.py.\n"
+    assert fake.last_request()["messages"][-1]["content"][0]["text"] == "where is auth handled?"
+
+
+def test_one_shot_slash_command_answers_without_the_model(
+    setup: tuple[FakeLLM, Path, dict[str, str]],
+) -> None:
+    fake, ws, env = setup
+    done = run_cli(["/tools"], env, ws)
+    assert done.returncode == 0, done.stderr
+    assert "bash" in done.stdout and "read" in done.stdout
+    assert fake.requests == []
+
+
+def test_confirmation_answered_yes_on_stdin_lets_the_write_happen(
+    setup: tuple[FakeLLM, Path, dict[str, str]],
+) -> None:
+    fake, ws, env = setup
+    fake.tool_call("write", {"file_path": "notes.txt", "content": "hello\n"}).text("Wrote it.")
+    done = run_cli(["write notes"], env, ws, stdin="y\n")
+    assert done.returncode == 0, done.stderr
+    assert "Allow?" in done.stderr and "notes.txt" in done.stderr
+    assert (ws / "notes.txt").read_text() == "hello\n"
+    assert done.stdout.strip().endswith("Wrote it.")
+
+
+def test_confirmation_refused_on_stdin_leaves_the_disk_alone(
+    setup: tuple[FakeLLM, Path, dict[str, str]],
+) -> None:
+    fake, ws, env = setup
+    fake.tool_call("write", {"file_path": "notes.txt", "content": "hello\n"}).text("Okay, not writing.")
+    done = run_cli(["write notes"], env, ws, stdin="n\n")
+    assert done.returncode == 0, done.stderr
+    assert not (ws / "notes.txt").exists()
+    tool_result = fake.last_request()["messages"][-1]["content"][0]
+    assert tool_result["type"] == "tool_result" and tool_result.get("is_error")
+
+
+def test_model_flag_overrides_default_model(setup: tuple[FakeLLM, Path, dict[str, str]]) -> None:
+    fake, ws, env = setup
+    fake.text("ok")
+    done = run_cli(["-m", "anthropic/claude-other", "hi"], env, ws)
+    assert done.returncode == 0, done.stderr
+    assert fake.last_request()["model"] == "claude-other"
+
+
+def test_config_flag_beats_a3s_config_and_agent_hcl_is_the_last_resort(
+    tmp_path: Path, fake_llm_thread: FakeLLM
+) -> None:
+    good = tmp_path / "good.hcl"
+    good.write_text(fake_llm_thread.config())
+    broken = tmp_path / "broken.hcl"
+    broken.write_text("default_model = \n")
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    fake_llm_thread.text("from -c").text("from agent.hcl")
+    done = run_cli(["-c", str(good), "hi"], cli_env(tmp_path, broken), ws)
+    assert done.stdout == "from -c\n", done.stderr
+    (ws / "agent.hcl").write_text(fake_llm_thread.config())
+    done = run_cli(["hi"], cli_env(tmp_path), ws)
+    assert done.stdout == "from agent.hcl\n", done.stderr
+
+
+def test_bad_config_is_reported_with_file_and_key(tmp_path: Path) -> None:
+    config = tmp_path / "agent.hcl"
+    config.write_text('default_model = "anthropic/x"\nprovidrs {\n  name = "anthropic"\n}\n')
+    done = run_cli(["hi"], cli_env(tmp_path, config), tmp_path)
+    assert done.returncode == 2
+    assert f"{config}:2" in done.stderr and "providrs" in done.stderr
+    assert "a3s-code doctor" in done.stderr
+
+
+def test_no_config_anywhere_says_where_it_looked(tmp_path: Path) -> None:
+    done = run_cli(["hi"], cli_env(tmp_path), tmp_path)
+    assert done.returncode == 2
+    assert "A3S_CONFIG" in done.stderr and "agent.hcl" in done.stderr
+
+
+def test_piped_output_is_plain_and_color_always_is_not(setup: tuple[FakeLLM, Path, dict[str, str]]) -> None:
+    fake, ws, env = setup
+    fake.tool_call("ls", {"path": "."}).text("listed").tool_call("ls", {"path": "."}).text("listed")
+    plain = run_cli(["list"], env, ws)
+    assert "⚙ ls" in plain.stderr and not ANSI.search(plain.stderr + plain.stdout)
+    colored = run_cli(["--color", "always", "list"], env, ws)
+    assert ANSI.search(colored.stderr)
+
+
+def test_doctor_passes_on_a_working_setup(setup: tuple[FakeLLM, Path, dict[str, str]]) -> None:
+    _fake, ws, env = setup
+    done = run_cli(["doctor"], env, ws)
+    assert done.returncode == 0, done.stdout
+    assert "Everything looks ready" in done.stdout and "✗" not in done.stdout
+
+
+def test_doctor_names_each_problem_and_its_fix(tmp_path: Path) -> None:
+    config = tmp_path / "agent.hcl"
+    config.write_text(
+        'default_model = "anthropic/claude-x"\n'
+        'providers {\n  name = "anthropic"\n  api_key = env("A3S_TEST_MISSING_KEY")\n'
+        '  base_url = "http://a3s-doctor.invalid:9"\n}\n'
+        'mcp_servers {\n  name = "files"\n  command = "no-such-mcp-server-binary"\n}\n'
+    )
+    done = run_cli(["doctor", "--timeout", "2"], cli_env(tmp_path, config), tmp_path)
+    assert done.returncode == 1
+    out = done.stdout
+    assert "A3S_TEST_MISSING_KEY" in out and "export A3S_TEST_MISSING_KEY" in out
+    assert "reachable" in out and "a3s-doctor.invalid" in out
+    assert "no-such-mcp-server-binary" in out
+    assert "3 problem(s)" in out
+
+
+def test_doctor_reports_an_invalid_config_clearly(tmp_path: Path) -> None:
+    config = tmp_path / "agent.hcl"
+    config.write_text("max_tool_rounds = 0\n")
+    done = run_cli(["doctor", "--offline"], cli_env(tmp_path, config), tmp_path)
+    assert done.returncode == 1
+    assert "max_tool_rounds" in done.stdout and "fix:" in done.stdout
+
+
+def test_repl_streams_answers_and_ctrl_c_cancels_only_the_turn(
+    setup: tuple[FakeLLM, Path, dict[str, str]],
+) -> None:
+    fake, ws, env = setup
+    slow = Turn.text("this answer takes far too long to arrive", chunk_delay_s=2)
+    fake.text("first answer here").add(slow).text("still alive")
+    term = PtyProcess([A3S_CODE], env, ws)
+    try:
+        term.expect("› ")
+        term.send("hello\r")
+        term.expect("first answer here")
+        term.expect("› ")
+        term.send("/cost\r")
+        term.expect("Tokens:")
+        term.expect("› ")
+        term.send("slow one\r")
+        term.wait_until(lambda: len(fake.requests) == 2)
+        term.send("\x03")
+        term.expect(r"\(cancelled\)")
+        assert "to arrive" not in term.buffer
+        term.expect("› ")
+        term.send("again\r")
+        term.expect("still alive")
+        term.expect("› ")
+        term.send("\x04")
+        assert term.wait() == 0
+    finally:
+        term.close()
