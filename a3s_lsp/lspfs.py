@@ -109,17 +109,24 @@ class LspFileSystem:
                 types.ApplyWorkspaceEditParams(edit=edit, label=self._label)
             )
         except Exception as exc:
-            raise ToolError(f"The editor refused the edit to {path.name}: {exc}") from exc
+            raise self._refused(f"The editor refused the edit to {path.name}: {exc}") from exc
         if not result.applied:
             reason = result.failure_reason or "no reason given"
-            raise ToolError(f"The editor refused the edit to {path.name}: {reason}")
+            raise self._refused(f"The editor refused the edit to {path.name}: {reason}")
         if not await server.wait_for_document(path, content, server.settings.edit_verify_timeout_s):
-            raise ToolError(
+            raise self._refused(
                 f"The editor reported the edit to {path.name} as applied, but the document did not "
                 "change (the buffer was probably edited meanwhile); read it again and retry"
             )
         now = server.open_document(path)
         self._read_versions[path] = now.version if now is not None else None
+
+    def _refused(self, message: str) -> ToolError:
+        """The agent gets the error as its tool result; the user sees it too, as a warning."""
+        self._server.window_show_message(
+            types.ShowMessageParams(type=types.MessageType.Warning, message=f"A3S: {message}")
+        )
+        return ToolError(message)
 
     async def _dirty(self, doc: TextDocument, path: Path) -> bool:
         try:

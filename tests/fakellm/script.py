@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +49,9 @@ class Turn:
     delay_s: float = 0.0
     """Wait before the first byte (timeouts, cancellation)."""
     chunk_delay_s: float = 0.0
+    gate: asyncio.Event | threading.Event | None = None
+    """Hold the reply (before the first byte) until the test sets it; a client that goes away
+    meanwhile ends the wait (counted in ``FakeLLM.disconnects``)."""
 
     @classmethod
     def text(cls, text: str, **kw: Any) -> Turn:

@@ -29,6 +29,8 @@ class FakeLLM:
         self.headers: list[dict[str, str]] = []
         self.arrivals: list[float] = []
         """``time.perf_counter()`` when each request arrived (benchmarks)."""
+        self.chunk_times: list[tuple[float, bytes]] = []
+        """When each streamed chunk was written (benchmarks: latency to the client)."""
         self.disconnects = 0
         """Streams the client closed before the end (cancellation)."""
         self.url = ""
@@ -132,6 +134,9 @@ class FakeLLM:
         turn = self._next_turn(body)
         if turn.delay_s:
             await asyncio.sleep(turn.delay_s)
+        if turn.gate is not None and not await self._pass_gate(request, turn.gate):
+            self.disconnects += 1
+            return web.Response(status=499)
         if turn.status is not None:
             headers = {"retry-after": str(turn.retry_after)} if turn.retry_after is not None else {}
             return web.json_response(error_body(api, turn.status), status=turn.status, headers=headers)
@@ -162,11 +167,22 @@ class FakeLLM:
                 if turn.chunk_delay_s:
                     await asyncio.sleep(turn.chunk_delay_s)
                 await response.write(chunk)
+                self.chunk_times.append((time.perf_counter(), chunk))
             await response.write_eof()
         except (ConnectionResetError, asyncio.CancelledError):
             self.disconnects += 1
             raise
         return response
+
+    @staticmethod
+    async def _pass_gate(request: web.Request, gate: asyncio.Event | threading.Event) -> bool:
+        """Wait for the gate (either kind of event); False if the client disconnected first."""
+        while not gate.is_set():
+            transport = request.transport
+            if transport is None or transport.is_closing():
+                return False
+            await asyncio.sleep(0.01)
+        return True
 
     def last_request(self) -> dict[str, Any]:
         return self.requests[-1]

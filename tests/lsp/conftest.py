@@ -1,4 +1,4 @@
-"""Fixtures: a scripted LLM endpoint and the daemon driven by a real client's recorded capabilities."""
+"""Fixtures: the daemon driven by a real client's recorded capabilities, against the shared fake LLM."""
 
 from __future__ import annotations
 
@@ -7,16 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakellm import FakeLLM
 from tests.lsp.editor import CLIENTS, Editor, start_editor, stop_editor
-from tests.lsp.fake_anthropic import FakeAnthropic
-
-
-@pytest.fixture
-async def llm() -> AsyncIterator[FakeAnthropic]:
-    server = FakeAnthropic()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture
@@ -28,9 +20,9 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def agent_config(tmp_path: Path, llm: FakeAnthropic) -> Path:
+def agent_config(tmp_path: Path, fake_llm: FakeLLM) -> Path:
     path = tmp_path / "agent.hcl"
-    path.write_text(llm.config())
+    path.write_text(fake_llm.config())
     return path
 
 

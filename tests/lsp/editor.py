@@ -54,6 +54,8 @@ class Editor:
         self.edits: list[types.ApplyWorkspaceEditParams] = []
         self.confirmations: list[dict[str, Any]] = []
         self.decide: Callable[[dict[str, Any]], str] = lambda _p: "allow"
+        self.refuse: str | None = None
+        """When set, edits are answered ``applied: false`` with this reason (the user said no)."""
         self._arrived = asyncio.Event()
         _fix_code_action_union(client)
         # pygls cannot register bound methods (it sets attributes on the handler): wrap them.
@@ -104,6 +106,8 @@ class Editor:
 
     def _apply_edit(self, params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
         self.edits.append(params)
+        if self.refuse is not None:
+            return types.ApplyWorkspaceEditResult(applied=False, failure_reason=self.refuse)
         edit = params.edit
         for change in edit.document_changes or []:
             if not isinstance(change, types.TextDocumentEdit):

@@ -11,12 +11,8 @@ from typing import Any
 import pytest
 from lsprotocol import types
 
+from tests.fakellm import FakeLLM, Turn
 from tests.lsp.editor import CLIENTS, Editor, start_editor, stop_editor
-from tests.lsp.fake_anthropic import FakeAnthropic
-
-# Until the engine's config, provider clients and tools land these cannot run.
-pytest.importorskip("a3s_code.tools.edit", reason="engine tools not available yet")
-pytest.importorskip("a3s_code.llm.factory", reason="engine LLM clients not available yet")
 
 
 async def _turn(editor: Editor, prompt: str) -> tuple[str, dict[str, Any]]:
@@ -33,13 +29,13 @@ def _tool_ends(editor: Editor, tool: str) -> list[dict[str, Any]]:
 
 
 async def test_an_agent_edit_lands_in_the_open_buffer_and_keeps_unsaved_text(
-    editor: Editor, llm: FakeAnthropic, project: Path
+    editor: Editor, fake_llm: FakeLLM, project: Path
 ) -> None:
     uri = editor.open(project / "app.py")
     editor.type(uri, "x = 1\ny = 2\n# unsaved note\n")
-    llm.call("read", {"file_path": "app.py"})
-    llm.call("edit", {"file_path": "app.py", "old_string": "y = 2", "new_string": "y = 3"})
-    llm.say("done")
+    fake_llm.tool_call("read", {"file_path": "app.py"})
+    fake_llm.tool_call("edit", {"file_path": "app.py", "old_string": "y = 2", "new_string": "y = 3"})
+    fake_llm.text("done")
     _session, result = await _turn(editor, "set y to 3")
     assert result["stopReason"] == "end_turn"
     assert editor.text(uri) == "x = 1\ny = 3\n# unsaved note\n"
@@ -50,13 +46,17 @@ async def test_an_agent_edit_lands_in_the_open_buffer_and_keeps_unsaved_text(
 
 
 async def test_an_edit_after_the_user_typed_keeps_the_unsaved_text(
-    editor: Editor, llm: FakeAnthropic, project: Path
+    editor: Editor, fake_llm: FakeLLM, project: Path
 ) -> None:
     uri = editor.open(project / "app.py")
     gate = asyncio.Event()
-    llm.call("read", {"file_path": "app.py"})
-    llm.call("edit", {"file_path": "app.py", "old_string": "y = 2", "new_string": "y = 3"}, gate=gate)
-    llm.say("done")
+    fake_llm.tool_call("read", {"file_path": "app.py"})
+    fake_llm.add(
+        Turn.tool_call(
+            "edit", {"file_path": "app.py", "old_string": "y = 2", "new_string": "y = 3"}, gate=gate
+        )
+    )
+    fake_llm.text("done")
     session = (await editor.request("a3s/session/create", {}))["sessionId"]
     send = asyncio.ensure_future(editor.request("a3s/session/send", {"sessionId": session, "prompt": "edit"}))
     await editor.wait_for_event(session, "tool_end")
@@ -70,11 +70,30 @@ async def test_an_edit_after_the_user_typed_keeps_the_unsaved_text(
     assert (project / "app.py").read_text() == "x = 1\ny = 2\n"  # unsaved: the disk is the editor's business
 
 
-async def test_a_file_that_is_not_open_is_written_to_disk(
-    editor: Editor, llm: FakeAnthropic, project: Path
+async def test_a_refused_edit_is_reported_to_the_agent_and_the_user(
+    editor: Editor, fake_llm: FakeLLM, project: Path
 ) -> None:
-    llm.call("write", {"file_path": "new_module.py", "content": "VALUE = 42\n"})
-    llm.say("written")
+    uri = editor.open(project / "app.py")
+    editor.refuse = "the user rejected the change"
+    fake_llm.tool_call("read", {"file_path": "app.py"})
+    fake_llm.tool_call("edit", {"file_path": "app.py", "old_string": "y = 2", "new_string": "y = 3"})
+    fake_llm.text("understood")
+    _session, result = await _turn(editor, "set y to 3")
+    assert result["text"] == "understood"
+    assert editor.text(uri) == "x = 1\ny = 2\n" and (project / "app.py").read_text() == "x = 1\ny = 2\n"
+    (end,) = _tool_ends(editor, "edit")
+    assert end["exit_code"] != 0 and "the user rejected the change" in end["output"]
+    told_agent = str(fake_llm.requests[-1]["messages"][-1]["content"])
+    assert "the user rejected the change" in told_agent
+    shown = [m.message for m in editor.client.messages]
+    assert any("app.py" in m and "the user rejected the change" in m for m in shown), shown
+
+
+async def test_a_file_that_is_not_open_is_written_to_disk(
+    editor: Editor, fake_llm: FakeLLM, project: Path
+) -> None:
+    fake_llm.tool_call("write", {"file_path": "new_module.py", "content": "VALUE = 42\n"})
+    fake_llm.text("written")
     await _turn(editor, "create a module")
     assert (project / "new_module.py").read_text() == "VALUE = 42\n"
     assert editor.edits == []
@@ -84,10 +103,10 @@ async def test_a_file_that_is_not_open_is_written_to_disk(
 
 @pytest.fixture(params=CLIENTS)
 async def asking_editor(
-    request: pytest.FixtureRequest, project: Path, tmp_path: Path, llm: FakeAnthropic
+    request: pytest.FixtureRequest, project: Path, tmp_path: Path, fake_llm: FakeLLM
 ) -> AsyncIterator[Editor]:
     config = tmp_path / "ask.hcl"
-    config.write_text(llm.config('permissions {\n  ask = ["bash"]\n}\n'))
+    config.write_text(fake_llm.config(extra='permissions {\n  ask = ["bash"]\n}\n'))
     editor = await start_editor(request.param, project, config)
     yield editor
     await stop_editor(editor)
@@ -95,17 +114,20 @@ async def asking_editor(
 
 @pytest.mark.parametrize("decision", ["allow", "deny"])
 async def test_a_confirmation_decides_whether_the_tool_runs(
-    asking_editor: Editor, llm: FakeAnthropic, project: Path, decision: str
+    asking_editor: Editor, fake_llm: FakeLLM, project: Path, decision: str
 ) -> None:
     editor = asking_editor
     editor.decide = lambda _request: decision
-    llm.call("bash", {"command": "echo confirmed > proof.txt"})
-    llm.say("finished")
+    fake_llm.tool_call("bash", {"command": "echo confirmed > proof.txt"})
+    fake_llm.text("finished")
     await _turn(editor, "run it")
     assert len(editor.confirmations) == 1
-    if editor.flavour.startswith("visual"):
+    if editor.flavour.startswith("visual"):  # a3s/confirm: structured
         assert editor.confirmations[0]["tool"] == "bash"
         assert editor.confirmations[0]["args"] == {"command": "echo confirmed > proof.txt"}
+    else:  # window/showMessageRequest: one readable message
+        assert "bash" in editor.confirmations[0]["message"]
+        assert "echo confirmed > proof.txt" in editor.confirmations[0]["message"]
     assert (project / "proof.txt").exists() == (decision == "allow")
     received = [
         e["event"]["decision"] for e in editor.events if e["event"]["type"] == "confirmation_received"
@@ -134,12 +156,21 @@ async def test_worktrees_are_created_listed_and_removed(editor: Editor, git_proj
     assert "feature-x" in listed["output"]
     inside = await editor.request("a3s/session/create", {"workspace": str(path)})
     assert Path(inside["workspace"]) == path.resolve()  # noqa: ASYNC240
+    (path / "app.py").write_text("x = 1\ny = 2\nz = 3\n")  # noqa: ASYNC240
+    status = await editor.request("a3s/worktree/status", {"sessionId": inside["sessionId"]})
+    assert not status["isError"], status["output"]
+    assert status["metadata"]["branch"] == "feature-x" and status["metadata"]["is_worktree"] is True
+    assert status["metadata"]["dirty_count"] == 1
     removed = await editor.command("a3s.worktree.remove", {"sessionId": session, "path": str(path)})
+    assert removed["isError"] and path.exists()  # noqa: ASYNC240 - uncommitted work is not thrown away
+    removed = await editor.command(
+        "a3s.worktree.remove", {"sessionId": session, "path": str(path), "force": True}
+    )
     assert not removed["isError"] and not path.exists()  # noqa: ASYNC240
 
 
 async def test_code_actions_run_a_turn_with_the_selection_and_diagnostics(
-    editor: Editor, llm: FakeAnthropic, project: Path
+    editor: Editor, fake_llm: FakeLLM, project: Path
 ) -> None:
     uri = editor.open(project / "app.py")
     selection = types.Range(
@@ -163,8 +194,8 @@ async def test_code_actions_run_a_turn_with_the_selection_and_diagnostics(
         if isinstance(a, types.CodeAction) and a.kind == types.CodeActionKind.QuickFix
     )
     assert fix.command is not None
-    llm.say("fixed")
+    fake_llm.text("fixed")
     result = await editor.command(fix.command.command, *(fix.command.arguments or []))
     assert result["text"] == "fixed"
-    prompt = str(llm.requests[-1]["messages"][-1]["content"])
+    prompt = str(fake_llm.requests[-1]["messages"][-1]["content"])
     assert "y is never used" in prompt and "y = 2" in prompt
