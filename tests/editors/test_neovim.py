@@ -36,10 +36,10 @@ def test_prompt_from_neovim_edits_the_unsaved_buffer(fake_llm_thread: FakeLLM, t
         Turn.text("Changed y to 3."),
     )
     result = tmp_path / "result.json"
+    script = Path(sys.executable).parent / "a3s-lsp"  # the installed entry point, as a user runs it
+    launcher = [str(script)] if script.exists() else [sys.executable, "-m", "a3s_lsp"]
     cmd = [
-        sys.executable,
-        "-m",
-        "a3s_lsp",
+        *launcher,
         "--config",
         str(config),
         "--log-file",
