@@ -20,6 +20,7 @@ ENV_TOKEN = "A3S_LSP_TOKEN"
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="a3s-lsp", description=__doc__.splitlines()[0])
     parser.add_argument("--stdio", action="store_true", help="serve over stdin/stdout (the default)")
+    parser.add_argument("--acp", action="store_true", help="speak the Agent Client Protocol on stdio instead")
     parser.add_argument("--tcp", metavar="[HOST:]PORT", help="serve on TCP (host defaults to 127.0.0.1)")
     parser.add_argument("--token", help=f"token TCP clients must present (default: ${ENV_TOKEN})")
     parser.add_argument("--config", help="agent config (HCL file); default: the engine's discovery")
@@ -61,6 +62,12 @@ def _claim_stdout() -> IO[bytes]:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    if args.acp:
+        setup_logging(args.log_level, args.log_file)
+        from .acp import serve
+
+        serve(args.config)
+        return
     token = args.token or os.environ.get(ENV_TOKEN)
     address = split_address(args.tcp) if args.tcp else None
     if address is not None and not token:

@@ -1,0 +1,141 @@
+"""Engine events and history as ACP ``session/update`` payloads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from acp import (
+    start_tool_call,
+    text_block,
+    tool_content,
+    tool_diff_content,
+    update_agent_message_text,
+    update_agent_thought_text,
+    update_tool_call,
+    update_user_message_text,
+)
+from acp.schema import PlanEntry, ToolCallLocation, ToolKind
+
+from a3s_code.events import AgentEvent, ErrorEvent, TextDelta, ThinkingDelta, ToolEnd, ToolStart
+from a3s_code.messages import Message, TextBlock, ToolResultBlock, ToolUseBlock
+
+_KINDS: dict[str, ToolKind] = {
+    "read": "read",
+    "write": "edit",
+    "edit": "edit",
+    "patch": "edit",
+    "grep": "search",
+    "glob": "search",
+    "ls": "search",
+    "bash": "execute",
+    "web_fetch": "fetch",
+    "web_search": "fetch",
+}
+STOP_REASONS = {"end_turn": "end_turn", "command": "end_turn", "cancelled": "cancelled"}
+STOP_REASONS["max_tool_rounds"] = "max_turn_requests"
+
+
+def tool_kind(name: str) -> ToolKind:
+    return _KINDS.get(name, "other")
+
+
+def tool_title(name: str, args: dict[str, Any]) -> str:
+    for key in ("command", "file_path", "path", "pattern", "url", "query"):
+        if isinstance(args.get(key), str):
+            return f"{name} {' '.join(str(args[key]).split())[:120]}"
+    return f"{name} {json.dumps(args)[:120]}"
+
+
+def _locations(args: dict[str, Any], workspace: Path) -> list[ToolCallLocation] | None:
+    raw = args.get("file_path") or args.get("path")
+    if not isinstance(raw, str):
+        return None
+    return [ToolCallLocation(path=str((workspace / raw).resolve()))]
+
+
+def event_updates(
+    event: AgentEvent, workspace: Path, writes: dict[Path, tuple[str | None, str]]
+) -> list[Any]:
+    """The updates one engine event becomes (often none)."""
+    if isinstance(event, TextDelta):
+        return [update_agent_message_text(event.text)]
+    if isinstance(event, ThinkingDelta):
+        return [update_agent_thought_text(event.text)]
+    if isinstance(event, ToolStart):
+        return [
+            start_tool_call(
+                event.tool_id,
+                tool_title(event.tool_name, event.args),
+                kind=tool_kind(event.tool_name),
+                status="in_progress",
+                locations=_locations(event.args, workspace),
+                raw_input=event.args,
+            )
+        ]
+    if isinstance(event, ToolEnd):
+        content: list[Any] = [tool_content(text_block(event.output))]
+        shown = event.metadata.get("file_path")
+        if isinstance(shown, str):
+            path = (workspace / shown).resolve()
+            if path in writes:
+                before, after = writes.pop(path)
+                content.insert(0, tool_diff_content(str(path), after, before))
+        return [
+            update_tool_call(
+                event.tool_id,
+                status="completed" if event.exit_code == 0 else "failed",
+                content=content,
+                raw_output=event.output,
+            )
+        ]
+    if isinstance(event, ErrorEvent) and not event.recoverable:
+        return [update_agent_message_text(f"\n\nerror: {event.message}")]
+    steps = getattr(event, "steps", None)
+    if isinstance(steps, list):  # a plan from the engine's planner, whatever its event is called
+        return [_plan(steps)]
+    return []
+
+
+def _plan(steps: list[Any]) -> Any:
+    from acp import update_plan
+
+    entries = []
+    for step in steps:
+        text = getattr(step, "description", None) or getattr(step, "content", None) or str(step)
+        status = str(getattr(step, "status", "pending"))
+        status = {"done": "completed", "running": "in_progress"}.get(status, status)
+        if status not in ("pending", "in_progress", "completed"):
+            status = "pending"
+        entries.append(PlanEntry(content=str(text), priority="medium", status=status))  # type: ignore[arg-type]
+    return update_plan(entries)
+
+
+def history_updates(history: list[Message]) -> list[Any]:
+    """Replay for ``session/load``: user and agent text, and each tool call with its result."""
+    updates: list[Any] = []
+    for message in history:
+        for block in message.content:
+            if isinstance(block, TextBlock):
+                make = update_user_message_text if message.role == "user" else update_agent_message_text
+                updates.append(make(block.text))
+            elif isinstance(block, ToolUseBlock):
+                updates.append(
+                    start_tool_call(
+                        block.id,
+                        tool_title(block.name, block.input),
+                        kind=tool_kind(block.name),
+                        status="in_progress",
+                        raw_input=block.input,
+                    )
+                )
+            elif isinstance(block, ToolResultBlock):
+                updates.append(
+                    update_tool_call(
+                        block.tool_use_id,
+                        status="failed" if block.is_error else "completed",
+                        content=[tool_content(text_block(block.content))],
+                    )
+                )
+    return updates
