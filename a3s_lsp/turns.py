@@ -92,6 +92,8 @@ class TurnProgress:
             message = "Thinking"
         elif kind == "confirmation_required":
             message = f"Waiting for confirmation: {event.get('tool_name')}"
+        elif kind == "subagent_start":
+            message = f"Delegated to {event.get('agent')}: {event.get('description')}"
         else:
             return
         self._server.work_done_progress.report(self._token, types.WorkDoneProgressReport(message=message))

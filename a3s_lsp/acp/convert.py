@@ -18,7 +18,15 @@ from acp import (
 )
 from acp.schema import PlanEntry, ToolCallLocation, ToolKind
 
-from a3s_code.events import AgentEvent, ErrorEvent, TextDelta, ThinkingDelta, ToolEnd, ToolStart
+from a3s_code.events import (
+    AgentEvent,
+    ErrorEvent,
+    SubagentEvent,
+    TextDelta,
+    ThinkingDelta,
+    ToolEnd,
+    ToolStart,
+)
 from a3s_code.messages import Message, TextBlock, ToolResultBlock, ToolUseBlock
 
 _KINDS: dict[str, ToolKind] = {
@@ -90,6 +98,8 @@ def event_updates(
                 raw_output=event.output,
             )
         ]
+    if isinstance(event, SubagentEvent) and isinstance(event.event, (ToolStart, ToolEnd)):
+        return event_updates(event.event, workspace, writes)  # a sub-agent's tools, as tool calls of the turn
     if isinstance(event, ErrorEvent) and not event.recoverable:
         return [update_agent_message_text(f"\n\nerror: {event.message}")]
     steps = getattr(event, "steps", None)

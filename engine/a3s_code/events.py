@@ -139,6 +139,38 @@ class ContextResolved(_Event):
     total_tokens: int
 
 
+class SubagentStart(_Event):
+    """A ``task`` call handed work to a child agent; its events follow as ``subagent_event``."""
+
+    type: Literal["subagent_start"] = "subagent_start"
+    task_id: str
+    agent: str
+    description: str
+    session_id: str
+    max_steps: int
+
+
+class SubagentEvent(_Event):
+    """One event of a child agent's turn, streamed under the parent's turn."""
+
+    type: Literal["subagent_event"] = "subagent_event"
+    task_id: str
+    agent: str
+    event: AgentEvent
+
+
+class SubagentEnd(_Event):
+    type: Literal["subagent_end"] = "subagent_end"
+    task_id: str
+    agent: str
+    success: bool
+    stop_reason: str
+    output: str
+    tool_calls: int
+    usage: Usage
+    cost_usd: float
+
+
 class TurnEnd(_Event):
     type: Literal["turn_end"] = "turn_end"
     turn: int
@@ -167,8 +199,12 @@ AgentEvent = Annotated[
     | MemoryStored
     | ContextResolving
     | ContextResolved
+    | SubagentStart
+    | SubagentEvent
+    | SubagentEnd
     | TurnEnd,
     Field(discriminator="type"),
 ]
 
+SubagentEvent.model_rebuild()
 EVENT_ADAPTER: TypeAdapter[AgentEvent] = TypeAdapter(AgentEvent)

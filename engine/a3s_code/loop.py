@@ -306,6 +306,7 @@ class AgentLoop:
             emit_output=emit_output,
             env=base.env,
             extras=base.extras,
+            emit_event=self.emit,
         )
 
     async def _authorize(self, use: ToolUseBlock) -> str | None:

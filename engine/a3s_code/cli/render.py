@@ -14,6 +14,9 @@ from ..events import (
     ErrorEvent,
     PermissionDenied,
     SecurityWarning,
+    SubagentEnd,
+    SubagentEvent,
+    SubagentStart,
     TextDelta,
     ThinkingDelta,
     ToolEnd,
@@ -153,6 +156,21 @@ class Renderer:
                 self.error(event.message)
         elif isinstance(event, TurnEnd):
             self._turn_end(event)
+        elif isinstance(event, (SubagentStart, SubagentEvent, SubagentEnd)):
+            self._subagent(event)
+
+    def _subagent(self, event: SubagentStart | SubagentEvent | SubagentEnd) -> None:
+        """A child agent's tools, indented under the ``task`` call; its answer arrives as the task's output."""
+        if isinstance(event, SubagentStart):
+            self.line(self.style(f"  ↳ {event.agent}: {event.description}", "blue"))
+        elif isinstance(event, SubagentEnd):
+            mark = self.style("✓", "green") if event.success else self.style("✗", "red")
+            self.line(f"  {mark} {event.agent} " + self.style(f"({event.tool_calls} tool call(s))", "dim"))
+        elif isinstance(event.event, ToolStart):
+            inner = event.event
+            self.line("    " + self.style(f"⚙ {inner.tool_name}", "cyan") + " " + short_args(inner.args))
+        elif isinstance(event.event, PermissionDenied):
+            self.line(self.style(f"    ⛔ {event.event.tool_name} denied: {event.event.reason}", "yellow"))
 
     def _tool_end(self, event: ToolEnd) -> None:
         ok = event.exit_code == 0

@@ -18,6 +18,7 @@ def builtin_tools() -> list[Tool[Any]]:
     from .ls import LsTool
     from .patch import PatchTool
     from .read import ReadTool
+    from .task import TaskTool
     from .web_fetch import WebFetchTool
     from .web_search import WebSearchTool
     from .write import WriteTool
@@ -34,6 +35,7 @@ def builtin_tools() -> list[Tool[Any]]:
         GitWorktreeTool(),
         WebFetchTool(),
         WebSearchTool(),
+        TaskTool(),
     ]
 
 

@@ -56,6 +56,9 @@ class ToolContext:
     env: dict[str, str] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
     """Services later layers hand to tools (the session, the MCP manager...) by name."""
+    emit_event: Callable[[Any], None] | None = None
+    """The running turn's event sink (an ``AgentEvent`` each), for tools that stream typed events
+    (``task`` forwards its child agent's); None outside a turn."""
 
     def resolve(self, path: str | os.PathLike[str]) -> Path:
         """Absolute, symlink-resolved path; raises WorkspaceError outside the workspace."""

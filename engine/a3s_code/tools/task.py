@@ -1,0 +1,60 @@
+"""task: delegate a self-contained piece of work to a sub-agent and get its final report back."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from ..errors import ToolError
+from .base import Tool, ToolContext, ToolParams, ToolResult
+
+
+class TaskParams(ToolParams):
+    agent: str = Field(description="Agent to use: explore, plan, general, or one defined in agent_dirs")
+    description: str = Field(description="Short description of the task (for display)")
+    prompt: str = Field(description="Detailed, self-contained instructions for the agent")
+    max_steps: int | None = Field(
+        None, ge=1, description="Tool rounds the agent may take (capped by its definition)"
+    )
+
+
+class TaskTool(Tool[TaskParams]):
+    name = "task"
+    description = (
+        "Delegate a self-contained task to a sub-agent that runs in its own session with its own "
+        "prompt, model and allowed tools, and returns only its final report. Built-in agents: "
+        "explore (read-only search), plan (read-only planning), general (every tool)."
+    )
+    Params = TaskParams
+
+    async def run(self, params: TaskParams, ctx: ToolContext) -> ToolResult:
+        from ..subagents import agent_registry, run_subagent
+
+        parent = ctx.extras.get("session")
+        if parent is None:
+            raise ToolError("task needs a session to delegate from")
+        registry = agent_registry(parent)
+        agent = registry.get(params.agent)
+        if agent is None:
+            lines = [f"Unknown agent: {params.agent}. Available agents: {', '.join(registry.names())}"]
+            lines += registry.warnings
+            raise ToolError("\n".join(lines))
+        result = await run_subagent(
+            parent,
+            agent,
+            params.prompt,
+            description=params.description,
+            max_steps=params.max_steps,
+            emit=ctx.emit_event,
+        )
+        meta = {
+            "task_id": result.task_id,
+            "agent": result.agent,
+            "session_id": result.session_id,
+            "success": result.success,
+            "stop_reason": result.stop_reason,
+            "tool_calls": result.tool_calls,
+        }
+        if result.success:
+            return ToolResult(result.output, metadata=meta)
+        why = f"[agent '{agent.name}' stopped: {result.stop_reason}]"
+        return ToolResult(f"{result.output}\n\n{why}".strip(), is_error=True, exit_code=1, metadata=meta)
