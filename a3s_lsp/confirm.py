@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from a3s_code.ports import ConfirmationDecision, ConfirmationRequest
+from a3s_code.ports import AmendedApproval, ConfirmationAnswer, ConfirmationDecision, ConfirmationRequest
 
 from .convert import summarize_args
 from .protocol import CONFIRM
@@ -34,7 +34,7 @@ class LspConfirmationProvider:
     def __init__(self, server: A3SLanguageServer) -> None:
         self._server = server
 
-    async def confirm(self, request: ConfirmationRequest) -> ConfirmationDecision:
+    async def confirm(self, request: ConfirmationRequest) -> ConfirmationAnswer:
         msg_id = f"a3s-confirm-{uuid.uuid4().hex[:12]}"
         params: Any
         if self._server.supports_a3s_confirm():
@@ -88,12 +88,18 @@ def _message_params(request: ConfirmationRequest) -> types.ShowMessageRequestPar
     )
 
 
-def _decision(answer: Any) -> ConfirmationDecision:
-    """Read ``{decision}`` (a3s/confirm) or a MessageActionItem; anything else is a deny."""
+def _decision(answer: Any) -> ConfirmationAnswer:
+    """Read ``{decision, content?}`` (a3s/confirm) or a MessageActionItem; anything else is a deny.
+
+    ``content`` with an allow is the file text the user approved after changing the proposal.
+    """
     if isinstance(answer, types.MessageActionItem):
         return _BY_TITLE.get(answer.title, "deny")
     if isinstance(answer, dict):
         decision = answer.get("decision")
+        content = answer.get("content")
+        if decision in ("allow", "allow_session") and isinstance(content, str):
+            return AmendedApproval(decision, content)
         if decision in _DECISIONS:
             return decision  # type: ignore[no-any-return]
         title = answer.get("title")

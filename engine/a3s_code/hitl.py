@@ -9,7 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .ports import ConfirmationDecision, ConfirmationProvider, ConfirmationRequest
+from .ports import (
+    AmendedApproval,
+    ConfirmationAnswer,
+    ConfirmationDecision,
+    ConfirmationProvider,
+    ConfirmationRequest,
+)
+from .tools.base import ToolContext, ToolResult
 
 QUERY_TOOLS = frozenset({"read", "grep", "glob", "ls", "web_fetch", "web_search"})
 
@@ -58,15 +65,18 @@ class ConfirmationManager:
     def lane_of(tool: str) -> str:
         return "query" if tool in QUERY_TOOLS else "execute"
 
-    async def confirm(self, request: ConfirmationRequest) -> ConfirmationDecision:
+    async def confirm(self, request: ConfirmationRequest) -> ConfirmationAnswer:
         key = request.tool_name + ":" + json.dumps(request.args, sort_keys=True, default=str)
-        decision, reason = await self._decide(request, key)
+        answer, reason = await self._decide(request, key)
+        decision = decision_of(answer)
         if decision == "allow_session":
             self.session_allowed.add(key)
+        if isinstance(answer, AmendedApproval):
+            reason = "allowed by the user after changing the proposed text"
         self._record(request, decision, reason)
-        return decision
+        return answer
 
-    async def _decide(self, request: ConfirmationRequest, key: str) -> tuple[ConfirmationDecision, str]:
+    async def _decide(self, request: ConfirmationRequest, key: str) -> tuple[ConfirmationAnswer, str]:
         if not self.policy.enabled:
             return "allow", "confirmation disabled by policy"
         if self.lane_of(request.tool_name) in self.policy.yolo_lanes:
@@ -99,3 +109,30 @@ class ConfirmationManager:
 
     def export_audit(self) -> list[dict[str, Any]]:
         return [entry.__dict__.copy() for entry in self.audit]
+
+
+def decision_of(answer: ConfirmationAnswer) -> ConfirmationDecision:
+    return answer.decision if isinstance(answer, AmendedApproval) else answer
+
+
+async def apply_amended(ctx: ToolContext, tool_name: str, args: dict[str, Any], content: str) -> ToolResult:
+    """Write the text the user approved in place of ``tool_name``'s proposal, and say so to the model."""
+    from .tools._text import unified_diff
+
+    file_path = args.get("file_path")
+    if not isinstance(file_path, str) or not file_path:
+        return ToolResult.error(f"The user changed the proposal, but '{tool_name}' names no file_path")
+    path = ctx.resolve(file_path)
+    shown = ctx.show(path)
+    try:
+        before: str | None = await ctx.fs.read_text(path)
+    except FileNotFoundError:
+        before = None
+    await ctx.fs.write_text(path, content)
+    diff = unified_diff(shown, before, content)
+    note = (
+        f"The user changed your proposed {tool_name} of {shown} before allowing it. "
+        f"What was applied instead (diff against the file before):\n{diff}"
+        "Take this into account: the file now holds the user's version."
+    )
+    return ToolResult(note, metadata={"file_path": shown, "diff": diff, "amended_by_user": True})

@@ -25,8 +25,10 @@ from .events import (
 from .hooks import HookEngine
 from .llm.base import LLMClient, LLMRequest, LLMResponse, LLMTextDelta, LLMThinkingDelta, ToolSpec
 from .messages import ImageBlock, Message, TextBlock, ToolResultBlock, ToolUseBlock, Usage
-from .ports import ConfirmationProvider, ConfirmationRequest, PermissionChecker
+from .ports import AmendedApproval, ConfirmationProvider, ConfirmationRequest, PermissionChecker
 from .pricing import ModelPricing
+from .queue import SessionLaneQueue, lane_of_tool
+from .queue.scheduler import run_in_slot
 from .recovery import CircuitBreaker
 from .tools.base import ToolContext, ToolResult
 from .tools.registry import ToolRegistry
@@ -93,6 +95,8 @@ class AgentLoop:
         security: Any | None = None,
         session_allowed: set[str] | None = None,
         hooks: HookEngine | None = None,
+        tool_filter: Callable[[list[ToolSpec], str], list[ToolSpec]] | None = None,
+        queue: SessionLaneQueue | None = None,
     ) -> None:
         self.session_id = session_id
         self.llm = llm
@@ -109,7 +113,13 @@ class AgentLoop:
         self.confirmation = confirmation
         self.security = security
         self.session_allowed = session_allowed if session_allowed is not None else set()
+        self._amended: dict[str, str] = {}
+        """Tool id -> the file text the user wrote in place of the proposal (``AmendedApproval``)."""
         self.hooks = hooks or HookEngine()
+        self.tool_filter = tool_filter
+        """Tool search: picks the specs for each request from the last user message."""
+        self.queue = queue
+        """Every tool and model call takes a slot in its lane; None runs them directly, one by one."""
         self.usage = Usage()
         self.cost = 0.0
         self.calls: list[ToolCallRecord] = []
@@ -133,8 +143,11 @@ class AgentLoop:
                     return self._outcome(response.message.text(), "max_tool_rounds", msg)
                 rounds += 1
                 results: list[ToolResultBlock] = []
+                group: list[ToolUseBlock] = []
                 for use in uses:
                     if "__parse_error" in use.input:
+                        results += await self._run_group(group)
+                        group = []
                         parse_failures += 1
                         results.append(self._parse_error_result(use))
                         if parse_failures > self.settings.max_parse_retries:
@@ -146,7 +159,13 @@ class AgentLoop:
                             )
                         continue
                     parse_failures = 0
+                    if self._lane(use.name) == "query" and self.queue is not None:
+                        group.append(use)
+                        continue
+                    results += await self._run_group(group)
+                    group = []
                     results.append(await self._run_tool(use))
+                results += await self._run_group(group)
                 self.history.append(Message(role="user", content=list(results)))
         except asyncio.CancelledError:
             self._repair_history("cancelled by the user")
@@ -164,7 +183,7 @@ class AgentLoop:
             model=self.settings.model_id,
             system=self.system_prompt,
             messages=self.history,
-            tools=self.tool_specs,
+            tools=self._request_tools(),
             max_tokens=self.settings.max_tokens,
             thinking_budget=self.settings.thinking_budget,
             temperature=self.settings.temperature,
@@ -172,7 +191,12 @@ class AgentLoop:
         await self.hooks.fire(
             "generate_start", {"model": self.settings.model_id, "messages": len(self.history)}
         )
-        response = await self._call_llm_with_retries(request)
+        if self.queue is None:
+            response = await self._call_llm_with_retries(request)
+        else:
+            response = await run_in_slot(
+                self.queue.slots, "generate", "llm", lambda: self._call_llm_with_retries(request)
+            )
         await self.hooks.fire(
             "generate_end",
             {
@@ -182,6 +206,13 @@ class AgentLoop:
             },
         )
         return response
+
+    def _request_tools(self) -> list[ToolSpec]:
+        if self.tool_filter is None:
+            return self.tool_specs
+        from .tool_search import last_user_text
+
+        return self.tool_filter(self.tool_specs, last_user_text(self.history))
 
     async def _call_llm_with_retries(self, request: LLMRequest) -> LLMResponse:
         attempt = 0
@@ -231,6 +262,20 @@ class AgentLoop:
         self.emit(UsageEvent(usage=usage, cost_usd=cost, model=self.settings.model_id))
 
     # -- tools ---------------------------------------------------------------------------------
+
+    def _lane(self, name: str) -> str:
+        declared = getattr(self.tools.get(name), "lane", None) if name in self.tools else None
+        return lane_of_tool(name, declared)
+
+    async def _run_group(self, uses: list[ToolUseBlock]) -> list[ToolResultBlock]:
+        """Consecutive query-lane calls run together (bounded by the lane); results keep their order."""
+        if len(uses) <= 1:
+            return [await self._run_tool(u) for u in uses]
+        return list(await asyncio.gather(*(self._run_tool(u) for u in uses)))
+
+    async def run_inner_call(self, tool_id: str, name: str, args: dict[str, Any]) -> ToolResultBlock:
+        """A call made on the model's behalf by another tool (``batch``): hooks, permission, queue, events."""
+        return await self._run_tool(ToolUseBlock(id=tool_id, name=name, input=args))
 
     async def _run_tool(self, use: ToolUseBlock) -> ToolResultBlock:
         self.emit(ToolStart(tool_id=use.id, tool_name=use.name, args=use.input))
@@ -282,6 +327,22 @@ class AgentLoop:
 
     async def _execute(self, use: ToolUseBlock) -> ToolResult:
         ctx = self._tool_context(use.id, use.name)
+        if use.id in self._amended:
+            from .hitl import apply_amended
+
+            return await apply_amended(ctx, use.name, use.input, self._amended.pop(use.id))
+        tool = self.tools.get(use.name) if use.name in self.tools else None
+        if self.queue is None or getattr(tool, "delegates", False):
+            return await self._invoke(use, ctx)
+        return await self.queue.run_tool(
+            use.name,
+            use.input,
+            lambda: self._invoke(use, ctx),
+            declared_lane=getattr(tool, "lane", None),
+            emit=self.emit,
+        )
+
+    async def _invoke(self, use: ToolUseBlock, ctx: ToolContext) -> ToolResult:
         timeout_ms = self.settings.tool_timeout_ms
         try:
             if timeout_ms is None:
@@ -305,7 +366,7 @@ class AgentLoop:
             tool_id=tool_id,
             emit_output=emit_output,
             env=base.env,
-            extras=base.extras,
+            extras={**base.extras, "loop": self},
             emit_event=self.emit,
         )
 
@@ -320,6 +381,8 @@ class AgentLoop:
             reason = decision.reason or f"denied by rule {decision.rule}"
             self.emit(PermissionDenied(tool_id=use.id, tool_name=use.name, args=use.input, reason=reason))
             return f"Permission denied: {reason}"
+        if getattr(self.tools.get(use.name) if use.name in self.tools else None, "delegates", False):
+            return None  # each call it makes is asked about on its own
         key = _session_key(use)
         if key in self.session_allowed:
             return None
@@ -369,6 +432,9 @@ class AgentLoop:
                 ConfirmationReceived(tool_id=use.id, decision="deny", reason=f"confirmation failed: {exc}")
             )
             return f"Not confirmed: the confirmation channel failed ({exc})"
+        if isinstance(decision, AmendedApproval):
+            self._amended[use.id] = decision.content
+            decision = decision.decision
         self.emit(ConfirmationReceived(tool_id=use.id, decision=decision))
         if decision == "allow":
             return None

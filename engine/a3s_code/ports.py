@@ -11,6 +11,21 @@ ConfirmationDecision = Literal["allow", "allow_session", "deny", "timeout", "can
 
 
 @dataclass(frozen=True)
+class AmendedApproval:
+    """The user allowed a file change after rewriting it: ``content`` is the whole file to write instead.
+
+    Only meaningful for calls that carry a ``file_path`` (write, edit, patch); the model is then told
+    what was applied, since it differs from what it proposed.
+    """
+
+    decision: Literal["allow", "allow_session"]
+    content: str
+
+
+ConfirmationAnswer = ConfirmationDecision | AmendedApproval
+
+
+@dataclass(frozen=True)
 class PermissionDecision:
     verdict: PermissionVerdict
     reason: str = ""
@@ -39,4 +54,4 @@ class ConfirmationRequest:
 class ConfirmationProvider(Protocol):
     """Asks a human. Must return (not raise) on timeout or disconnect: ``timeout`` / ``deny``."""
 
-    async def confirm(self, request: ConfirmationRequest) -> ConfirmationDecision: ...
+    async def confirm(self, request: ConfirmationRequest) -> ConfirmationAnswer: ...

@@ -19,6 +19,7 @@ from .loop import AgentLoop, LoopSettings, TurnOutcome
 from .messages import ImageBlock, Message, Usage
 from .options import SessionOptions
 from .prompt import environment_section
+from .queue.session_api import SessionQueueAPI
 from .recovery import CircuitBreaker
 from .result import AgentResult
 from .session_ext import SessionExtensions
@@ -28,13 +29,14 @@ from .tools.registry import ToolRegistry
 if TYPE_CHECKING:
     from .agent import Agent
     from .attachments import Attachment
+    from .queue import SessionLane
 
 
 class SessionBusyError(A3SError):
     code = "session_busy"
 
 
-class Session(SessionExtensions):
+class Session(SessionExtensions, SessionQueueAPI):
     """Created by ``Agent.session``; async methods end in ``_async``, the rest are the seed's sync API."""
 
     def __init__(self, agent: Agent, workspace: str | Path, options: SessionOptions) -> None:
@@ -81,6 +83,7 @@ class Session(SessionExtensions):
         self.pinned_skills: list[Any] = []
         self.store = agent.session_store(options)
         self._init_extensions()
+        self._init_queue()
 
     # -- model ---------------------------------------------------------------------------------
 
@@ -319,6 +322,8 @@ class Session(SessionExtensions):
             security=self.security,
             session_allowed=self.session_allowed,
             hooks=self.hooks,
+            queue=self.queue,
+            tool_filter=self.tool_selector.select if self.tool_selector is not None else None,
         )
 
     def _finish(self, outcome: TurnOutcome) -> None:
@@ -394,8 +399,10 @@ class Session(SessionExtensions):
         _provider, model = self.agent.config.resolve_model(self.model)
         return model.limit.context if model is not None and model.limit is not None else 200_000
 
-    async def tool_async(self, name: str, args: dict[str, Any]) -> ToolResult:
-        """Call a tool directly, with the same permission checks as the agent's calls."""
+    async def tool_async(
+        self, name: str, args: dict[str, Any], lane: SessionLane | None = None
+    ) -> ToolResult:
+        """Call a tool directly (through its lane, or ``lane``), with the same permission checks as the agent's calls."""
         if self.permission_checker is not None:
             decision = self.permission_checker.check(name, args, self.workspace)
             if decision.verdict == "deny":
@@ -413,6 +420,12 @@ class Session(SessionExtensions):
                         self.agent.confirmation_timeout_ms(self.options),
                     )
                 )
+                from .ports import AmendedApproval
+
+                if isinstance(answer, AmendedApproval):
+                    from .hitl import apply_amended
+
+                    return await apply_amended(self.tool_context(), name, args, answer.content)
                 if answer not in ("allow", "allow_session"):
                     return ToolResult.error(f"The user did not allow '{name}' ({answer})")
             elif decision.verdict == "ask":
@@ -421,7 +434,14 @@ class Session(SessionExtensions):
                 return ToolResult.error(
                     f"'{name}' needs confirmation and no channel is configured. {how_to_allow(name, args)}"
                 )
-        return await self.tools.execute(name, args, self.tool_context())
+        declared = getattr(self.tools.get(name), "lane", None) if name in self.tools else None
+        return await self.queue.run_tool(
+            name,
+            args,
+            lambda: self.tools.execute(name, args, self.tool_context()),
+            lane=lane,
+            declared_lane=declared,
+        )
 
     # -- persistence ---------------------------------------------------------------------------
 
