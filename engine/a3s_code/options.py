@@ -11,6 +11,7 @@ from .prompt import SystemPromptSlots
 
 if TYPE_CHECKING:
     from .commands import SlashCommand
+    from .tool_search import ToolIndex, ToolSearchConfig
 
 
 @dataclass
@@ -65,6 +66,8 @@ class SessionOptions:
     """``context.ContextProvider`` objects queried in parallel before each prompt."""
     auto_save: bool = False
     """Save to the session store after every turn."""
+    tool_search: ToolSearchConfig | ToolIndex | None = None
+    """Send only the MCP tools relevant to each request (``tool_search.ToolIndex``); built-ins always go."""
     hook_engine: Any | None = None
     """A ``hooks.HookEngine`` shared with other sessions; each session gets its own otherwise."""
     extensions: dict[str, Any] = field(default_factory=dict)
@@ -168,6 +171,13 @@ class SessionOptions:
 
     def with_context_provider(self, provider: Any) -> SessionOptions:
         self.context_providers.append(provider)
+        return self
+
+    def with_tool_search(self, config: ToolSearchConfig | ToolIndex | None = None) -> SessionOptions:
+        """A config (default ``ToolSearchConfig()``) or a ``ToolIndex`` with your own tags."""
+        from .tool_search import ToolSearchConfig
+
+        self.tool_search = config if config is not None else ToolSearchConfig()
         return self
 
     def with_auto_save(self, enabled: bool = True) -> SessionOptions:

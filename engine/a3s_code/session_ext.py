@@ -60,6 +60,10 @@ class SessionExtensions:
         self.pending_events: list[AgentEvent] = []
         self._mcp_sources: dict[str, McpManager] = {}
         self._config_mcp_attached = False
+        from .tool_search import selector_for
+
+        self.tool_selector = selector_for(self.options.tool_search, self.agent.config.tool_search)
+        """Tool search (None when off): which MCP tools each request carries."""
         from .commands import CommandOutput
 
         session = self

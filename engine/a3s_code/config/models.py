@@ -152,6 +152,15 @@ class ConfirmationConfig(_Model):
     yolo_lanes: list[str] = []
 
 
+class ToolSearchSettings(_Model):
+    """Per-request tool filtering for large MCP tool sets (``tool_search.ToolSearchConfig``)."""
+
+    enabled: bool = True
+    max_tools: int = Field(8, ge=1)
+    min_score: float = Field(0.5, ge=0)
+    always_include: list[str] = []
+
+
 class AgentConfig(_Model):
     default_model: str | None = None
     """``provider/model``, for example ``anthropic/claude-sonnet-4-20250514``."""
@@ -169,6 +178,7 @@ class AgentConfig(_Model):
     memory: MemoryConfig | None = None
     permissions: PermissionsConfig | None = None
     confirmation: ConfirmationConfig | None = None
+    tool_search: ToolSearchSettings | None = None
 
     _source_path: Path | None = PrivateAttr(default=None)
 

@@ -1,0 +1,130 @@
+"""Tool search: with 200 MCP tools (20 real stdio servers), each request carries the built-ins and
+only the MCP tools relevant to the user's message, and the model can call the ones it was sent."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from a3s_code import Agent, SessionOptions
+from a3s_code.session import Session
+from a3s_code.tool_search import ToolIndex, ToolSearchConfig
+from a3s_code.tools import builtin_tools
+from tests.bench.tool_catalog import CATALOG
+from tests.fakellm import FakeLLM, Turn
+
+CATALOG_SERVER = Path(__file__).resolve().parents[1] / "mcpservers" / "catalog.py"
+
+
+def servers_hcl() -> str:
+    return "".join(
+        f'mcp_servers {{\n  name = "{domain}"\n  command = {json.dumps(sys.executable)}\n'
+        f"  args = [{json.dumps(str(CATALOG_SERVER))}, {json.dumps(domain)}]\n}}\n"
+        for domain in CATALOG
+    )
+
+
+@pytest.fixture
+async def open_sessions() -> AsyncIterator[list[Session]]:
+    sessions: list[Session] = []
+    yield sessions
+    for session in sessions:
+        await session.close_async()
+        manager = session.agent.mcp_manager()
+        if manager is not None:
+            await manager.close()
+
+
+def new_session(
+    fake: FakeLLM,
+    tmp_path: Path,
+    opened: list[Session],
+    extra: str = "",
+    options: SessionOptions | None = None,
+) -> Session:
+    session = Agent(fake.config(extra=servers_hcl() + extra)).session(tmp_path, options or SessionOptions())
+    opened.append(session)
+    return session
+
+
+def sent_tools(request: dict[str, Any]) -> set[str]:
+    return {t["name"] for t in request["tools"]}
+
+
+BUILTINS = {t.name for t in builtin_tools()}
+
+
+def test_the_seed_example_ranks_by_name_description_and_tags() -> None:
+    index = ToolIndex(ToolSearchConfig())
+    index.add("mcp__github__create_issue", "Create a GitHub issue", ["github", "issue"])
+    index.add("mcp__postgres__query", "Run a SQL query", ["sql", "database"])
+    assert [m.name for m in index.search("file an issue for the crash")] == ["mcp__github__create_issue"]
+    assert [m.name for m in index.search("how many rows are in the database?")] == ["mcp__postgres__query"]
+    assert index.search("good morning") == []
+
+
+async def test_only_relevant_mcp_tools_and_all_builtins_reach_the_model_and_a_sent_tool_runs(
+    fake_llm: FakeLLM, tmp_path: Path, open_sessions: list[Session]
+) -> None:
+    options = SessionOptions().with_tool_search(ToolSearchConfig(max_tools=5))
+    session = new_session(fake_llm, tmp_path, open_sessions, options=options)
+    fake_llm.add(
+        Turn.tool_call(
+            "mcp__kubernetes__scale_deployment", {"namespace": "prod", "deployment": "web", "replicas": "5"}
+        ),
+        Turn.text("Scaled web to 5 replicas."),
+        Turn.text("Texted the customer."),
+    )
+    result = await session.send_async("Scale the web deployment in prod to 5 replicas")
+    assert result.text == "Scaled web to 5 replicas."
+    assert len([n for n in session.tool_names() if n.startswith("mcp__")]) == 200
+
+    first, after_tool = fake_llm.requests[0], fake_llm.requests[1]
+    mcp_sent = sent_tools(first) - BUILTINS
+    assert sent_tools(first) >= BUILTINS
+    assert "mcp__kubernetes__scale_deployment" in mcp_sent
+    assert 1 <= len(mcp_sent) <= 5
+    assert all(n.startswith("mcp__") for n in mcp_sent)
+    assert sent_tools(after_tool) == sent_tools(first)  # same user message, same selection
+    tool_result = json.dumps(after_tool["messages"][-1]["content"])
+    assert "kubernetes.scale_deployment done" in tool_result and '\\"replicas\\": \\"5\\"' in tool_result
+
+    await session.send_async("Text +15551234567 that the order shipped")
+    second_turn = sent_tools(fake_llm.requests[2]) - BUILTINS
+    assert "mcp__twilio__send_sms" in second_turn
+    assert not any(n.startswith("mcp__kubernetes__") for n in second_turn)
+
+
+async def test_without_tool_search_every_tool_is_sent_and_the_config_block_turns_it_on(
+    fake_llm: FakeLLM, tmp_path: Path, open_sessions: list[Session]
+) -> None:
+    fake_llm.add(Turn.text("ok"), Turn.text("ok"))
+    plain = new_session(fake_llm, tmp_path, open_sessions)
+    await plain.send_async("Show the logs of the api pod")
+    assert len(sent_tools(fake_llm.requests[0]) - BUILTINS) == 200
+
+    hcl = 'tool_search {\n  max_tools = 3\n  always_include = ["mcp__slack__post_message"]\n}\n'
+    searched = new_session(fake_llm, tmp_path, open_sessions, extra=hcl)
+    await searched.send_async("Show the logs of the api pod in the prod namespace")
+    mcp_sent = sent_tools(fake_llm.requests[1]) - BUILTINS
+    assert "mcp__kubernetes__get_pod_logs" in mcp_sent and "mcp__slack__post_message" in mcp_sent
+    assert len(mcp_sent) <= 4
+
+
+async def test_a_custom_index_adds_tags_and_makes_a_plain_tool_searchable(
+    fake_llm: FakeLLM, tmp_path: Path, open_sessions: list[Session]
+) -> None:
+    index = ToolIndex(ToolSearchConfig(max_tools=2))
+    index.add("mcp__redis__info", "Show Redis server info", tags=["cache", "memory", "health"])
+    index.add("bash", "Run a shell command", tags=["shell"])
+    session = new_session(fake_llm, tmp_path, open_sessions, options=SessionOptions().with_tool_search(index))
+    fake_llm.add(Turn.text("ok"))
+    await session.send_async("is the cache healthy?")
+    sent = sent_tools(fake_llm.requests[0])
+    assert "mcp__redis__info" in sent
+    assert "bash" not in sent and "read" in sent  # indexed built-ins become searchable; others always go
