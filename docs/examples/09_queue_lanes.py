@@ -15,7 +15,7 @@ def main() -> None:
     result = session.submit("execute", {"command": "echo queued"})
     print("execute:", result)
     results = session.submit_batch("query", [{"path": "a.txt"}, {"path": "b.txt"}])
-    print("query batch:", results)
+    print("query batch:", [r.output for r in results])
     print("stats:", session.queue_stats())
     print("dead letters:", session.dead_letters())
 

@@ -171,6 +171,57 @@ class SubagentEnd(_Event):
     cost_usd: float
 
 
+class ExternalTaskPending(_Event):
+    """A tool call on an external (or hybrid) lane waits for a worker (or is announced to observers)."""
+
+    type: Literal["external_task_pending"] = "external_task_pending"
+    task_id: str
+    session_id: str
+    lane: str
+    command_type: str
+    payload: dict[str, Any]
+    timeout_ms: int
+    mode: Literal["external", "hybrid"] = "external"
+
+
+class ExternalTaskCompleted(_Event):
+    type: Literal["external_task_completed"] = "external_task_completed"
+    task_id: str
+    session_id: str
+    success: bool
+    worker: str | None = None
+
+
+class CommandRetry(_Event):
+    type: Literal["command_retry"] = "command_retry"
+    command_id: str
+    command_type: str
+    lane: str
+    attempt: int
+    delay_ms: int
+    error: str
+
+
+class CommandDeadLettered(_Event):
+    type: Literal["command_dead_lettered"] = "command_dead_lettered"
+    command_id: str
+    command_type: str
+    lane: str
+    error: str
+    attempts: int
+
+
+class QueueAlert(_Event):
+    """Lane pressure: pending work reached ``pressure_threshold`` (``pressure``), or drained (``idle``)."""
+
+    type: Literal["queue_alert"] = "queue_alert"
+    level: Literal["info", "warning"]
+    alert_type: Literal["pressure", "idle"]
+    lane: str
+    pending: int
+    message: str
+
+
 class TurnEnd(_Event):
     type: Literal["turn_end"] = "turn_end"
     turn: int
@@ -202,6 +253,11 @@ AgentEvent = Annotated[
     | SubagentStart
     | SubagentEvent
     | SubagentEnd
+    | ExternalTaskPending
+    | ExternalTaskCompleted
+    | CommandRetry
+    | CommandDeadLettered
+    | QueueAlert
     | TurnEnd,
     Field(discriminator="type"),
 ]

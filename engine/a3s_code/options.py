@@ -68,6 +68,8 @@ class SessionOptions:
     """Save to the session store after every turn."""
     tool_search: ToolSearchConfig | ToolIndex | None = None
     """Send only the MCP tools relevant to each request (``tool_search.ToolIndex``); built-ins always go."""
+    queue_config: Any | None = None
+    """A ``queue.SessionQueueConfig`` (or the HCL ``QueueConfig``); default: the config's ``queue`` block."""
     hook_engine: Any | None = None
     """A ``hooks.HookEngine`` shared with other sessions; each session gets its own otherwise."""
     extensions: dict[str, Any] = field(default_factory=dict)
@@ -178,6 +180,10 @@ class SessionOptions:
         from .tool_search import ToolSearchConfig
 
         self.tool_search = config if config is not None else ToolSearchConfig()
+        return self
+
+    def with_queue_config(self, config: Any) -> SessionOptions:
+        self.queue_config = config
         return self
 
     def with_auto_save(self, enabled: bool = True) -> SessionOptions:

@@ -142,7 +142,6 @@ def test_08_hooks_audit_and_block(fake_llm_thread: FakeLLM, tmp_path: Path) -> N
     assert "deleting files is not allowed" in str(fake_llm_thread.last_request()["messages"][-1])
 
 
-@pytest.mark.skipif(not hasattr(Session, "submit"), reason="the lane queue has not landed in the engine")
 def test_09_queue_lanes(fake_llm_thread: FakeLLM, tmp_path: Path) -> None:
     (tmp_path / "ws").mkdir()
     (tmp_path / "ws" / "a.txt").write_text("alpha\n")

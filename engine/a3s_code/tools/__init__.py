@@ -11,6 +11,7 @@ from .registry import ToolRegistry
 def builtin_tools() -> list[Tool[Any]]:
     """Fresh instances of every built-in tool."""
     from .bash import BashTool
+    from .batch import BatchTool
     from .edit import EditTool
     from .git_worktree import GitWorktreeTool
     from .glob import GlobTool
@@ -36,6 +37,7 @@ def builtin_tools() -> list[Tool[Any]]:
         WebFetchTool(),
         WebSearchTool(),
         TaskTool(),
+        BatchTool(),
     ]
 
 

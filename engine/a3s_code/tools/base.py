@@ -37,6 +37,9 @@ class ToolResult:
     def error(cls, message: str, **metadata: Any) -> ToolResult:
         return cls(output=message, is_error=True, exit_code=1, metadata=dict(metadata))
 
+    def __str__(self) -> str:
+        return self.output
+
     @property
     def code(self) -> int:
         """Exit code as events report it: the process's for bash, else 0 or 1."""
@@ -79,6 +82,9 @@ class Tool(ABC, Generic[P]):
     Params: ClassVar[type[ToolParams]]
     lane: ClassVar[Lane] = "execute"
     """query tools only read and may run in parallel; execute tools change things."""
+    delegates: ClassVar[bool] = False
+    """True for tools that make other tool calls (``batch``): those calls are each checked, confirmed
+    and queued on their own, so the delegating call itself takes no lane slot and asks nothing."""
 
     @abstractmethod
     async def run(self, params: P, ctx: ToolContext) -> ToolResult: ...
