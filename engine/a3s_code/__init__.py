@@ -31,6 +31,13 @@ _EXPORTS = {
     "LLMError": ".errors",
     "FileSystem": ".fs",
     "LocalFileSystem": ".fs",
+    "AgentTeam": ".team",
+    "Team": ".team",
+    "TeamConfig": ".team",
+    "TeamRunner": ".team",
+    "TeamRunResult": ".team",
+    "TeamTask": ".team",
+    "TeamTaskBoard": ".team",
 }
 
 if TYPE_CHECKING:
@@ -45,6 +52,7 @@ if TYPE_CHECKING:
     from .prompt import SystemPromptSlots
     from .result import AgentResult
     from .session import Session
+    from .team import AgentTeam, Team, TeamConfig, TeamRunner, TeamRunResult, TeamTask, TeamTaskBoard
     from .tools.base import Tool, ToolContext, ToolParams, ToolResult
 
 
@@ -62,6 +70,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "A3SError",
     "Agent",
+    "AgentTeam",
     "Attachment",
     "AgentConfig",
     "AgentResult",
@@ -77,6 +86,12 @@ __all__ = [
     "SessionOptions",
     "SlashCommand",
     "SystemPromptSlots",
+    "Team",
+    "TeamConfig",
+    "TeamRunResult",
+    "TeamRunner",
+    "TeamTask",
+    "TeamTaskBoard",
     "Tool",
     "ToolContext",
     "ToolError",
