@@ -1,11 +1,15 @@
-"""Watches the config file and reloads the agent on change; a bad new config is reported, the old kept."""
+"""Watches the config file and the skill folders, so edits take effect without a restart.
+
+A changed config rebuilds the agent for sessions created from then on (a bad new config is reported
+and the old one kept); a changed skill folder re-reads the skills of every open session.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
@@ -15,19 +19,55 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def skill_dirs(agent: Any) -> list[Path]:
+    """The agent's configured skill folders that exist (watchfiles cannot watch a missing path)."""
+    config = agent.config
+    return [d for d in (config.resolve_dir(f) for f in config.skill_dirs) if d.is_dir()]
+
+
 async def watch_config(server: A3SLanguageServer, path: Path) -> None:
-    """Runs until cancelled; each change re-parses the config off the event loop."""
+    """Runs until cancelled; re-arms itself when a reloaded config names other skill folders."""
     from watchfiles import awatch
 
-    async for _changes in awatch(path.parent, watch_filter=lambda _c, p: Path(p) == path):
-        if not await asyncio.to_thread(path.exists):
-            continue
-        try:
-            agent = await asyncio.to_thread(server.sessions.load_agent, str(path))
-        except Exception as exc:
-            message = f"A3S: the new config is invalid, keeping the previous one: {exc}"
-            log.warning("%s", message)
-            server.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=message))
-            continue
-        server.sessions.replace_agent(agent)
-        log.info("config %s reloaded", path)
+    try:
+        agent = await server.sessions.agent()
+    except Exception as exc:  # the daemon reports a bad config on first use; keep watching for a fix
+        log.info("config %s not loaded yet (%s); watching for changes", path, exc)
+        agent = None
+    dirs = await asyncio.to_thread(skill_dirs, agent) if agent is not None else []
+    while True:
+        restart = asyncio.Event()
+
+        def wanted(_change: object, name: str, dirs: list[Path] = dirs) -> bool:
+            p = Path(name)
+            return p == path or any(p.is_relative_to(d) for d in dirs)
+
+        log.info("watching %s and %d skill folder(s)", path, len(dirs))
+        async for changes in awatch(path.parent, *dirs, watch_filter=wanted, stop_event=restart):
+            changed = {Path(name) for _kind, name in changes}
+            if path in changed and await asyncio.to_thread(path.exists):
+                agent = await _reload_config(server, path)
+                if agent is not None:
+                    new_dirs = await asyncio.to_thread(skill_dirs, agent)
+                    if new_dirs != dirs:
+                        dirs = new_dirs
+                        restart.set()
+            if any(p != path for p in changed):
+                count = await asyncio.to_thread(server.sessions.reload_skills)
+                log.info("skills reloaded in %d open session(s)", count)
+
+
+async def _reload_config(server: A3SLanguageServer, path: Path) -> Any:
+    try:
+        agent = await asyncio.to_thread(server.sessions.load_agent, str(path))
+    except Exception as exc:
+        message = f"A3S: the new config is invalid, keeping the previous one: {exc}"
+        log.warning("%s", message)
+        server.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=message))
+        return None
+    server.sessions.replace_agent(agent)
+    log.info("config %s reloaded", path)
+    server.window_show_message(
+        types.ShowMessageParams(type=types.MessageType.Info, message=f"A3S: reloaded {path.name}")
+    )
+    return agent

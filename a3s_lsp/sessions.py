@@ -90,6 +90,12 @@ class SessionManager:
         """A reloaded config: sessions created from now on use it, running ones keep theirs."""
         self._agent = agent
 
+    def reload_skills(self) -> int:
+        """A skill folder changed: every open session re-reads its skills (next turn sees them)."""
+        for hosted in self._sessions.values():
+            hosted.session.reload_skills()
+        return len(self._sessions)
+
     # -- lifecycle ------------------------------------------------------------------------------
 
     async def create(
@@ -111,6 +117,7 @@ class SessionManager:
         )
         root = workspace or self._server.default_workspace()
         session = await asyncio.to_thread(agent.session, Path(root), options)
+        self._server.workers.attach(session)
         hosted = HostedSession(session)
         self._sessions[session.session_id] = hosted
         log.info("session %s created in %s (%s)", session.session_id, session.workspace, session.model)
@@ -140,6 +147,7 @@ class SessionManager:
         )
         root = Path(workspace or self._server.default_workspace())
         session = await asyncio.to_thread(agent.resume_session, session_id, root, options)
+        self._server.workers.attach(session)
         hosted = HostedSession(session)
         self._sessions[session.session_id] = hosted
         return hosted

@@ -142,6 +142,15 @@ class Session(SessionExtensions, SessionQueueAPI):
         self.pinned_skills.append(skill)
         return True
 
+    def reload_skills(self) -> int:
+        """Re-read the skill folders (a skill file was added or changed); pinned skills follow by name."""
+        self.skills = self.agent.skill_registry(self.options)
+        if self.skills is None:
+            self.pinned_skills = []
+            return 0
+        self.pinned_skills = [s for p in self.pinned_skills if (s := self.skills.get(p.name)) is not None]
+        return len(self.skills.all())
+
     def tool_context(self) -> ToolContext:
         return ToolContext(
             workspace=self.workspace, fs=self.fs, env=dict(self.options.env), extras={"session": self}
