@@ -47,13 +47,17 @@ async def _until(condition: object, what: str, within: float = 20) -> None:
         raise AssertionError(f"timed out waiting until {what}") from None
 
 
-async def test_a_new_skill_file_reaches_an_open_session(watched: tuple[Editor, Path], fake_llm: FakeLLM) -> None:
+async def test_a_new_skill_file_reaches_an_open_session(
+    watched: tuple[Editor, Path], fake_llm: FakeLLM
+) -> None:
     editor, config = watched
     session = (await editor.request("a3s/session/create", {}))["sessionId"]
     (config.parent / "skills" / "release-notes.md").write_text(SKILL)
     await _until(lambda: _logged(editor, "skills reloaded"), "the skills are re-read")
     fake_llm.text("Done.")
-    await editor.request("a3s/session/send", {"sessionId": session, "prompt": "write the release notes changelog"})
+    await editor.request(
+        "a3s/session/send", {"sessionId": session, "prompt": "write the release notes changelog"}
+    )
     assert "[1.2.3]" in str(fake_llm.requests[-1]["system"])
 
 
@@ -67,7 +71,7 @@ async def test_a_changed_config_applies_to_new_sessions_and_a_bad_one_is_refused
     created = await editor.request("a3s/session/create", {})
     assert created["model"] == "anthropic/claude-opus-4-20250514"
 
-    config.write_text(good + "\nmax_tool_rounds = \"many\"\n")
+    config.write_text(good + '\nmax_tool_rounds = "many"\n')
     await _until(lambda: _shown(editor, "invalid"), "the bad config is reported")
     error = next(m.message for m in editor.client.messages if "invalid" in m.message)
     assert "agent.hcl" in error and "max_tool_rounds" in error
