@@ -46,8 +46,10 @@ WORKTREE_LIST = "a3s/worktree/list"
 WORKTREE_REMOVE = "a3s/worktree/remove"
 WORKTREE_STATUS = "a3s/worktree/status"
 DEBUG_MODULES = "a3s/debug/modules"
+TEAM_RUN = "a3s/team/run"
 # Server -> client.
 EVENT = "a3s/event"
+TEAM_PROGRESS = "a3s/team/progress"
 CONFIRM = "a3s/confirm"
 CONFIRMATIONS_CAPABILITY = "a3s.confirmations"
 
