@@ -222,6 +222,63 @@ class QueueAlert(_Event):
     message: str
 
 
+class PlanningStart(_Event):
+    type: Literal["planning_start"] = "planning_start"
+    prompt: str
+
+
+class PlanningEnd(_Event):
+    """The plan the turn will execute (``planning.Plan`` as JSON), in waves of parallel steps."""
+
+    type: Literal["planning_end"] = "planning_end"
+    plan: dict[str, Any]
+    estimated_steps: int
+    waves: list[list[str]] = []
+
+
+class StepStart(_Event):
+    type: Literal["step_start"] = "step_start"
+    step_id: str
+    description: str
+    step_number: int
+    total_steps: int
+    wave: int
+
+
+class StepEnd(_Event):
+    type: Literal["step_end"] = "step_end"
+    step_id: str
+    description: str
+    step_number: int
+    total_steps: int
+    wave: int
+    status: Literal["completed", "failed"]
+    text: str = ""
+
+
+class GoalExtracted(_Event):
+    type: Literal["goal_extracted"] = "goal_extracted"
+    goal: str
+    success_criteria: list[str] = []
+
+
+class GoalProgress(_Event):
+    type: Literal["goal_progress"] = "goal_progress"
+    goal: str
+    progress: float
+    completed_steps: int | None = None
+    total_steps: int | None = None
+    remaining_criteria: list[str] = []
+
+
+class GoalAchieved(_Event):
+    type: Literal["goal_achieved"] = "goal_achieved"
+    goal: str
+    total_steps: int
+    turns: int
+    duration_ms: int
+
+
 class TurnEnd(_Event):
     type: Literal["turn_end"] = "turn_end"
     turn: int
@@ -258,6 +315,13 @@ AgentEvent = Annotated[
     | CommandRetry
     | CommandDeadLettered
     | QueueAlert
+    | PlanningStart
+    | PlanningEnd
+    | StepStart
+    | StepEnd
+    | GoalExtracted
+    | GoalProgress
+    | GoalAchieved
     | TurnEnd,
     Field(discriminator="type"),
 ]

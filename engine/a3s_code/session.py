@@ -29,6 +29,7 @@ from .tools.registry import ToolRegistry
 if TYPE_CHECKING:
     from .agent import Agent
     from .attachments import Attachment
+    from .planning import GoalState, Plan
     from .queue import SessionLane
 
 
@@ -82,6 +83,9 @@ class Session(SessionExtensions, SessionQueueAPI):
         self.active_skills: list[Any] = []
         self.pinned_skills: list[Any] = []
         self.store = agent.session_store(options)
+        self.plan: Plan | None = None
+        self.goal: GoalState | None = None
+        """The last plan and the goal tracked across turns (``with_planning``, ``with_goal_tracking``)."""
         self._init_extensions()
         self._init_queue()
 
@@ -232,7 +236,12 @@ class Session(SessionExtensions, SessionQueueAPI):
         await self._prepare_turn(prompt, emit)
         loop = self._loop(emit)
         try:
-            outcome = await loop.run(prompt, images)
+            if self.options.planning or self.options.goal_tracking:
+                from .planning import PlannedTurn
+
+                outcome = await PlannedTurn(self, loop, lambda: self._loop(emit), emit).run(prompt, images)
+            else:
+                outcome = await loop.run(prompt, images)
         except asyncio.CancelledError:
             outcome = TurnOutcome("", "cancelled", loop.usage, loop.cost, loop.calls)
             self._finish(outcome)

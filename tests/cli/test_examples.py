@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from a3s_code.session import Session
 from tests.cli.helpers import cli_env
 from tests.fakellm import FakeLLM, Turn
 
@@ -105,12 +102,38 @@ def test_04_model_switching(fake_llm_thread: FakeLLM, tmp_path: Path) -> None:
     assert second["model"] == "gpt-4o-mini" and "Hello!" in str(second["messages"])
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("a3s_code.planning") is None, reason="planning has not landed in the engine"
-)
 def test_05_planning(fake_llm_thread: FakeLLM, tmp_path: Path) -> None:
-    fake_llm_thread.add(*[lambda _body: Turn.text("Validated the form and updated the tests.")] * 10)
+    from a3s_code.planning.planner import CHECK_SYSTEM, GOAL_SYSTEM, PLAN_SYSTEM
+
+    plan = {
+        "goal": "Signup input is validated and tested",
+        "steps": [
+            {"id": "validate", "description": "Validate email and password in signup.py"},
+            {"id": "messages", "description": "Write the error messages"},
+            {"id": "tests", "description": "Update test_signup.py", "dependencies": ["validate", "messages"]},
+        ],
+    }
+    replies = {
+        PLAN_SYSTEM: plan,
+        GOAL_SYSTEM: {
+            "description": "Signup input is validated and tested",
+            "success_criteria": ["tests pass"],
+        },
+        CHECK_SYSTEM: {"achieved": True, "progress": 1.0, "remaining_criteria": []},
+    }
+
+    def answer(body: dict[str, Any]) -> Turn:
+        for system, reply in replies.items():
+            if system.splitlines()[0] in json.dumps(body.get("system")):
+                return Turn.text(json.dumps(reply))
+        return Turn.text("Validated the form and updated the tests.")
+
+    fake_llm_thread.add(*[answer] * 10)
     out = run_example("05_planning", fake_llm_thread, tmp_path).stdout
+    assert "[goal] Signup input is validated and tested" in out
+    assert "[plan] tests: Update test_signup.py (after validate, messages)" in out
+    assert "[step 1/3, wave 1] Validate email" in out and "[step 3/3, wave 2] Update test_signup.py" in out
+    assert "[goal] achieved in 1 turn(s)" in out
     assert "Validated the form" in out and "[done: end_turn]" in out
 
 
