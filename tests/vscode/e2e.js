@@ -1,0 +1,131 @@
+// Drives a real VS Code (code-server) in Debian Chromium: prompt in the A3S chat, review and change the
+// proposed edit in the diff editor, allow it from the chat card, then check the answer and the edited buffer.
+// Env: CS_URL, SHOTS (screenshot dir), PW (playwright-core module path). Prints one JSON line of findings.
+"use strict";
+const { chromium } = require(process.env.PW);
+const fs = require("fs");
+const path = require("path");
+
+const SHOTS = process.env.SHOTS;
+const started = Date.now();
+const steps = [];
+const step = (name) => steps.push([name, Date.now() - started]);
+
+async function chatFrame(page, timeout = 30000) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      try {
+        if ((await frame.locator("#prompt").count()) > 0) return frame;
+      } catch {}
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error("the A3S chat webview did not appear");
+}
+
+async function palette(page, label) {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(">" + label);
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: label }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press("Enter");
+}
+
+async function main() {
+  const profile = fs.mkdtempSync(path.join(process.env.TMPDIR || "/tmp", "a3s-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    env: { ...process.env, XDG_CONFIG_HOME: profile },
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+  });
+  const page = context.pages()[0] || (await context.newPage());
+  const found = {};
+  try {
+    await page.goto(process.env.CS_URL, { waitUntil: "domcontentloaded" });
+    await page.locator(".monaco-workbench .part.editor").waitFor({ timeout: 60000 });
+    step("workbench");
+    // The status bar item appears once the extension is active and the daemon answered initialize.
+    await page.locator(".statusbar-item", { hasText: "A3S:" }).first().waitFor({ timeout: 60000 });
+    step("extension active");
+
+    // Open app.py so the agent's change arrives as a workspace edit in an open editor.
+    await page.keyboard.press("F1");
+    const quick = page.locator(".quick-input-widget input");
+    await quick.waitFor({ state: "visible" });
+    await quick.fill("app.py");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "app.py" }).first().waitFor();
+    await page.keyboard.press("Enter");
+    await page.locator(".editor-instance .view-lines", { hasText: "y = 2" }).first().waitFor();
+    await palette(page, "View: Keep Editor");  // a pinned tab, not a preview the diff would replace
+    step("app.py open");
+
+    await palette(page, "A3S: New Session");
+    const chat = await chatFrame(page);
+    await chat.locator("#sessions option").first().waitFor({ state: "attached", timeout: 30000 });
+    step("session created");
+
+    // Slash completion: typing "/co" offers /cost and /compact.
+    await chat.locator("#prompt").fill("");
+    await chat.locator("#prompt").type("/co");
+    await chat.locator("#completions li", { hasText: "/cost" }).waitFor();
+    found.completions = await chat.locator("#completions li b").allInnerTexts();
+    await chat.locator("#prompt").fill("");
+
+    await chat.locator("#prompt").type("Set y to 3 in app.py");
+    await chat.locator("#prompt").press("Enter");
+    const allow = chat.locator(".item.confirm button[data-decision='allow']");
+    await allow.waitFor({ timeout: 60000 });
+    step("confirmation asked");
+
+    // The diff editor shows the proposed file; the user changes 3 to 30 before allowing.
+    const proposed = page.locator(".monaco-diff-editor .editor.modified .view-line", { hasText: "y = 3" }).first();
+    await proposed.waitFor({ timeout: 30000 });
+    found.diffTitle = await page.locator(".tab.active").first().innerText();
+    await proposed.click();
+    await page.keyboard.press("End");
+    await page.keyboard.type("0");
+    await page.locator(".monaco-diff-editor .editor.modified .view-line", { hasText: "y = 30" }).first().waitFor();
+    found.notification = await page.locator(".notifications-toasts .notification-list-item-message").allInnerTexts();
+    await page.screenshot({ path: path.join(SHOTS, "vscode-review.png") });
+    step("diff reviewed");
+
+    await allow.click();
+    const answer = chat.locator(".item.assistant", { hasText: "Done" });
+    await answer.waitFor({ timeout: 60000 });
+    await chat.locator(".item.usage").first().waitFor({ timeout: 30000 });
+    step("answer streamed");
+    found.answerHtml = await answer.locator(".markdown").innerHTML();
+    found.thinking = await chat.locator("details.thinking summary").allInnerTexts();
+    found.toolCards = await chat.locator(".item.tool .tool-head").allInnerTexts();
+    found.usage = await chat.locator(".item.usage").allInnerTexts();
+    found.confirmAnswer = await chat.locator(".item.confirm").allInnerTexts();
+
+    const edited = page.locator(".editor-instance .view-lines", { hasText: "y = 30" }).first();
+    await edited.waitFor({ timeout: 30000 });
+    found.status = await page.locator(".statusbar-item", { hasText: "A3S:" }).first().innerText();
+    await page.screenshot({ path: path.join(SHOTS, "vscode-chat.png") });
+    await page.locator(".editor-instance .view-line", { hasText: "y = 30" }).first().click();
+    await palette(page, "File: Save");  // (Ctrl+S does not reach the workbench in headless Chromium)
+    const saved = path.join(process.env.WORKSPACE, "app.py");
+    for (let i = 0; i < 50 && !fs.readFileSync(saved, "utf8").includes("y = 30"); i++) await page.waitForTimeout(200);
+    step("edit saved");
+    found.ok = true;
+  } catch (error) {
+    found.ok = false;
+    found.error = String(error && error.stack || error);
+    await page.screenshot({ path: path.join(SHOTS, "failure.png") }).catch(() => {});
+  } finally {
+    found.steps = steps;
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+  console.log(JSON.stringify(found));
+  process.exit(found.ok ? 0 : 1);
+}
+
+main();
