@@ -23,13 +23,16 @@ from tests.fakellm.team import TeamScript
 TASKS = ["Add a User model", "Add a login endpoint", "Write tests for login"]
 
 
-def make_runner(fake: FakeLLM, workspace: Path, workers: int = 2, **config: int) -> TeamRunner:
+def make_runner(
+    fake: FakeLLM, workspace: Path, workers: int = 2, reviewers: int = 1, **config: int
+) -> TeamRunner:
     agent = Agent(fake.config())
     team = AgentTeam("auth", TeamConfig(**config))
     team.add_member("lead", "lead")
     for n in range(1, workers + 1):
         team.add_member(f"worker-{n}", "worker")
-    team.add_member("reviewer", "reviewer")
+    for n in range(1, reviewers + 1):
+        team.add_member("reviewer" if n == 1 else f"reviewer-{n}", "reviewer")
     runner = TeamRunner(team)
     for member in team.members:
         runner.bind_session(member, agent.session(workspace))
@@ -163,6 +166,17 @@ async def test_malformed_reviews_are_retried_then_count_as_rejections(
     assert reviews[1].verdict == "approved"
     assert runner.last_result is not None and runner.last_result.rounds == 2
     assert len(script.seen["reviewer"]) == 4
+
+
+async def test_reviewers_share_the_reviews(fake_llm: FakeLLM, tmp_path: Path) -> None:
+    tasks = [f"Fix bug {n}" for n in range(6)]
+    TeamScript(tasks, delay_s=0.05).install(fake_llm)
+    runner = make_runner(fake_llm, tmp_path, workers=3, reviewers=2)
+    events = [e async for e in runner.stream_async("Fix the bugs")]
+    reviews = [e for e in events if isinstance(e, TeamTaskReviewed)]
+    assert sorted(e.task_id for e in reviews) == sorted(t.id for t in runner.task_board().tasks())
+    assert {e.reviewer for e in reviews} == {"reviewer", "reviewer-2"}
+    assert runner.last_result is not None and len(runner.last_result.done_tasks) == 6
 
 
 async def test_binding_mistakes_are_clear(fake_llm: FakeLLM, tmp_path: Path) -> None:

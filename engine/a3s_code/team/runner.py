@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -20,8 +19,6 @@ from .events import (
     TeamOutputRetry,
     TeamPlanned,
     TeamRoundEnd,
-    TeamTaskClaimed,
-    TeamTaskCompleted,
     TeamTaskReviewed,
 )
 from .prompts import (
@@ -29,10 +26,9 @@ from .prompts import (
     correction,
     lead_prompt,
     parse_plan,
-    parse_verdict,
-    reviewer_prompt,
     worker_prompt,
 )
+from .rounds import Round
 from .team import AgentTeam, TeamMember
 
 if TYPE_CHECKING:
@@ -116,7 +112,7 @@ class TeamRunner:
             await self._prepare_worktrees(workers)
         if lead:
             try:
-                plan = await self._ask(lead[0], lead_prompt(goal), parse_plan, "lead", emit)
+                plan = await self.ask(lead[0], lead_prompt(goal), parse_plan, "lead", emit)
             except TeamError as exc:
                 self._finish(emit, "error", 0, str(exc))
                 return
@@ -130,97 +126,28 @@ class TeamRunner:
             if not board.by_status("open") and not board.by_status("rejected"):
                 break
             rounds = rnd
-            await self._round(rnd, workers, reviewers[0] if reviewers else None, emit)
+            await Round(self, rnd, emit).run(workers, reviewers)
             o, p, r, d, x = board.stats()
             emit(TeamRoundEnd(round=rnd, open=o, in_progress=p, in_review=r, done=d, rejected=x))
         all_done = len(board.by_status("done")) == len(board)
         self._finish(emit, "done" if all_done else "max_rounds", rounds)
 
-    async def _round(
-        self, rnd: int, workers: list[TeamMember], reviewer: TeamMember | None, emit: Emit
-    ) -> None:
-        """Workers drain the board concurrently while the reviewer reviews what they finish.
+    # -- what a round uses -----------------------------------------------------------------------
 
-        A task rejected in this round waits for the next one, so ``max_rounds`` bounds the attempts.
-        """
-        board = self.task_board()
-        rejected_now: set[str] = set()
-        ready = asyncio.Event()
-        finished = False
+    def session_of(self, member_id: str) -> Session:
+        return self._sessions[member_id]
 
-        async def work(member: TeamMember) -> None:
-            session = self._sessions[member.id]
-            while (task := board.claim(member.id, skip=rejected_now)) is not None:
-                emit(
-                    TeamTaskClaimed(
-                        task_id=task.id,
-                        member=member.id,
-                        description=task.description,
-                        round=rnd,
-                        attempt=task.attempts,
-                    )
-                )
-                text, stop = await self._execute(session, task, self._drain(member.id))
-                board.complete(task.id, text)
-                emit(TeamTaskCompleted(task_id=task.id, member=member.id, result=text, stop_reason=stop))
-                if reviewer is None:
-                    self._judge(
-                        task.id,
-                        "(no reviewer)",
-                        stop == "end_turn",
-                        f"the worker stopped: {stop}",
-                        rejected_now,
-                        emit,
-                    )
-                ready.set()
-
-        async def review() -> None:
-            assert reviewer is not None
-            interval = self.team.config.poll_interval_ms / 1000
-            while True:
-                ready.clear()
-                for task in board.by_status("in_review"):
-                    try:
-                        verdict = await self._ask(
-                            reviewer, reviewer_prompt(task), parse_verdict, "reviewer", emit
-                        )
-                        approved, feedback = verdict.approved, verdict.feedback
-                    except TeamError as exc:
-                        approved, feedback = False, f"review failed: {exc}"
-                    self._judge(task.id, reviewer.id, approved, feedback, rejected_now, emit)
-                if finished and not board.by_status("in_review"):
-                    return
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(ready.wait(), interval)
-
-        reviewing = asyncio.create_task(review()) if reviewer is not None else None
-        try:
-            async with asyncio.TaskGroup() as group:
-                for member in workers:
-                    group.create_task(work(member))
-        except BaseException:
-            if reviewing is not None:
-                reviewing.cancel()
-                await asyncio.gather(reviewing, return_exceptions=True)
-            raise
-        finished = True
-        ready.set()
-        if reviewing is not None:
-            await reviewing
-
-    def _judge(
-        self, task_id: str, reviewer: str, approved: bool, feedback: str, rejected_now: set[str], emit: Emit
-    ) -> None:
+    def judge(self, task_id: str, reviewer: str, approved: bool, feedback: str, round_: Round) -> None:
         board = self.task_board()
         if approved:
             board.approve(task_id)
         else:
             board.reject(task_id, feedback)
-            rejected_now.add(task_id)
+            round_.rejected.add(task_id)
         verdict: Literal["approved", "rejected"] = "approved" if approved else "rejected"
-        emit(TeamTaskReviewed(task_id=task_id, reviewer=reviewer, verdict=verdict, feedback=feedback))
+        round_.emit(TeamTaskReviewed(task_id=task_id, reviewer=reviewer, verdict=verdict, feedback=feedback))
 
-    async def _execute(self, session: Session, task: TeamTask, messages: list[str]) -> tuple[str, str]:
+    async def execute(self, session: Session, task: TeamTask, messages: list[str]) -> tuple[str, str]:
         try:
             result = await session.send_async(worker_prompt(task, messages))
         except A3SError as exc:
@@ -228,7 +155,7 @@ class TeamRunner:
         text = result.text or f"[no answer: {result.error or result.stop_reason}]"
         return text, result.stop_reason
 
-    async def _ask(
+    async def ask(
         self,
         member: TeamMember,
         prompt: str,
@@ -251,7 +178,7 @@ class TeamRunner:
                 prompt = correction(error, role)
         raise TeamError(f"the {role} {member.id!r} gave malformed output {attempts} times: {error}")
 
-    def _drain(self, member_id: str) -> list[str]:
+    def drain(self, member_id: str) -> list[str]:
         """Unread peer messages for this worker, unless someone took its receiver to read them."""
         if member_id in self.team._taken:
             return []
