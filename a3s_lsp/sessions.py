@@ -18,7 +18,11 @@ from .errors import A3SLspError, SessionBusyError, SessionNotFoundError
 from .turns import EventForwarder, TurnProgress
 
 if TYPE_CHECKING:
+    from a3s_code.messages import ImageBlock
+
     from .server import A3SLanguageServer
+
+    Images = list[ImageBlock]  # an alias: inside SessionManager, ``list`` is a method
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +103,13 @@ class SessionManager:
     # -- lifecycle ------------------------------------------------------------------------------
 
     async def create(
-        self, workspace: str | None = None, model: str | None = None, session_id: str | None = None
+        self,
+        workspace: str | None = None,
+        model: str | None = None,
+        session_id: str | None = None,
+        *,
+        planning: bool = False,
+        goal_tracking: bool = False,
     ) -> HostedSession:
         if session_id is not None and session_id in self._sessions:
             raise SessionBusyError(f"a session with id {session_id} already exists")
@@ -114,6 +124,8 @@ class SessionManager:
             session_id=session_id,
             file_system=LspFileSystem(self._server),
             confirmation=LspConfirmationProvider(self._server),
+            planning=planning,
+            goal_tracking=goal_tracking,
         )
         root = workspace or self._server.default_workspace()
         session = await asyncio.to_thread(agent.session, Path(root), options)
@@ -196,13 +208,19 @@ class SessionManager:
 
     # -- turns ----------------------------------------------------------------------------------
 
-    async def send(self, session_id: str, prompt: str, turn_id: str | None = None) -> dict[str, Any]:
+    async def send(
+        self,
+        session_id: str,
+        prompt: str,
+        turn_id: str | None = None,
+        images: Images | None = None,
+    ) -> dict[str, Any]:
         """Run one turn and return its result; cancelling this call cancels the turn, not the answer."""
         hosted = self.get(session_id)
         if hosted.running:
             raise SessionBusyError(f"session {session_id} is already running a turn")
         turn_id = turn_id or uuid.uuid4().hex[:12]
-        task = asyncio.create_task(self._run_turn(hosted, prompt, turn_id))
+        task = asyncio.create_task(self._run_turn(hosted, prompt, turn_id, images))
         hosted.turn, hosted.turn_id, hosted.cancel_requested = task, turn_id, False
         try:
             return await asyncio.shield(task)
@@ -213,7 +231,9 @@ class SessionManager:
             hosted.cancel()
             return await task
 
-    async def _run_turn(self, hosted: HostedSession, prompt: str, turn_id: str) -> dict[str, Any]:
+    async def _run_turn(
+        self, hosted: HostedSession, prompt: str, turn_id: str, images: Images | None = None
+    ) -> dict[str, Any]:
         session = hosted.session
         forwarder = EventForwarder(
             self._server, session.session_id, turn_id, self._server.settings.coalesce_ms
@@ -225,7 +245,7 @@ class SessionManager:
             progress.end("cancelled")
             return convert.turn_result(session.session_id, turn_id, {"stop_reason": "cancelled"})
         try:
-            async for event in session.stream_async(prompt):
+            async for event in session.stream_async(prompt, images):
                 payload = event.model_dump(mode="json")
                 forwarder.push(payload)
                 progress.on_event(payload)

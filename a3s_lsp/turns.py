@@ -92,6 +92,10 @@ class TurnProgress:
             message = "Thinking"
         elif kind == "confirmation_required":
             message = f"Waiting for confirmation: {event.get('tool_name')}"
+        elif kind == "step_start":
+            message = (
+                f"Step {event.get('step_number')}/{event.get('total_steps')}: {event.get('description')}"
+            )
         elif kind == "subagent_start":
             message = f"Delegated to {event.get('agent')}: {event.get('description')}"
         else:
