@@ -103,7 +103,13 @@ class SessionManager:
     # -- lifecycle ------------------------------------------------------------------------------
 
     async def create(
-        self, workspace: str | None = None, model: str | None = None, session_id: str | None = None
+        self,
+        workspace: str | None = None,
+        model: str | None = None,
+        session_id: str | None = None,
+        *,
+        planning: bool = False,
+        goal_tracking: bool = False,
     ) -> HostedSession:
         if session_id is not None and session_id in self._sessions:
             raise SessionBusyError(f"a session with id {session_id} already exists")
@@ -118,6 +124,8 @@ class SessionManager:
             session_id=session_id,
             file_system=LspFileSystem(self._server),
             confirmation=LspConfirmationProvider(self._server),
+            planning=planning,
+            goal_tracking=goal_tracking,
         )
         root = workspace or self._server.default_workspace()
         session = await asyncio.to_thread(agent.session, Path(root), options)

@@ -18,7 +18,13 @@ def register(server: A3SLanguageServer) -> None:
     @server.feature(m.SESSION_CREATE)
     async def create(ls: A3SLanguageServer, params: Any) -> dict[str, Any]:
         p = Params(params, m.SESSION_CREATE)
-        hosted = await ls.sessions.create(p.opt_str("workspace"), p.opt_str("model"), p.opt_str("sessionId"))
+        hosted = await ls.sessions.create(
+            p.opt_str("workspace"),
+            p.opt_str("model"),
+            p.opt_str("sessionId"),
+            planning=p.opt_bool("planning"),
+            goal_tracking=p.opt_bool("goalTracking"),
+        )
         return {**hosted.summary(), "tools": hosted.session.tool_names()}
 
     @server.feature(m.SESSION_LIST)
