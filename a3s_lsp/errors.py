@@ -22,6 +22,7 @@ SESSION_BUSY = -32012
 CONFIG_ERROR = -32013
 TOOL_ERROR = -32014
 LLM_ERROR = -32015
+TASK_REFUSED = -32016
 UNAUTHORIZED = -32020
 MESSAGE_TOO_LARGE = -32021
 
@@ -33,6 +34,8 @@ _ENGINE_CODES = {
     "unknown_tool": TOOL_ERROR,
     "outside_workspace": TOOL_ERROR,
     "permission_denied": TOOL_ERROR,
+    "external_task_refused": TASK_REFUSED,
+    "queue_error": INVALID_PARAMS,
 }
 
 

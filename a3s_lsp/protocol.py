@@ -47,9 +47,16 @@ WORKTREE_REMOVE = "a3s/worktree/remove"
 WORKTREE_STATUS = "a3s/worktree/status"
 DEBUG_MODULES = "a3s/debug/modules"
 TEAM_RUN = "a3s/team/run"
+QUEUE_PENDING = "a3s/queue/pending"
+QUEUE_CLAIM = "a3s/queue/claim"
+QUEUE_COMPLETE = "a3s/queue/complete"
+QUEUE_SET_LANE_HANDLER = "a3s/queue/setLaneHandler"
+QUEUE_STATS = "a3s/queue/stats"
+QUEUE_METHODS = (QUEUE_PENDING, QUEUE_CLAIM, QUEUE_COMPLETE, QUEUE_SET_LANE_HANDLER, QUEUE_STATS)
 # Server -> client.
 EVENT = "a3s/event"
 TEAM_PROGRESS = "a3s/team/progress"
+QUEUE_TASK_PENDING = "a3s/queue/taskPending"
 CONFIRM = "a3s/confirm"
 CONFIRMATIONS_CAPABILITY = "a3s.confirmations"
 

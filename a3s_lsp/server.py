@@ -17,6 +17,7 @@ from . import __version__
 from .protocol import CONFIRMATIONS_CAPABILITY, A3SProtocol, plain_converter
 from .sessions import SessionManager
 from .transport import DEFAULT_MAX_MESSAGE_BYTES
+from .workers import WorkerHub
 
 
 @dataclass
@@ -47,6 +48,7 @@ class A3SLanguageServer(LanguageServer):
         )
         self.settings = settings
         self.sessions = SessionManager(self)
+        self.workers = WorkerHub(self)
         self._doc_waiters: dict[str, list[asyncio.Event]] = {}
         self._config_watch: asyncio.Task[None] | None = None
 

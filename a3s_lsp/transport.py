@@ -22,6 +22,7 @@ from . import errors
 
 if TYPE_CHECKING:
     from .protocol import A3SProtocol
+    from .workers import WorkerHub
 
 log = logging.getLogger(__name__)
 
@@ -175,13 +176,23 @@ def token_of(message: dict[str, Any]) -> str | None:
     return token if isinstance(token, str) else None
 
 
-class TcpServer:
-    """Loopback TCP: one authenticated client at a time; others are answered and closed."""
+def is_worker(message: dict[str, Any]) -> bool:
+    """A client that says ``initializationOptions.worker`` only serves external lane tasks."""
+    options = (message.get("params") or {}).get("initializationOptions")
+    return isinstance(options, dict) and bool(options.get("worker"))
 
-    def __init__(self, protocol: A3SProtocol, token: str, max_bytes: int) -> None:
+
+class TcpServer:
+    """Loopback TCP: one authenticated editor at a time (others are answered and closed), plus any
+    number of authenticated workers (``workers.py``)."""
+
+    def __init__(
+        self, protocol: A3SProtocol, token: str, max_bytes: int, workers: WorkerHub | None = None
+    ) -> None:
         self.protocol = protocol
         self.token = token
         self.max_bytes = max_bytes
+        self.workers = workers
         self.active = False
         self.done = asyncio.Event()
 
@@ -197,6 +208,10 @@ class TcpServer:
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         first = await self._authenticate(reader, writer)
         if first is None:
+            return
+        message = json.loads(first)
+        if self.workers is not None and is_worker(message):
+            await self.workers.serve(message, reader, writer, self.max_bytes)
             return
         self.active = True
         try:
@@ -217,7 +232,8 @@ class TcpServer:
             with contextlib.suppress(ValueError):
                 message = json.loads(frame)
         presented = token_of(message) if isinstance(message, dict) else None
-        if self.active:
+        worker = self.workers is not None and isinstance(message, dict) and is_worker(message)
+        if self.active and not worker:
             reason = "another client is already connected"
         elif presented is None or not hmac.compare_digest(presented.encode(), self.token.encode()):
             reason = "unauthorized: send initialize with initializationOptions.token"
