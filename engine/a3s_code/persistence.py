@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from .store import FORMAT_VERSION
 if TYPE_CHECKING:
     from .session import Session
 
+log = logging.getLogger("a3s_code.session")
 _HISTORY: TypeAdapter[list[Message]] = TypeAdapter(list[Message])
 
 
@@ -56,3 +58,19 @@ def restore(session: Session, data: dict[str, Any]) -> None:
     for name in ("plan", "goal"):
         if name in data:
             setattr(session, f"restored_{name}", data[name])
+    _restore_planning(session, data)
+
+
+def _restore_planning(session: Session, data: dict[str, Any]) -> None:
+    """The plan and goal as models again; one that no longer validates stays only in ``restored_*``."""
+    from pydantic import ValidationError
+
+    from .planning import GoalState, Plan
+
+    try:
+        if isinstance(data.get("plan"), dict):
+            session.plan = Plan.model_validate(data["plan"])
+        if isinstance(data.get("goal"), dict):
+            session.goal = GoalState.model_validate(data["goal"])
+    except ValidationError as exc:
+        log.warning("session %s: saved plan or goal ignored: %s", session.session_id, exc)

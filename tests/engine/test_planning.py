@@ -197,3 +197,18 @@ async def test_goal_tracked_across_two_turns_and_a_restart(fake_llm: FakeLLM, tm
     assert [kind(r) for r in fake_llm.requests] == ["goal", "work", "check", "work", "check"]
     assert "Current State: Added --version." in last_text(fake_llm.requests[-1])
     assert resumed.goal is not None and resumed.goal.achieved
+
+
+async def test_the_plan_survives_save_and_resume(fake_llm: FakeLLM, tmp_path: Path) -> None:
+    def answer(k: str, body: dict[str, Any]) -> Turn:
+        return Turn.text(json.dumps(PLAN)) if k == "plan" else Turn.text("ok")
+
+    fake_llm.add(*[router(answer)] * 5)
+    options = SessionOptions().with_planning(True).with_file_session_store(str(tmp_path / "sessions"))
+    session = session_for(fake_llm, tmp_path, options)
+    await session.send_async("Report the file counts")
+    await session.save_async()
+    resumed = Agent(fake_llm.config()).resume_session(session.session_id, options)
+    assert resumed.plan is not None and [s.id for s in resumed.plan.steps] == ["py", "md", "report"]
+    assert [s.status for s in resumed.plan.steps] == ["completed"] * 3
+    assert resumed.plan.steps[0].result == "ok"
