@@ -74,6 +74,7 @@ async function main() {
     await chat.locator("#prompt").type("/co");
     await chat.locator("#completions li", { hasText: "/cost" }).waitFor();
     found.completions = await chat.locator("#completions li b").allInnerTexts();
+    await page.screenshot({ path: path.join(SHOTS, "vscode-slash.png"), clip: { x: 0, y: 420, width: 700, height: 380 } });
     await chat.locator("#prompt").fill("");
 
     await chat.locator("#prompt").type("Set y to 3 in app.py");
@@ -90,6 +91,7 @@ async function main() {
     await page.keyboard.press("End");
     await page.keyboard.type("0");
     await page.locator(".monaco-diff-editor .editor.modified .view-line", { hasText: "y = 30" }).first().waitFor();
+    found.card = await allow.locator("xpath=../..").innerText();
     found.notification = await page.locator(".notifications-toasts .notification-list-item-message").allInnerTexts();
     await page.screenshot({ path: path.join(SHOTS, "vscode-review.png") });
     step("diff reviewed");
@@ -108,6 +110,7 @@ async function main() {
     const edited = page.locator(".editor-instance .view-lines", { hasText: "y = 30" }).first();
     await edited.waitFor({ timeout: 30000 });
     found.status = await page.locator(".statusbar-item", { hasText: "A3S:" }).first().innerText();
+    found.sessionLabel = await chat.locator("#sessions option").first().innerText();
     await page.screenshot({ path: path.join(SHOTS, "vscode-chat.png") });
     await page.locator(".editor-instance .view-line", { hasText: "y = 30" }).first().click();
     await palette(page, "File: Save");  // (Ctrl+S does not reach the workbench in headless Chromium)

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
+
 from tests.vscode.tooling import EXTENSION, ensure_dependencies, node_env
 
 
+@pytest.mark.timeout(900)
 def test_the_extension_type_checks_and_its_unit_tests_pass() -> None:
     ensure_dependencies()
     typecheck = subprocess.run(
-        ["npm", "run", "typecheck"], cwd=EXTENSION, env=node_env(), capture_output=True, text=True, timeout=300
+        ["npm", "run", "typecheck"],
+        cwd=EXTENSION,
+        env=node_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert typecheck.returncode == 0, typecheck.stdout + typecheck.stderr
     unit = subprocess.run(

@@ -18,6 +18,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.fakellm import FakeLLM, Turn
 from tests.fakellm.script import Text, Thinking, ToolCall
 from tests.vscode.tooling import CODE_SERVER, PLAYWRIGHT, ROOT, build_vsix, ensure_tools, node_env
@@ -43,7 +45,11 @@ def _workspace(tmp_path: Path, fake: FakeLLM) -> tuple[Path, Path]:
 def _settings(user_dir: Path, config: Path) -> None:
     settings = {
         "a3s.serverCommand": [sys.executable, "-m", "a3s_lsp"]
-        + (["--log-file", os.environ["A3S_E2E_DAEMON_LOG"], "--log-level", "DEBUG"] if os.environ.get("A3S_E2E_DAEMON_LOG") else []),
+        + (
+            ["--log-file", os.environ["A3S_E2E_DAEMON_LOG"], "--log-level", "DEBUG"]
+            if os.environ.get("A3S_E2E_DAEMON_LOG")
+            else []
+        ),
         "a3s.configPath": str(config),
         "workbench.startupEditor": "none",
         "workbench.secondarySideBar.defaultVisibility": "hidden",
@@ -70,6 +76,9 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout: float = 60
     raise AssertionError("code-server did not answer /healthz")
 
 
+@pytest.mark.editor
+@pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_a_prompt_in_vscode_is_reviewed_changed_allowed_and_answered(
     fake_llm_thread: FakeLLM, tmp_path: Path
 ) -> None:
@@ -89,8 +98,10 @@ def test_a_prompt_in_vscode_is_reviewed_changed_allowed_and_answered(
     )
     project, config = _workspace(tmp_path, fake_llm_thread)
     state = tmp_path / "cs"
-    user_dir, ext_dir, shots = state / "user", state / "ext", Path(
-        os.environ.get("A3S_VSCODE_SHOTS", tmp_path / "shots")
+    user_dir, ext_dir, shots = (
+        state / "user",
+        state / "ext",
+        Path(os.environ.get("A3S_VSCODE_SHOTS", tmp_path / "shots")),
     )
     shots.mkdir(parents=True, exist_ok=True)
     _settings(user_dir, config)
@@ -107,7 +118,13 @@ def test_a_prompt_in_vscode_is_reviewed_changed_allowed_and_answered(
     log = (state / "code-server.log").open("wb")
     server = subprocess.Popen(
         [*base, "--auth", "none", "--bind-addr", f"127.0.0.1:{port}", "--disable-telemetry"]
-        + ["--disable-update-check", "--disable-workspace-trust", "--reconnection-grace-time", "5", str(project)],
+        + [
+            "--disable-update-check",
+            "--disable-workspace-trust",
+            "--reconnection-grace-time",
+            "5",
+            str(project),
+        ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -135,7 +152,9 @@ def test_a_prompt_in_vscode_is_reviewed_changed_allowed_and_answered(
 
     assert found["completions"] == ["/cost", "/compact"]
     assert "app.py (proposed, editable)" in found["diffTitle"]
-    assert any("A3S wants to run edit(file_path=app.py" in text for text in found["notification"])
+    assert found["card"].startswith('Allow edit(file_path=app.py, old_string="y = 2", new_string="y = 3")?')
+    assert found["notification"] == []  # the chat is visible: it asks there, not in a toast too
+    assert "1 turn(s)" in found["sessionLabel"]
     assert found["thinking"] == ["Thinking"]
     assert "edit(file_path=app.py" in found["toolCards"][0] and found["toolCards"][0].startswith("done")
     assert "<strong>y</strong>" in found["answerHtml"] and "<code>30</code>" in found["answerHtml"]

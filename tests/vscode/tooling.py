@@ -54,9 +54,9 @@ def _unavailable(why: str) -> None:
 def ensure_tools() -> None:
     """Node 24, code-server, playwright-core and Chromium, installed by ``.ci/vscode-tools``."""
     with _locked("tools"):
-        if NODE_BIN.joinpath("node").exists() and CODE_SERVER.exists() and PLAYWRIGHT.exists():
-            if shutil.which("chromium"):
-                return
+        tools = (NODE_BIN / "node", CODE_SERVER, PLAYWRIGHT)
+        if all(p.exists() for p in tools) and shutil.which("chromium"):
+            return
         if shutil.which("npm") is None and os.geteuid() != 0:
             _unavailable("npm is not installed and apt-get needs root")
         done = subprocess.run(
@@ -67,7 +67,9 @@ def ensure_tools() -> None:
 
 
 def _run(args: list[str], timeout: float) -> None:
-    done = subprocess.run(args, cwd=EXTENSION, env=node_env(), capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(
+        args, cwd=EXTENSION, env=node_env(), capture_output=True, text=True, timeout=timeout
+    )
     if done.returncode != 0:
         raise AssertionError(f"{' '.join(args)} failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
 

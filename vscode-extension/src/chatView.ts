@@ -66,6 +66,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, ConfirmSurf
     });
   }
 
+  get visible(): boolean {
+    return this.ready && this.view?.visible === true;
+  }
+
   showConfirm(id: string, tool: string, call: string, hasDiff: boolean): void {
     this.post({ type: "confirm", id, tool, call, hasDiff });
   }
@@ -113,6 +117,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, ConfirmSurf
       if (result.command !== undefined) {
         this.post({ type: "notice", text: result.command || "(no output)", level: "info" });
       }
+      await this.refreshSessions();
     });
   }
 

@@ -16,6 +16,8 @@ const ANSWER_TEXT: Record<Decision, string> = { allow: "allowed", allow_session:
 
 /** Where the confirmation is also shown (the chat view). */
 export interface ConfirmSurface {
+  /** Whether the user can see the surface now; when not, a notification asks instead. */
+  readonly visible: boolean;
   showConfirm(id: string, tool: string, call: string, hasDiff: boolean): void;
   confirmDone(id: string, answer: string): void;
 }
@@ -56,10 +58,12 @@ export class Confirmations implements vscode.Disposable, vscode.TextDocumentCont
       decision = await new Promise<Decision>((resolve) => {
         this.waiting.set(id, resolve);
         token.onCancellationRequested(() => resolve("deny"));
-        const hint = review ? " Review the diff: you may change the proposed (right) side before allowing." : "";
-        void vscode.window
-          .showWarningMessage(`A3S wants to run ${call}.${hint}`, ...Object.keys(LABELS))
-          .then((choice) => resolve(choice ? LABELS[choice] : "deny"));
+        if (!this.surface?.visible) {
+          const hint = review ? " Review the diff: you may change the proposed (right) side before allowing." : "";
+          void vscode.window
+            .showWarningMessage(`A3S wants to run ${call}.${hint}`, ...Object.keys(LABELS))
+            .then((choice) => resolve(choice ? LABELS[choice] : "deny"));
+        }
       });
     } finally {
       this.waiting.delete(id);
