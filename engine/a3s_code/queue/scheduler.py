@@ -144,7 +144,7 @@ class SlotQueue:
             observer(event)
 
     def _check_pressure(self, lane: SessionLane) -> None:
-        threshold = self.config.pressure_threshold
+        threshold = self.config.pressure_threshold or (50 if self.config.enable_alerts else None)
         if threshold is None:
             return
         depth = len(self._waiting[lane])
