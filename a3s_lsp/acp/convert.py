@@ -21,6 +21,7 @@ from acp.schema import PlanEntry, ToolCallLocation, ToolKind
 from a3s_code.events import (
     AgentEvent,
     ErrorEvent,
+    PlanningEnd,
     SubagentEvent,
     TextDelta,
     ThinkingDelta,
@@ -102,9 +103,8 @@ def event_updates(
         return event_updates(event.event, workspace, writes)  # a sub-agent's tools, as tool calls of the turn
     if isinstance(event, ErrorEvent) and not event.recoverable:
         return [update_agent_message_text(f"\n\nerror: {event.message}")]
-    steps = getattr(event, "steps", None)
-    if isinstance(steps, list):  # a plan from the engine's planner, whatever its event is called
-        return [_plan(steps)]
+    if isinstance(event, PlanningEnd):
+        return [_plan(list(event.plan.get("steps", [])))]
     return []
 
 
@@ -112,9 +112,9 @@ def _plan(steps: list[Any]) -> Any:
     from acp import update_plan
 
     entries = []
-    for step in steps:
-        text = getattr(step, "description", None) or getattr(step, "content", None) or str(step)
-        status = str(getattr(step, "status", "pending"))
+    for step in steps:  # the planner's steps as JSON (``planning.PlanStep``)
+        text = step.get("description") or str(step) if isinstance(step, dict) else str(step)
+        status = str(step.get("status", "pending")) if isinstance(step, dict) else "pending"
         status = {"done": "completed", "running": "in_progress"}.get(status, status)
         if status not in ("pending", "in_progress", "completed"):
             status = "pending"
