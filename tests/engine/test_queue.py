@@ -292,3 +292,22 @@ def test_queue_config_builders_and_options(fake_llm_thread: FakeLLM, tmp_path: P
     stats = session.queue_stats()
     assert stats["lanes"]["query"]["max_concurrency"] == 10 and session.has_queue()
     assert session.queue_metrics() is not None
+
+
+async def test_cancelling_a_turn_that_waits_for_a_worker_withdraws_the_task(
+    fake_llm: FakeLLM, tmp_path: Path
+) -> None:
+    fake_llm.add(Turn.tool_call("bash", {"command": "echo hi"}), Turn.text("unused"))
+    session = make(fake_llm, tmp_path)
+    session.set_lane_handler("execute", "external", timeout_ms=30_000)
+    waiting = asyncio.Event()
+    session.queue.observers.append(lambda e: waiting.set() if isinstance(e, ExternalTaskPending) else None)
+    turn = asyncio.create_task(session.send_async("say hi"))
+    await asyncio.wait_for(waiting.wait(), 10)
+    task_id = session.pending_external_tasks()[0]["task_id"]
+    assert session.cancel()
+    result = await turn
+    assert result.stop_reason == "cancelled" and session.pending_external_tasks() == []
+    assert session.complete_external_task(task_id, True, {"output": "hi"}) is False
+    assert "cancelled" in session.queue.external.state(task_id)
+    assert session.queue_stats()["lanes"]["execute"]["active"] == 0
