@@ -12,8 +12,14 @@ from ..events import (
     ConfirmationReceived,
     ContextCompacted,
     ErrorEvent,
+    GoalAchieved,
+    GoalExtracted,
+    GoalProgress,
     PermissionDenied,
+    PlanningEnd,
     SecurityWarning,
+    StepEnd,
+    StepStart,
     SubagentEnd,
     SubagentEvent,
     SubagentStart,
@@ -158,6 +164,31 @@ class Renderer:
             self._turn_end(event)
         elif isinstance(event, (SubagentStart, SubagentEvent, SubagentEnd)):
             self._subagent(event)
+        elif isinstance(event, (PlanningEnd, StepStart, StepEnd, GoalExtracted, GoalProgress, GoalAchieved)):
+            self._planning(event)
+
+    def _planning(
+        self, event: PlanningEnd | StepStart | StepEnd | GoalExtracted | GoalProgress | GoalAchieved
+    ) -> None:
+        """The plan once, then a line as each step starts (or fails) and as the goal moves."""
+        if isinstance(event, PlanningEnd):
+            steps = event.plan.get("steps", [])
+            self.line(self.style(f"plan: {len(steps)} step(s) in {len(event.waves)} wave(s)", "blue", "bold"))
+            for n, step in enumerate(steps, 1):
+                after = f" (after {', '.join(step['dependencies'])})" if step.get("dependencies") else ""
+                self.line(self.style(f"  {n}. {step.get('description', '')}{after}", "blue"))
+        elif isinstance(event, StepStart):
+            text = f"▸ step {event.step_number}/{event.total_steps}: {event.description}"
+            self.line(self.style(text, "blue", "bold"))
+        elif isinstance(event, StepEnd):
+            if event.status == "failed":
+                self.line(self.style(f"✗ step {event.step_number} failed", "red"))
+        elif isinstance(event, GoalExtracted):
+            self.line(self.style(f"goal: {event.goal}", "dim"))
+        elif isinstance(event, GoalProgress):
+            self.line(self.style(f"goal: {event.progress:.0%} done", "dim"))
+        else:
+            self.line(self.style(f"goal achieved: {event.goal}", "green"))
 
     def _subagent(self, event: SubagentStart | SubagentEvent | SubagentEnd) -> None:
         """A child agent's tools, indented under the ``task`` call; its answer arrives as the task's output."""
