@@ -113,6 +113,12 @@ async function main() {
     found.sessionLabel = await chat.locator("#sessions option").first().innerText();
     await page.screenshot({ path: path.join(SHOTS, "vscode-chat.png") });
     await page.locator(".editor-instance .view-line", { hasText: "y = 30" }).first().click();
+    // The agent's change is an ordinary edit of the buffer: Undo takes it back, Redo brings it again.
+    await page.keyboard.press("Control+Z");
+    await page.locator(".editor-instance .view-lines", { hasText: "y = 2" }).first().waitFor({ timeout: 10000 });
+    found.undone = true;
+    await page.keyboard.press("Control+Shift+Z");
+    await page.locator(".editor-instance .view-lines", { hasText: "y = 30" }).first().waitFor({ timeout: 10000 });
     await palette(page, "File: Save");  // (Ctrl+S does not reach the workbench in headless Chromium)
     const saved = path.join(process.env.WORKSPACE, "app.py");
     for (let i = 0; i < 50 && !fs.readFileSync(saved, "utf8").includes("y = 30"); i++) await page.waitForTimeout(200);

@@ -161,6 +161,7 @@ def test_a_prompt_in_vscode_is_reviewed_changed_allowed_and_answered(
     assert found["confirmAnswer"] == ["edit: allowed (with your changes)"]
     assert found["usage"][0].startswith("in 2.6k · out 70")
     assert "claude-sonnet-4-20250514" in found["status"] and "2.7k tok" in found["status"]
+    assert found["undone"]  # Ctrl+Z took the agent's edit back (then redo)
     # The user's version is what landed (saved from the editor), and the model was told about it.
     assert (project / "app.py").read_text() == "x = 1\ny = 30\n"
     told = json.dumps(fake_llm_thread.requests[-1]["messages"][-1])
