@@ -311,3 +311,17 @@ async def test_cancelling_a_turn_that_waits_for_a_worker_withdraws_the_task(
     assert session.complete_external_task(task_id, True, {"output": "hi"}) is False
     assert "cancelled" in session.queue.external.state(task_id)
     assert session.queue_stats()["lanes"]["execute"]["active"] == 0
+
+
+def test_lane_handlers_can_come_from_the_config(fake_llm_thread: FakeLLM, tmp_path: Path) -> None:
+    hcl = 'queue {\n  lane_handlers {\n    execute {\n      mode = "external"\n      timeout_ms = 1500\n    }\n  }\n}\n'
+    session = make(fake_llm_thread, tmp_path, hcl)
+    handler = session.queue.lane_handler("execute")
+    assert (handler.mode, handler.timeout_ms) == ("external", 1500)
+    assert session.queue_stats()["lanes"]["query"]["handler"] == "internal"
+    with pytest.raises(Exception, match="lane_handlers"):
+        make(
+            fake_llm_thread,
+            tmp_path,
+            'queue {\n  lane_handlers {\n    generate {\n      mode = "external"\n    }\n  }\n}\n',
+        )

@@ -80,6 +80,13 @@ class PriorityBoost(_Model):
     deadline_ms: int = Field(300_000, ge=0)
 
 
+class LaneHandlerSettings(_Model):
+    """Where a lane's tool calls run: here, on external workers (waiting ``timeout_ms``), or both."""
+
+    mode: Literal["internal", "external", "hybrid"] = "internal"
+    timeout_ms: int = Field(60_000, ge=1)
+
+
 class QueueConfig(_Model):
     query_max_concurrency: int = Field(4, ge=1)
     execute_max_concurrency: int = Field(2, ge=1)
@@ -93,6 +100,8 @@ class QueueConfig(_Model):
     rate_limit: RateLimit | None = None
     priority_boost: PriorityBoost | None = None
     pressure_threshold: int | None = None
+    lane_handlers: dict[Literal["query", "execute"], LaneHandlerSettings] = {}
+    """``lane_handlers { execute { mode = "external", timeout_ms = 120000 } }``"""
 
 
 class SearchEngineConfig(_Model):

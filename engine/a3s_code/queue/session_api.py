@@ -38,6 +38,8 @@ class SessionQueueAPI:
     def _init_queue(self) -> None:
         configured = getattr(self.options, "queue_config", None) or self.agent.config.queue
         self.queue = SessionLaneQueue(SessionQueueConfig.of(configured), self.session_id)
+        for lane, handler in self.queue.config.lane_handlers.items():
+            self.queue.set_lane_handler(lane, handler.mode, handler.timeout_ms)
 
     def has_queue(self) -> bool:
         return True
