@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -65,8 +66,7 @@ async def _run(
             hosted.append(created)
             runner.bind_session(member, created.session)
             roster.append({"id": member, "role": role, "sessionId": created.session.session_id})
-        async for event in runner.stream_async(goal):
-            ls.protocol.notify(m.TEAM_PROGRESS, {"runId": run_id, "event": event.model_dump(mode="json")})
+        await _drive(ls, runner, goal, run_id)
     finally:
         for created in hosted:
             await ls.sessions.close(created.session.session_id)
@@ -83,6 +83,34 @@ async def _run(
         "members": roster,
         "worktrees": result.worktrees,
     }
+
+
+async def _drive(ls: A3SLanguageServer, runner: Any, goal: str, run_id: str) -> None:
+    """Forward the run's events; ``$/cancelRequest`` stops it and still answers with its state."""
+
+    def notify(event: Any) -> None:
+        ls.protocol.notify(m.TEAM_PROGRESS, {"runId": run_id, "event": event.model_dump(mode="json")})
+
+    async def forward() -> None:
+        async for event in runner.stream_async(goal):
+            notify(event)
+
+    task = asyncio.create_task(forward())
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if current is not None:
+            current.uncancel()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        result = runner.last_result
+        if result is None or result.stop_reason != "cancelled":
+            raise
+        from a3s_code.team.events import TeamEnd
+
+        done, rejected = len(result.done_tasks), len(result.rejected_tasks)
+        notify(TeamEnd(stop_reason="cancelled", rounds=result.rounds, done=done, rejected=rejected))
 
 
 def _task(task: Any) -> dict[str, Any]:

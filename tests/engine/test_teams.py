@@ -179,6 +179,22 @@ async def test_reviewers_share_the_reviews(fake_llm: FakeLLM, tmp_path: Path) ->
     assert runner.last_result is not None and len(runner.last_result.done_tasks) == 6
 
 
+async def test_a_cancelled_run_reports_what_it_got_to(fake_llm: FakeLLM, tmp_path: Path) -> None:
+    never = asyncio.Event()
+    TeamScript(TASKS, worker_turn=lambda _text: Turn.text("too late", gate=never)).install(fake_llm)
+    runner = make_runner(fake_llm, tmp_path, workers=2)
+    run = asyncio.create_task(runner.run_until_done_async("Add login"))
+    async with asyncio.timeout(10):
+        while len(fake_llm.requests) < 3:  # the lead, then both workers are waiting on the model
+            await asyncio.sleep(0.01)
+    run.cancel()
+    await asyncio.gather(run, return_exceptions=True)
+    result = runner.last_result
+    assert result is not None and (result.stop_reason, result.rounds) == ("cancelled", 1)
+    assert runner.task_board().stats() == (1, 2, 0, 0, 0)
+    assert not any(runner.session_of(w).is_running for w in ("worker-1", "worker-2"))
+
+
 async def test_binding_mistakes_are_clear(fake_llm: FakeLLM, tmp_path: Path) -> None:
     agent = Agent(fake_llm.config())
     team = AgentTeam("t")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from tests.fakellm import FakeLLM
+from tests.fakellm import FakeLLM, Turn
 from tests.fakellm.team import TeamScript
 from tests.lsp.editor import Editor, plain, start_editor, stop_editor
 
@@ -70,3 +72,28 @@ async def test_bad_team_params_are_invalid_params(vscode: tuple[Editor, list[dic
         with pytest.raises(JsonRpcException) as info:
             await editor.request("a3s/team/run", params)
         assert info.value.code == -32602 and message in str(info.value.message)
+
+
+async def test_cancel_request_stops_the_team_and_still_answers(
+    vscode: tuple[Editor, list[dict[str, Any]]], fake_llm: FakeLLM
+) -> None:
+    editor, progress = vscode
+    never = asyncio.Event()
+    TeamScript(TASKS, worker_turn=lambda _text: Turn.text("too late", gate=never)).install(fake_llm)
+    run = asyncio.ensure_future(
+        editor.client.protocol.send_request_async(
+            "a3s/team/run", {"goal": "Add login", "runId": "run-2"}, msg_id="team-to-cancel"
+        )
+    )
+    async with asyncio.timeout(20):
+        while len(fake_llm.requests) < 3:  # the lead's, then both workers' model calls are under way
+            await asyncio.sleep(0.02)
+    editor.client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="team-to-cancel"))
+    result = plain(await asyncio.wait_for(run, 20))
+    assert (result["stopReason"], result["doneTasks"]) == ("cancelled", [])
+    assert progress[-1]["event"]["type"] == "team_end"
+    assert progress[-1]["event"]["stop_reason"] == "cancelled"
+    async with asyncio.timeout(10):
+        while fake_llm.disconnects < 2:  # both workers' model calls were abandoned
+            await asyncio.sleep(0.02)
+    assert (await editor.request("a3s/session/list", {}))["sessions"] == []

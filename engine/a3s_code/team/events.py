@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+TeamStopReason = Literal["done", "max_rounds", "error", "cancelled"]
+
 
 class _TeamEvent(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -72,7 +74,7 @@ class TeamRoundEnd(_TeamEvent):
 
 class TeamEnd(_TeamEvent):
     type: Literal["team_end"] = "team_end"
-    stop_reason: Literal["done", "max_rounds", "error"]
+    stop_reason: TeamStopReason
     rounds: int
     done: int
     rejected: int

@@ -19,6 +19,7 @@ from .events import (
     TeamOutputRetry,
     TeamPlanned,
     TeamRoundEnd,
+    TeamStopReason,
     TeamTaskReviewed,
 )
 from .prompts import (
@@ -44,7 +45,7 @@ class TeamRunResult:
     rejected_tasks: list[TeamTask]
     """Tasks that did not pass review within ``max_rounds``."""
     rounds: int
-    stop_reason: Literal["done", "max_rounds", "error"] = "done"
+    stop_reason: TeamStopReason = "done"
     error: str | None = None
     worktrees: dict[str, str] = field(default_factory=dict)
     """Worker -> the git worktree it worked in (left in place for you to merge)."""
@@ -60,6 +61,7 @@ class TeamRunner:
         self._sessions: dict[str, Session] = {}
         self.worktrees: dict[str, str] = {}
         self.last_result: TeamRunResult | None = None
+        self._rounds = 0
 
     def bind_session(self, member_id: str, session: Session) -> None:
         if member_id not in self.team.members:
@@ -102,6 +104,14 @@ class TeamRunner:
                 raise task.exception()  # type: ignore[misc]
 
     async def _run(self, goal: str, emit: Emit) -> None:
+        self._rounds = 0
+        try:
+            await self._drive(goal, emit)
+        except asyncio.CancelledError:
+            self._finish(emit, "cancelled", self._rounds)
+            raise
+
+    async def _drive(self, goal: str, emit: Emit) -> None:
         board = self.task_board()
         lead = self._bound("lead")
         workers = self._bound("worker")
@@ -121,16 +131,15 @@ class TeamRunner:
             emit(TeamPlanned(goal=goal, tasks=planned, dropped=len(posted) - len(planned)))
         elif not board.by_status("open"):
             raise TeamError("without a bound lead, post tasks to the board before running")
-        rounds = 0
         for rnd in range(1, self.team.config.max_rounds + 1):
             if not board.by_status("open") and not board.by_status("rejected"):
                 break
-            rounds = rnd
+            self._rounds = rnd
             await Round(self, rnd, emit).run(workers, reviewers)
             o, p, r, d, x = board.stats()
             emit(TeamRoundEnd(round=rnd, open=o, in_progress=p, in_review=r, done=d, rejected=x))
         all_done = len(board.by_status("done")) == len(board)
-        self._finish(emit, "done" if all_done else "max_rounds", rounds)
+        self._finish(emit, "done" if all_done else "max_rounds", self._rounds)
 
     # -- what a round uses -----------------------------------------------------------------------
 
@@ -196,9 +205,7 @@ class TeamRunner:
             raise TeamError(f"no session bound for {', '.join(missing)}; call bind_session first")
         return members
 
-    def _finish(
-        self, emit: Emit, stop: Literal["done", "max_rounds", "error"], rounds: int, error: str | None = None
-    ) -> None:
+    def _finish(self, emit: Emit, stop: TeamStopReason, rounds: int, error: str | None = None) -> None:
         board = self.task_board()
         done, rejected = board.by_status("done"), board.by_status("rejected")
         self.last_result = TeamRunResult(done, rejected, rounds, stop, error, dict(self.worktrees))
