@@ -212,3 +212,37 @@ async def test_the_plan_survives_save_and_resume(fake_llm: FakeLLM, tmp_path: Pa
     assert resumed.plan is not None and [s.id for s in resumed.plan.steps] == ["py", "md", "report"]
     assert [s.status for s in resumed.plan.steps] == ["completed"] * 3
     assert resumed.plan.steps[0].result == "ok"
+
+
+async def test_a_failed_step_stops_the_plan_and_the_request_stays_in_the_history(
+    fake_llm: FakeLLM, tmp_path: Path
+) -> None:
+    def answer(k: str, body: dict[str, Any]) -> Turn:
+        if k == "plan":
+            return Turn.text(json.dumps(PLAN))
+        if "(md)" in last_text(body):
+            return Turn.error(400)  # every attempt, until the circuit breaker gives up
+        return Turn.text("3 Python files.")
+
+    fake_llm.add(*[router(answer)] * 12)
+    session = session_for(fake_llm, tmp_path, SessionOptions().with_planning(True))
+    events = [e async for e in session.stream_async("Report the file counts")]
+    ends = {e.step_id: e.status for e in events if isinstance(e, StepEnd)}
+    assert ends == {"py": "completed", "md": "failed"}  # the dependent step never started
+    assert events[-1].stop_reason == "error"
+    assert not any("Execute step 3" in last_text(r) for r in fake_llm.requests)
+    assert session.history[0].text().startswith("Report the file counts")
+    assert session.history[-1].text() == "[the plan stopped: a step ended with error]"
+
+
+async def test_cancelling_while_planning_keeps_the_request(fake_llm: FakeLLM, tmp_path: Path) -> None:
+    fake_llm.add(Turn.text("{}", gate=asyncio.Event()))  # the planner never answers
+    session = session_for(fake_llm, tmp_path, SessionOptions().with_planning(True))
+    turn = asyncio.create_task(session.send_async("Refactor the parser"))
+    async with asyncio.timeout(60):
+        while not fake_llm.requests:
+            await asyncio.sleep(0.01)
+    assert session.cancel()
+    result = await asyncio.wait_for(turn, 30)
+    assert result.stop_reason == "cancelled"
+    assert [m.text() for m in session.history] == ["Refactor the parser", "[cancelled by the user]"]

@@ -68,6 +68,15 @@ class PlannedTurn:
         )
 
     async def run(self, prompt: str, images: list[ImageBlock] | None = None) -> TurnOutcome:
+        before = len(self.loop.history)
+        try:
+            return await self._run(prompt, images)
+        except asyncio.CancelledError:
+            if len(self.loop.history) == before:  # cancelled before a step ran on it: keep the request
+                self._record([prompt], images, "[cancelled by the user]")
+            raise
+
+    async def _run(self, prompt: str, images: list[ImageBlock] | None) -> TurnOutcome:
         options = self.session.options
         state = self._goal_state() if options.goal_tracking else None
         if options.goal_tracking and (state is None or state.achieved):
@@ -161,36 +170,32 @@ class PlannedTurn:
     ) -> TurnOutcome:
         """Run the waves; ``pending`` is text the shared history has not seen yet (the request, merged results)."""
         outcome: TurnOutcome | None = None
-        try:
-            for number, wave in enumerate(waves, 1):
-                if len(wave) == 1:
-                    text = "\n\n".join([*pending, self._instruction(plan, wave[0])])
-                    outcome = await self._step(plan, wave[0], number, self.loop, text, images)
-                    pending, images = [], None
-                else:
-                    outcomes = await self._parallel(plan, wave, number, pending, images)
-                    failed = [o for o in outcomes if o.stop_reason != "end_turn"]
-                    outcome = failed[0] if failed else outcomes[-1]
-                    lines = [
-                        f"- Step {plan.number(s)} ({s.id}): {o.text.strip() or '(no text)'}"
-                        for s, o in zip(wave, outcomes, strict=True)
-                    ]
-                    pending = [
-                        *pending,
-                        "The following steps were executed in parallel:\n" + "\n".join(lines),
-                    ]
-                self._wave_progress(plan)
-                if outcome.stop_reason != "end_turn":
-                    return self._total(outcome)
-            if pending:
-                outcome = await self.loop.run("\n\n".join([*pending, DONE]), images)
-        except asyncio.CancelledError:
-            if pending:  # keep the request in the history even if no shared step ran yet
-                self.loop.history += [
-                    Message.user("\n\n".join(pending), images),
-                    Message(role="assistant", content=[TextBlock(text="[cancelled by the user]")]),
+        for number, wave in enumerate(waves, 1):
+            if len(wave) == 1:
+                text = "\n\n".join([*pending, self._instruction(plan, wave[0])])
+                outcome = await self._step(plan, wave[0], number, self.loop, text, images)
+                pending, images = [], None
+            else:
+                outcomes = await self._parallel(plan, wave, number, pending, images)
+                failed = [o for o in outcomes if o.stop_reason != "end_turn"]
+                outcome = failed[0] if failed else outcomes[-1]
+                lines = [
+                    f"- Step {plan.number(s)} ({s.id}): {o.text.strip() or '(no text)'}"
+                    for s, o in zip(wave, outcomes, strict=True)
                 ]
-            raise
+                pending = [
+                    *pending,
+                    "The following steps were executed in parallel:\n" + "\n".join(lines),
+                ]
+            self._wave_progress(plan)
+            if outcome.stop_reason != "end_turn":
+                if pending:  # the shared history has not seen the request yet
+                    self._record(
+                        pending, images, f"[the plan stopped: a step ended with {outcome.stop_reason}]"
+                    )
+                return self._total(outcome)
+        if pending:
+            outcome = await self.loop.run("\n\n".join([*pending, DONE]), images)
         assert outcome is not None
         return self._total(outcome)
 
@@ -250,6 +255,12 @@ class PlannedTurn:
         step.status, step.result = status, outcome.text[:2000]
         self.emit(StepEnd(**start.model_dump(exclude={"type"}), status=status, text=outcome.text[:500]))
         return outcome
+
+    def _record(self, texts: list[str], images: list[ImageBlock] | None, note: str) -> None:
+        self.loop.history += [
+            Message.user("\n\n".join(texts), images),
+            Message(role="assistant", content=[TextBlock(text=note)]),
+        ]
 
     @staticmethod
     def _instruction(plan: Plan, step: PlanStep) -> str:
