@@ -418,7 +418,7 @@ class Session(SessionExtensions, SessionQueueAPI):
         return model.limit.context if model is not None and model.limit is not None else 200_000
 
     async def tool_async(
-        self, name: str, args: dict[str, Any], lane: SessionLane | None = None
+        self, name: str, args: dict[str, Any], lane: SessionLane | None = None, deadline_ms: int | None = None
     ) -> ToolResult:
         """Call a tool directly (through its lane, or ``lane``), with the same permission checks as the agent's calls."""
         if self.permission_checker is not None:
@@ -459,6 +459,7 @@ class Session(SessionExtensions, SessionQueueAPI):
             lambda: self.tools.execute(name, args, self.tool_context()),
             lane=lane,
             declared_lane=declared,
+            deadline_ms=deadline_ms,
         )
 
     # -- persistence ---------------------------------------------------------------------------

@@ -325,3 +325,27 @@ def test_lane_handlers_can_come_from_the_config(fake_llm_thread: FakeLLM, tmp_pa
             tmp_path,
             'queue {\n  lane_handlers {\n    generate {\n      mode = "external"\n    }\n  }\n}\n',
         )
+
+
+async def test_a_command_near_its_deadline_overtakes_a_better_lane(fake_llm: FakeLLM, tmp_path: Path) -> None:
+    session = make(fake_llm, tmp_path, 'queue {\n  priority_boost {\n    strategy = "standard"\n  }\n}\n')
+    await session.submit_async("control", {"action": "pause"})
+    urgent = asyncio.create_task(session.submit_async("execute", {"command": "echo urgent"}, deadline_ms=200))
+    await asyncio.sleep(0.3)  # past its deadline: boosted 4 levels, ahead of any fresh query
+    fresh = asyncio.create_task(session.submit_async("query", {"tool": "ls", "args": {}}))
+    await asyncio.sleep(0.05)
+    await session.submit_async("control", {"action": "resume"})
+    await asyncio.gather(urgent, fresh)
+    assert [lane for lane, _ in session.queue.slots.started][-2:] == ["execute", "query"]
+
+
+async def test_without_a_boost_the_better_lane_goes_first(fake_llm: FakeLLM, tmp_path: Path) -> None:
+    session = make(fake_llm, tmp_path, 'queue {\n  priority_boost {\n    strategy = "disabled"\n  }\n}\n')
+    await session.submit_async("control", {"action": "pause"})
+    older = asyncio.create_task(session.submit_async("execute", {"command": "echo older"}, deadline_ms=200))
+    await asyncio.sleep(0.3)
+    fresh = asyncio.create_task(session.submit_async("query", {"tool": "ls", "args": {}}))
+    await asyncio.sleep(0.05)
+    await session.submit_async("control", {"action": "resume"})
+    await asyncio.gather(older, fresh)
+    assert [lane for lane, _ in session.queue.slots.started][-2:] == ["query", "execute"]

@@ -10,6 +10,9 @@ SessionLane = Literal["control", "query", "execute", "generate"]
 LANES: tuple[SessionLane, ...] = get_args(SessionLane)
 PRIORITY: dict[SessionLane, int] = {"control": 0, "query": 1, "execute": 2, "generate": 3}
 """Lower runs first: control (pause/resume/cancel) > query (reads) > execute (changes) > generate (LLM)."""
+RANK: dict[SessionLane, int] = {"control": 1, "query": 2, "execute": 4, "generate": 5}
+"""The scheduler's numbers (as in a3s-lane): a deadline boost of up to 4 (or 8) levels subtracts from
+these, so a command about to miss its deadline can overtake a younger command of a better lane."""
 
 QUERY_TOOLS = frozenset({"read", "glob", "grep", "ls", "web_fetch", "web_search"})
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from ..events import AgentEvent, QueueAlert
 from .config import LaneHandlerConfig, SessionQueueConfig
-from .lanes import LANES, PRIORITY, SessionLane
+from .lanes import LANES, RANK, SessionLane
 from .metrics import DeadLetter, QueueMetrics
 from .policies import RateLimiter, boost
 
@@ -131,7 +131,7 @@ class SlotQueue:
         self._check_pressure(waiter.lane)
 
     def _priority(self, waiter: _Waiter, now: float) -> int:
-        return PRIORITY[waiter.lane] * 10 - boost(
+        return RANK[waiter.lane] - boost(
             self.config.priority_boost, waiter.submitted, waiter.deadline_ms, now
         )
 

@@ -28,7 +28,11 @@ class SessionQueueAPI:
     if TYPE_CHECKING:
 
         async def tool_async(
-            self, name: str, args: dict[str, Any], lane: SessionLane | None = None
+            self,
+            name: str,
+            args: dict[str, Any],
+            lane: SessionLane | None = None,
+            deadline_ms: int | None = None,
         ) -> ToolResult: ...
 
         def cancel(self) -> bool: ...
@@ -46,13 +50,16 @@ class SessionQueueAPI:
 
     # -- direct submission ---------------------------------------------------------------------
 
-    async def submit_async(self, lane: str, payload: dict[str, Any]) -> ToolResult:
+    async def submit_async(
+        self, lane: str, payload: dict[str, Any], deadline_ms: int | None = None
+    ) -> ToolResult:
         """Put one command on ``lane`` without asking the model.
 
         query/execute: ``{"tool": name, "args": {...}}``, or bare arguments for the lane's default
         tool (``read`` for query, ``bash`` for execute); permission rules apply as to the agent's calls.
         control: ``{"action": "pause" | "resume" | "cancel"}``. generate: ``{"prompt": ...}``, one
-        model call without tools or history.
+        model call without tools or history. ``deadline_ms`` (with ``priority_boost``) raises the
+        command's priority as the deadline nears.
         """
         which = parse_lane(lane)
         if not isinstance(payload, dict):
@@ -67,7 +74,7 @@ class SessionQueueAPI:
             name, args = DEFAULT_TOOL[which], dict(payload)
             if name == "read" and "path" in args and "file_path" not in args:
                 args["file_path"] = args.pop("path")  # the seed's examples spell it ``path``
-        return await self.tool_async(name, dict(args), lane=which)
+        return await self.tool_async(name, dict(args), lane=which, deadline_ms=deadline_ms)
 
     async def submit_batch_async(self, lane: str, payloads: list[dict[str, Any]]) -> list[ToolResult]:
         """Several commands on one lane at once; results in order (query runs them in parallel)."""
