@@ -123,6 +123,18 @@ async function main() {
     const saved = path.join(process.env.WORKSPACE, "app.py");
     for (let i = 0; i < 50 && !fs.readFileSync(saved, "utf8").includes("y = 30"); i++) await page.waitForTimeout(200);
     step("edit saved");
+
+    // A daemon that cannot start: a clear message, "Show log" opens the output channel.
+    // (a workspace setting: the workspace folder is watched like any file)
+    fs.mkdirSync(path.join(process.env.WORKSPACE, ".vscode"), { recursive: true });
+    fs.writeFileSync(path.join(process.env.WORKSPACE, ".vscode", "settings.json"), JSON.stringify({ "a3s.serverCommand": ["/nonexistent/a3s-lsp"] }));
+    const failure = page.locator(".notifications-toasts .notification-list-item", { hasText: "could not start" }).first();
+    await failure.waitFor({ timeout: 30000 });
+    found.failure = await failure.locator(".notification-list-item-message").innerText();
+    await failure.locator(".monaco-button", { hasText: "Show log" }).click();
+    await page.locator(".part.panel .view-lines", { hasText: "The daemon could not start" }).first().waitFor({ timeout: 15000 });
+    found.statusDown = await page.locator(".statusbar-item", { hasText: "A3S:" }).first().innerText();
+    step("start failure reported");
     found.ok = true;
   } catch (error) {
     found.ok = false;

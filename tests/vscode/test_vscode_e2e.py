@@ -136,7 +136,13 @@ def test_a_prompt_in_vscode_is_reviewed_changed_allowed_and_answered(
         _wait_healthy(url, server)
         driven = subprocess.run(
             ["node", str(Path(__file__).with_name("e2e.js"))],
-            env=env | {"CS_URL": url, "SHOTS": str(shots), "PW": str(PLAYWRIGHT), "WORKSPACE": str(project)},
+            env=env
+            | {
+                "CS_URL": url,
+                "SHOTS": str(shots),
+                "PW": str(PLAYWRIGHT),
+                "WORKSPACE": str(project),
+            },
             capture_output=True,
             text=True,
             timeout=240,
@@ -161,6 +167,8 @@ def test_a_prompt_in_vscode_is_reviewed_changed_allowed_and_answered(
     assert found["confirmAnswer"] == ["edit: allowed (with your changes)"]
     assert found["usage"][0].startswith("in 2.6k · out 70")
     assert "claude-sonnet-4-20250514" in found["status"] and "2.7k tok" in found["status"]
+    assert "the daemon could not start with `/nonexistent/a3s-lsp" in found["failure"]
+    assert "daemon not running" in found["statusDown"]
     assert found["undone"]  # Ctrl+Z took the agent's edit back (then redo)
     # The user's version is what landed (saved from the editor), and the model was told about it.
     assert (project / "app.py").read_text() == "x = 1\ny = 30\n"
