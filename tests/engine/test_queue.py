@@ -18,7 +18,7 @@ from a3s_code.events import (
     ExternalTaskPending,
     QueueAlert,
 )
-from a3s_code.queue import QueueError, SessionQueueConfig
+from a3s_code.queue import ExternalTaskError, QueueError, SessionQueueConfig
 from a3s_code.tools.base import Lane, Tool, ToolContext, ToolParams, ToolResult
 from tests.engine.test_loop import tool_results
 from tests.fakellm import FakeLLM, Turn
@@ -349,3 +349,23 @@ async def test_without_a_boost_the_better_lane_goes_first(fake_llm: FakeLLM, tmp
     await session.submit_async("control", {"action": "resume"})
     await asyncio.gather(older, fresh)
     assert [lane for lane, _ in session.queue.slots.started][-2:] == ["query", "execute"]
+
+
+async def test_a_claimed_task_belongs_to_its_worker(fake_llm: FakeLLM, tmp_path: Path) -> None:
+    fake_llm.add(Turn.tool_call("bash", {"command": "make"}), Turn.text("built"))
+    session = make(fake_llm, tmp_path)
+    session.set_lane_handler("execute", "external", timeout_ms=10_000)
+    waiting = asyncio.Event()
+    session.queue.observers.append(lambda e: waiting.set() if isinstance(e, ExternalTaskPending) else None)
+    turn = asyncio.create_task(session.send_async("build"))
+    await asyncio.wait_for(waiting.wait(), 10)
+    task_id = session.pending_external_tasks()[0]["task_id"]
+    session.queue.claim_external_task(task_id, "w1")
+    assert session.pending_external_tasks() == []  # no longer offered to others
+    with pytest.raises(ExternalTaskError, match="already claimed by w1"):
+        session.queue.claim_external_task(task_id, "w2")
+    with pytest.raises(ExternalTaskError, match="claimed by w1, not w2"):
+        session.queue.complete_external_task(task_id, True, "stolen", worker="w2")
+    session.queue.complete_external_task(task_id, True, {"output": "built by w1"}, worker="w1")
+    assert (await turn).text == "built"
+    assert tool_results(fake_llm.requests[1], "anthropic") == ["built by w1"]
