@@ -129,6 +129,36 @@ async def test_children_cannot_delegate_and_unknown_agents_are_listed(
     assert [e.exit_code for e in result.tool_calls] == [1, 0]
 
 
+async def test_the_child_asks_for_its_own_risky_calls(fake_llm: FakeLLM, tmp_path: Path) -> None:
+    from a3s_code.permissions import PermissionPolicy
+
+    asked: list[str] = []
+
+    class Human:
+        async def confirm(self, request: object) -> str:
+            asked.append(getattr(request, "tool_name", ""))
+            return "deny"
+
+    fake_llm.add(
+        Turn.tool_call("task", {"agent": "general", "description": "clean", "prompt": "clean up"}),
+        Turn.tool_call("bash", {"command": "rm -rf build"}),
+        Turn.text("I was not allowed to delete build/."),
+        Turn.text("The helper could not clean up."),
+    )
+    options = SessionOptions(confirmation=Human(), permission_checker=PermissionPolicy.interactive_default())
+    result = await Agent(fake_llm.config()).session(tmp_path, options).send_async("tidy")
+    assert asked == ["bash"]  # not the task call itself: the child's bash was asked about, and refused
+    assert result.tool_calls[0].output == "I was not allowed to delete build/."
+    assert result.text == "The helper could not clean up."
+
+    fake_llm.add(
+        Turn.tool_call("task", {"agent": "general", "description": "x", "prompt": "x"}), Turn.text("ok")
+    )
+    denied = SessionOptions(permission_checker=PermissionPolicy.from_config(deny=["task"]))
+    blocked = await Agent(fake_llm.config()).session(tmp_path, denied).send_async("go")
+    assert blocked.tool_calls[0].exit_code == 1 and "denied by rule task" in blocked.tool_calls[0].output
+
+
 async def test_direct_task_calls_work_without_a_turn(fake_llm: FakeLLM, tmp_path: Path) -> None:
     fake_llm.add(Turn.text("nothing here"))
     session = Agent(fake_llm.config()).session(tmp_path)

@@ -41,3 +41,4 @@ async def test_subagent_events_stream_under_the_parent_turn(vscode: Editor, fake
     assert grep_end["tool_name"] == "grep" and "app.py" in grep_end["output"]
     assert nested[-1]["type"] == "turn_end" and nested[-1]["text"] == "app.py line 1 sets x."
     assert events[end]["success"] is True
+    assert vscode.confirmations == []  # delegating asks nothing; the read-only grep needed no answer

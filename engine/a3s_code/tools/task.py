@@ -25,6 +25,8 @@ class TaskTool(Tool[TaskParams]):
         "explore (read-only search), plan (read-only planning), general (every tool)."
     )
     Params = TaskParams
+    delegates = True
+    """The call itself asks nothing: every tool call the sub-agent makes is checked and confirmed on its own."""
 
     async def run(self, params: TaskParams, ctx: ToolContext) -> ToolResult:
         from ..subagents import agent_registry, run_subagent
