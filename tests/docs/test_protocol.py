@@ -12,6 +12,9 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import socket
+import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +22,9 @@ from typing import Any
 
 import pytest
 
-from a3s_lsp.client import A3SClient, RpcError
+from a3s_lsp.client import A3SClient, RpcError, frame
 from tests.docs.blocks import ROOT, Block, all_blocks, ids
-from tests.docs.samples import BIN, sample_env, workspace
+from tests.docs.samples import BIN, free_port, sample_env, workspace
 from tests.fakellm import FakeLLM, Turn
 from tests.fakellm.team import TeamScript
 
@@ -32,15 +35,28 @@ ELIDED = "…"
 
 def sample_kind(block: Block) -> tuple[str, str] | None:
     """(method, "result" | "notification" | "request") the sample shows, or None."""
-    if block.page != PAGE or block.lang != "json":
+    if block.lang != "json":
         return None
     data = json.loads(block.code)
-    if isinstance(data, dict) and "jsonrpc" in data and "method" in data:
+    if isinstance(data, dict) and "jsonrpc" in data and str(data.get("method")).startswith("a3s/"):
         return data["method"], "request" if "id" in data else "notification"
+    if worker_hello(data):
+        return "initialize", "worker"
+    if block.page != PAGE:
+        return None
     named = METHOD.search(block.heading)
     if named is None:
         return None
     return named.group(1), "notification" if "notification" in block.heading else "result"
+
+
+def worker_hello(data: object) -> bool:
+    """An external worker's ``initialize`` (TCP, token and worker name in initializationOptions)."""
+    return (
+        isinstance(data, dict)
+        and data.get("method") == "initialize"
+        and "worker" in data.get("params", {}).get("initializationOptions", {})
+    )
 
 
 def claims(block: Block) -> bool:
@@ -63,7 +79,7 @@ def documented_methods() -> tuple[list[str], set[str]]:
         requests += [n for n in names if n not in requests]
     for block in all_blocks("json"):
         kind = sample_kind(block)
-        if kind and kind[1] != "result":
+        if kind and kind[1] in ("notification", "request"):
             pushed.add(kind[0])
     return [m for m in requests if m not in pushed], pushed
 
@@ -98,7 +114,9 @@ class Observed:
 async def scenario(root: Path, fake: FakeLLM) -> Observed:
     seen = Observed()
     client = await A3SClient.spawn(
-        command=[str(BIN / "a3s-lsp"), "--config", "agent.hcl"], env=sample_env(root), cwd=str(root)
+        command=[str(BIN / "a3s-lsp"), "--config", "agent.hcl", "--log-file", "daemon.log"],
+        env=sample_env(root),
+        cwd=str(root),
     )
 
     def confirm(params: Any) -> dict[str, str]:
@@ -125,6 +143,7 @@ async def scenario(root: Path, fake: FakeLLM) -> Observed:
         TeamScript(["Add a User model", "Add a login endpoint"]).install(fake, replies=60)
         await call("a3s/team/run", {"goal": "Add user accounts", "workers": 1})
         fake.script.clear()
+        await external_lane(client, call, fake, session)
         requests, _ = documented_methods()
         for method in requests:
             if method not in seen.codes and method != "a3s/session/close":
@@ -136,12 +155,35 @@ async def scenario(root: Path, fake: FakeLLM) -> Observed:
     return seen
 
 
+async def external_lane(client: A3SClient, call: Any, fake: FakeLLM, session: str) -> None:
+    """A bash call routed to an external lane: this client acts as the worker and answers it; then
+    one nobody answers, which becomes a dead letter."""
+    lane = {"sessionId": session, "lane": "execute", "mode": "external", "timeoutMs": 30000}
+    await call("a3s/queue/setLaneHandler", lane)
+    fake.add(Turn.tool_call("bash", {"command": "make test"}), Turn.text("Tests pass."))
+    turn = asyncio.ensure_future(call("a3s/session/send", {"sessionId": session, "prompt": "Run the tests"}))
+    for _ in range(600):
+        pending = await client.request("a3s/queue/pending", {"sessionId": session})
+        if pending["tasks"]:
+            break
+        await asyncio.sleep(0.05)
+    await call("a3s/queue/pending", {"sessionId": session})
+    task_id = pending["tasks"][0]["taskId"]
+    await call("a3s/queue/claim", {"taskId": task_id})
+    await call("a3s/queue/complete", {"taskId": task_id, "result": {"output": "12 passed", "exit_code": 0}})
+    await turn
+    await call("a3s/queue/setLaneHandler", {**lane, "timeoutMs": 200})
+    fake.add(Turn.tool_call("bash", {"command": "make deploy"}), Turn.text("The deploy did not run."))
+    await call("a3s/session/send", {"sessionId": session, "prompt": "Deploy"})
+    await call("a3s/queue/stats", {"sessionId": session})
+
+
 @pytest.fixture(scope="module")
 def observed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Observed]:
     fake = FakeLLM()
     fake.start_in_thread()
     try:
-        root = workspace(tmp_path_factory.mktemp("protocol"), fake)
+        root = workspace(tmp_path_factory.mktemp("protocol"), fake, extra="queue {\n  enable_dlq = true\n}\n")
         (root / "build").mkdir()
         yield asyncio.run(scenario(root, fake))
     finally:
@@ -173,7 +215,8 @@ def shape_problems(doc: Any, real: Any, path: str = "") -> list[str]:
     return []
 
 
-SAMPLES = [b for b in all_blocks("json") if claims(b)]
+SAMPLES = [b for b in all_blocks("json") if claims(b) and sample_kind(b) != ("initialize", "worker")]
+HELLOS = [b for b in all_blocks("json") if sample_kind(b) == ("initialize", "worker")]
 
 
 @pytest.mark.parametrize("block", SAMPLES, ids=ids(SAMPLES))
@@ -218,3 +261,41 @@ def test_shape_check_catches_what_it_should() -> None:
     ]
     assert shape_problems({"session_id": "x", "…": 0}, real) == [".session_id: documented, never sent"]
     assert shape_problems({"costUsd": "0", "…": 0}, real) == [".costUsd: documented str, the daemon sent int"]
+
+
+@pytest.mark.parametrize("block", HELLOS, ids=ids(HELLOS))
+def test_worker_initialize_sample_is_accepted_over_tcp(block: Block, tmp_path: Path) -> None:
+    """Sent as written to ``a3s-lsp --tcp HOST:PORT --token T``: the daemon names the worker."""
+    fake = FakeLLM()
+    root = workspace(tmp_path, fake)
+    port = free_port()
+    daemon = subprocess.Popen(
+        [str(BIN / "a3s-lsp"), "--tcp", f"127.0.0.1:{port}", "--token", "T", "--config", "agent.hcl"],
+        cwd=root,
+        env=sample_env(root),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                sock = socket.create_connection(("127.0.0.1", port), 1)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and daemon.poll() is None, "the daemon did not listen"
+                time.sleep(0.05)
+        with sock, sock.makefile("rb") as stream:
+            sock.sendall(frame(json.loads(block.code)))
+            length = 0
+            while line := stream.readline().strip():
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            reply = json.loads(stream.read(length))
+        worker = json.loads(block.code)["params"]["initializationOptions"]["worker"]
+        assert reply["result"]["worker"] == worker and reply["result"]["serverInfo"]["name"] == "a3s-lsp", (
+            reply
+        )
+    finally:
+        daemon.kill()
+        daemon.wait()

@@ -11,9 +11,10 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,6 +41,31 @@ class Spec:
     """Each must appear in some request the model received."""
     mcp_http: bool = False
     """Serve tests/mcpservers/good.py over streamable HTTP where the sample says 127.0.0.1:8000."""
+    script: Callable[[FakeLLM], None] | None = None
+    """What the model answers; default: "Sample answer." to every request."""
+
+
+def planner(fake: FakeLLM) -> None:
+    """A model that plans, sets the goal and judges it achieved, answering each by its system prompt."""
+    from a3s_code.planning.planner import CHECK_SYSTEM, GOAL_SYSTEM, PLAN_SYSTEM
+
+    steps = [
+        {"id": "validate", "description": "Validate the signup form"},
+        {"id": "tests", "description": "Test it"},
+    ]
+    replies = {
+        PLAN_SYSTEM: {"goal": "Signup input is validated", "steps": steps},
+        GOAL_SYSTEM: {"description": "Signup input is validated", "success_criteria": ["tests pass"]},
+        CHECK_SYSTEM: {"achieved": True, "progress": 1.0, "remaining_criteria": []},
+    }
+
+    def answer(body: dict[str, Any]) -> Turn:
+        for system, reply in replies.items():
+            if system.splitlines()[0] in json.dumps(body.get("system")):
+                return Turn.text(json.dumps(reply))
+        return Turn.text("Sample answer.")
+
+    fake.add(*[answer] * 12)
 
 
 GOOD = (MCP_SERVERS / "good.py").read_text()
@@ -109,6 +135,12 @@ SPECS = [
         expect=("Sample answer.\nSample answer.",),
         in_request=('"media_type": "image/png"',),
     ),
+    Spec(
+        "docs/planning.md",
+        "with_planning(True).with_goal_tracking(True)",
+        script=planner,
+        expect=("'type': 'planning_end'", "'type': 'step_start'", "'type': 'goal_achieved'", "Signup input"),
+    ),
 ]
 
 EXTERNAL = {
@@ -171,7 +203,10 @@ def test_python_sample_runs(
 ) -> None:
     spec = spec_for(block)
     assert spec is not None
-    fake_llm_thread.add(*[Turn.text("Sample answer.") for _ in range(6)])
+    if spec.script is not None:
+        spec.script(fake_llm_thread)
+    else:
+        fake_llm_thread.add(*[Turn.text("Sample answer.") for _ in range(6)])
     root = workspace(tmp_path, fake_llm_thread)
     for name, content in spec.files.items():
         target = root / name
