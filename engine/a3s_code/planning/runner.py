@@ -78,7 +78,7 @@ class PlannedTurn:
 
     async def _run(self, prompt: str, images: list[ImageBlock] | None) -> TurnOutcome:
         options = self.session.options
-        state = self._goal_state() if options.goal_tracking else None
+        state: GoalState | None = self.session.goal if options.goal_tracking else None
         if options.goal_tracking and (state is None or state.achieved):
             state = await self._new_goal(prompt)
         if options.planning:
@@ -92,13 +92,6 @@ class PlannedTurn:
         return outcome
 
     # -- goal ----------------------------------------------------------------------------------
-
-    def _goal_state(self) -> GoalState | None:
-        state: GoalState | None = self.session.goal
-        restored = getattr(self.session, "restored_goal", None)
-        if state is None and isinstance(restored, dict):
-            state = self.session.goal = GoalState.model_validate(restored)
-        return state
 
     async def _new_goal(self, prompt: str) -> GoalState:
         try:
