@@ -124,6 +124,18 @@ async function main() {
     for (let i = 0; i < 50 && !fs.readFileSync(saved, "utf8").includes("y = 30"); i++) await page.waitForTimeout(200);
     step("edit saved");
 
+    // A slash command typed in the chat, then a new session and back to the first one.
+    await chat.locator("#prompt").type("/cost");
+    await chat.locator("#prompt").press("Enter");
+    found.cost = await chat.locator(".item.notice", { hasText: "Cost:" }).first().innerText();
+    const first = await chat.locator("#sessions").inputValue();
+    await chat.locator("#new").click();
+    await chat.locator("#sessions option").nth(1).waitFor({ state: "attached", timeout: 30000 });
+    found.emptyAfterNew = (await chat.locator("#log .item").count()) === 0;
+    await chat.locator("#sessions").selectOption(first);
+    found.resumed = await chat.locator(".item.notice", { hasText: "Resumed session" }).first().innerText();
+    step("slash command, new session, resume");
+
     // A daemon that cannot start: a clear message, "Show log" opens the output channel.
     // (a workspace setting: the workspace folder is watched like any file)
     fs.mkdirSync(path.join(process.env.WORKSPACE, ".vscode"), { recursive: true });

@@ -167,6 +167,9 @@ def test_a_prompt_in_vscode_is_reviewed_changed_allowed_and_answered(
     assert found["confirmAnswer"] == ["edit: allowed (with your changes)"]
     assert found["usage"][0].startswith("in 2.6k · out 70")
     assert "claude-sonnet-4-20250514" in found["status"] and "2.7k tok" in found["status"]
+    assert "Cost:" in found["cost"] and "Tokens:" in found["cost"]
+    assert found["emptyAfterNew"] and found["resumed"].startswith("Resumed session")
+    assert "1 turn(s)" in found["resumed"]
     assert "the daemon could not start with `/nonexistent/a3s-lsp" in found["failure"]
     assert "daemon not running" in found["statusDown"]
     assert found["undone"]  # Ctrl+Z took the agent's edit back (then redo)

@@ -62,6 +62,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, ConfirmSurf
       const summary = await this.sessions.resume(sessionId);
       this.post({ type: "reset" });
       this.post({ type: "notice", text: `Resumed session ${summary.sessionId.slice(0, 8)}: ${summary.turns} turn(s), ${formatCost(summary.costUsd)}.`, level: "info" });
+      if (summary.messages > 0) {
+        const history = await this.sessions.runCommand("/history").catch(() => "");
+        if (history.trim()) {
+          this.post({ type: "notice", text: history, level: "info" });
+        }
+      }
       await this.refreshSessions();
     });
   }
