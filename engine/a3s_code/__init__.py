@@ -11,6 +11,8 @@ _EXPORTS = {
     "Attachment": ".attachments",
     "Session": ".session",
     "SessionOptions": ".options",
+    "SessionQueueConfig": ".queue",
+    "LaneHandlerConfig": ".queue",
     "SystemPromptSlots": ".prompt",
     "AgentResult": ".result",
     "AgentConfig": ".config",
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
     from .messages import ImageBlock, Message, Usage
     from .options import SessionOptions
     from .prompt import SystemPromptSlots
+    from .queue import LaneHandlerConfig, SessionQueueConfig
     from .result import AgentResult
     from .session import Session
     from .team import AgentTeam, Team, TeamConfig, TeamRunner, TeamRunResult, TeamTask, TeamTaskBoard
@@ -79,11 +82,13 @@ __all__ = [
     "ConfigError",
     "FileSystem",
     "ImageBlock",
+    "LaneHandlerConfig",
     "LLMError",
     "LocalFileSystem",
     "Message",
     "Session",
     "SessionOptions",
+    "SessionQueueConfig",
     "SlashCommand",
     "SystemPromptSlots",
     "Team",
