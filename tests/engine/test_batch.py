@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -97,3 +98,12 @@ async def test_batch_cannot_contain_batch(fake_llm: FakeLLM, tmp_path: Path) -> 
     first = batch(("batch", {"invocations": [{"tool": "ls", "args": {}}]}), ("ls", {}))
     _s, _e, output = await run(fake_llm, tmp_path, first)
     assert "ERROR: batch cannot contain batch" in output and "1 of 2 calls succeeded" in output
+
+
+async def test_batch_called_directly_runs_its_calls_on_a_one_slot_lane(
+    fake_llm: FakeLLM, tmp_path: Path
+) -> None:
+    session = Agent(fake_llm.config(extra="queue {\n  execute_max_concurrency = 1\n}\n")).session(tmp_path)
+    calls = [{"tool": "bash", "args": {"command": f"echo {i}"}} for i in range(3)]
+    result = await asyncio.wait_for(session.tool_async("batch", {"invocations": calls}), 30)
+    assert "3 of 3 calls succeeded" in result.output
