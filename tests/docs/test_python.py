@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -21,10 +22,10 @@ import pytest
 from tests.docs.blocks import ROOT, Block, all_blocks
 from tests.docs.samples import MCP_SERVERS, free_port, run, workspace
 from tests.fakellm import FakeLLM, Turn
+from tests.mcpservers.good import PNG
 
+PROMISE = "The Python samples continue from the [quick start](quickstart.md)"
 PRELUDE = 'from a3s_code import Agent, SessionOptions\nagent = Agent()\nsession = agent.session(".")\n'
-PNG = (MCP_SERVERS / "good.py").read_text().split('bytes.fromhex(\n    "')[1]
-PNG_BYTES = bytes.fromhex("".join(part.strip().strip('"') for part in PNG.split(")")[0].split("\n")))
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ SPECS = [
         "docs/state-and-extensions.md",
         "send_with_attachments",
         prelude=True,
-        files={"shot.png": PNG_BYTES},
+        files={"shot.png": PNG},
         expect=("Sample answer.\nSample answer.",),
         in_request=('"media_type": "image/png"',),
     ),
@@ -168,6 +169,9 @@ def test_every_spec_matches_one_sample() -> None:
     for spec in SPECS:
         matching = [b.where for b in blocks if b.page == spec.page and spec.marker in b.code]
         assert len(matching) == 1, f"{spec.page}: marker {spec.marker!r} matches {matching}"
+    for spec in SPECS:
+        if spec.prelude:  # the page must tell the reader what the sample continues from
+            assert PROMISE in (ROOT / spec.page).read_text(), f"{spec.page} does not say: {PROMISE}"
     for (page, marker), test in EXTERNAL.items():
         assert [b for b in blocks if b.page == page and marker in b.code], f"{page}: {marker!r} not found"
         assert Path(page).name in (ROOT / test).read_text(), f"{test} does not read {page}"
@@ -185,8 +189,6 @@ def http_mcp() -> Iterator[int]:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
-                import socket
-
                 socket.create_connection(("127.0.0.1", port), 0.2).close()
                 break
             except OSError:
