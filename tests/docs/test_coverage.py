@@ -21,6 +21,15 @@ from tests.docs.blocks import Block, all_blocks
 
 EXEMPT = {"text"}
 """Output and diagrams only."""
+HINTS = {
+    "python": "add a Spec to SPECS in tests/docs/test_python.py",
+    "bash": "add its commands to COMMANDS (or a here-document to SCRIPTS) in tests/docs/test_shell.py",
+    "sh": "add its commands to COMMANDS in tests/docs/test_shell.py",
+    "console": "add its `$ ` commands to COMMANDS in tests/docs/test_shell.py",
+    "lua": "add a Lua spec to LUA in tests/docs/test_editors.py",
+    "json": "a protocol sample needs a section named after its method (tests/docs/test_protocol.py)",
+    "markdown": "put it under a heading that says agent or skill (tests/docs/test_markdown.py)",
+}
 CHECKERS: list[tuple[str, Callable[[Block], bool]]] = [
     ("tests/docs/test_hcl.py", test_hcl.claims),
     ("tests/docs/test_python.py", test_python.claims),
@@ -38,7 +47,8 @@ def unclaimed(blocks: list[Block]) -> list[str]:
         if not block.lang:
             problems.append(f"{block.where}: no language tag (use `text` for output or diagrams)")
         elif block.lang not in EXEMPT and not any(claims(block) for _, claims in CHECKERS):
-            problems.append(f"{block.where}: ```{block.lang} block that no test runs (see tests/docs/)")
+            hint = HINTS.get(block.lang, "add a checker in tests/docs/ and list it in CHECKERS")
+            problems.append(f"{block.where}: ```{block.lang} block that no test runs: {hint}")
     return problems
 
 
@@ -54,6 +64,6 @@ def test_the_meta_test_sees_every_kind_of_block() -> None:
     fake = Block("docs/new.md", 7, "python", "print('hi')\n", "New")
     untagged = Block("docs/new.md", 9, "", "x\n", "New")
     assert unclaimed([fake, untagged]) == [
-        "docs/new.md:7: ```python block that no test runs (see tests/docs/)",
+        "docs/new.md:7: ```python block that no test runs: add a Spec to SPECS in tests/docs/test_python.py",
         "docs/new.md:9: no language tag (use `text` for output or diagrams)",
     ]

@@ -10,12 +10,12 @@ section it sits in; ``…`` in a sample stands for elided keys, list items or va
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import re
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,16 +178,33 @@ async def external_lane(client: A3SClient, call: Any, fake: FakeLLM, session: st
     await call("a3s/queue/stats", {"sessionId": session})
 
 
-@pytest.fixture(scope="module")
-def observed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Observed]:
+def run_scenario(tmp: Path) -> Observed:
     fake = FakeLLM()
     fake.start_in_thread()
     try:
-        root = workspace(tmp_path_factory.mktemp("protocol"), fake, extra="queue {\n  enable_dlq = true\n}\n")
+        root = workspace(tmp, fake, extra="queue {\n  enable_dlq = true\n}\n")
         (root / "build").mkdir()
-        yield asyncio.run(scenario(root, fake))
+        return asyncio.run(scenario(root, fake))
     finally:
         fake.stop_thread()
+
+
+@pytest.fixture(scope="module")
+def observed(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Observed:
+    """Once per test run: under xdist the first worker runs the scenario, the other reads its record."""
+    if worker_id == "master":
+        return run_scenario(tmp_path_factory.mktemp("protocol"))
+    shared = tmp_path_factory.getbasetemp().parent
+    record = shared / "docs-protocol.json"
+    with open(shared / "docs-protocol.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            seen = run_scenario(tmp_path_factory.mktemp("protocol"))
+            messages = [[method, kind, payloads] for (method, kind), payloads in seen.messages.items()]
+            record.write_text(json.dumps({"init": seen.init, "messages": messages, "codes": seen.codes}))
+    data = json.loads(record.read_text())
+    messages = {(method, kind): payloads for method, kind, payloads in data["messages"]}
+    return Observed(data["init"], messages, data["codes"])
 
 
 def shape_problems(doc: Any, real: Any, path: str = "") -> list[str]:
