@@ -28,9 +28,9 @@ SHELLS = {"bash", "sh", "shell", "console"}
 @dataclass(frozen=True)
 class Cmd:
     expect: tuple[str, ...] = ()
-    """Each must appear in stdout (stderr too for ``expect_err``)."""
-    expect_err: tuple[str, ...] = ()
+    """Each must appear in stdout."""
     stdin: str = ""
+    """What the user types (interactive commands end with ``/exit``)."""
     daemon: bool = False
     """Long-running: start it, check it answers ``initialize``, stop it."""
     by_ci: bool = False
@@ -88,8 +88,8 @@ CASES = [(b, c) for b in BLOCKS if not is_script(b) for c in commands(b)]
 SCRIPT_BLOCKS = [b for b in BLOCKS if is_script(b)]
 
 
-def fake_config(fake: FakeLLM) -> str:
-    """Both providers the docs name, each aimed at the fake server."""
+def openai_provider(fake: FakeLLM) -> str:
+    """Beside the anthropic one: the second provider the docs name, also aimed at the fake server."""
     return (
         f'providers {{\n  name = "openai"\n  api_key = "test-key"\n  base_url = "{fake.openai_url}"\n'
         '  models { id = "gpt-4o" }\n}\n'
@@ -137,7 +137,7 @@ def test_command_runs(block: Block, command: str, fake_llm_thread: FakeLLM, tmp_
         assert (ROOT / command).stat().st_mode & 0o111
         return
     fake_llm_thread.add(*[Turn.text("Sample answer.") for _ in range(4)])
-    root = workspace(tmp_path, fake_llm_thread, extra=fake_config(fake_llm_thread))
+    root = workspace(tmp_path, fake_llm_thread, extra=openai_provider(fake_llm_thread))
     (root / "src").mkdir()
     (root / "src" / "auth.py").write_text("def login(user, password):\n    return user == 'admin'\n")
     (tmp_path / "repo").mkdir()
