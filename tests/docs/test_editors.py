@@ -29,9 +29,14 @@ pytestmark = pytest.mark.editor
 
 
 def debian_nvim() -> str | None:
-    """An ``nvim`` on PATH that is not the venv's binwheels one (0.11)."""
+    """An ``nvim`` older than 0.10 on PATH (Debian 12 has 0.7.2), not the venv's binwheels 0.11."""
     path = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if Path(p) != BIN)
-    return shutil.which("nvim", path=path)
+    nvim = shutil.which("nvim", path=path)
+    if nvim is None:
+        return None
+    version = subprocess.run([nvim, "--version"], capture_output=True, text=True).stdout
+    found = re.match(r"NVIM v0\.(\d+)", version)
+    return nvim if found and int(found.group(1)) < 10 else None
 
 
 NVIMS = {"0.11": BIN / "nvim", "0.7": debian_nvim()}
