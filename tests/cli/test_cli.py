@@ -171,3 +171,20 @@ def test_repl_streams_answers_and_ctrl_c_cancels_only_the_turn(
         assert term.wait() == 0
     finally:
         term.close()
+
+
+def test_a_call_nobody_runs_on_an_external_lane_is_shown_waiting_then_given_up(
+    tmp_path: Path, fake_llm_thread: FakeLLM
+) -> None:
+    queue = 'queue {\n  enable_dlq = true\n  lane_handlers {\n    execute {\n      mode = "external"\n      timeout_ms = 300\n    }\n  }\n}\n'
+    config = tmp_path / "agent.hcl"
+    config.write_text(fake_llm_thread.config(extra=queue + 'permissions {\n  allow = ["bash(*)"]\n}\n'))
+    (tmp_path / "ws").mkdir()
+    fake_llm_thread.tool_call("bash", {"command": "touch built"}).text("No worker picked it up.")
+    done = run_cli(["build it"], cli_env(tmp_path, config), tmp_path / "ws")
+    assert done.returncode == 0, done.stderr
+    assert "bash waits for an external worker" in done.stderr
+    assert "dead letter: bash: no external worker completed it within 300 ms" in done.stderr
+    assert (
+        done.stdout.strip().endswith("No worker picked it up.") and not (tmp_path / "ws" / "built").exists()
+    )

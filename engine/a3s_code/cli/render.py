@@ -9,14 +9,18 @@ from typing import IO, Any
 
 from ..events import (
     AgentEvent,
+    CommandDeadLettered,
+    CommandRetry,
     ConfirmationReceived,
     ContextCompacted,
     ErrorEvent,
+    ExternalTaskPending,
     GoalAchieved,
     GoalExtracted,
     GoalProgress,
     PermissionDenied,
     PlanningEnd,
+    QueueAlert,
     SecurityWarning,
     StepEnd,
     StepStart,
@@ -166,6 +170,22 @@ class Renderer:
             self._subagent(event)
         elif isinstance(event, (PlanningEnd, StepStart, StepEnd, GoalExtracted, GoalProgress, GoalAchieved)):
             self._planning(event)
+        elif isinstance(event, (ExternalTaskPending, CommandRetry, CommandDeadLettered, QueueAlert)):
+            self._queue(event)
+
+    def _queue(self, event: ExternalTaskPending | CommandRetry | CommandDeadLettered | QueueAlert) -> None:
+        """The lane queue speaks up only when something waits, repeats or is given up."""
+        if isinstance(event, ExternalTaskPending):
+            if event.mode == "external":
+                text = f"  ⏳ {event.command_type} waits for an external worker (task {event.task_id})"
+                self.line(self.style(text, "dim"))
+        elif isinstance(event, CommandRetry):
+            text = f"  retrying {event.command_type} in {event.delay_ms} ms ({event.error})"
+            self.line(self.style(text, "yellow"))
+        elif isinstance(event, CommandDeadLettered):
+            self.line(self.style(f"  dead letter: {event.command_type}: {event.error}", "yellow"))
+        else:
+            self.line(self.style(f"queue: {event.message}", "yellow" if event.level == "warning" else "dim"))
 
     def _planning(
         self, event: PlanningEnd | StepStart | StepEnd | GoalExtracted | GoalProgress | GoalAchieved
