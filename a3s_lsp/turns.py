@@ -98,6 +98,8 @@ class TurnProgress:
             )
         elif kind == "subagent_start":
             message = f"Delegated to {event.get('agent')}: {event.get('description')}"
+        elif kind == "external_task_pending" and event.get("mode") == "external":
+            message = f"Waiting for an external worker: {event.get('command_type')}"
         else:
             return
         self._server.work_done_progress.report(self._token, types.WorkDoneProgressReport(message=message))

@@ -118,6 +118,8 @@ async def test_two_workers_share_the_external_lane_and_a_dead_worker_times_out(
     sent = str(fake_llm.requests[1]["messages"][-1])
     assert all(f"job-{i}" in sent for i in range(4)) and "4 of 4 calls succeeded" in sent
     assert sorted(p.name for p in project.glob("job-*.txt")) == [f"job-{i}.txt" for i in range(4)]
+    reports = [p["value"].get("message") for method, p in editor.notifications if method == "$/progress"]
+    assert "Waiting for an external worker: bash" in reports  # the editor's progress says why it waits
 
     # Workers gone, a third one claims the next task and dies holding it: the task times out.
     for worker in (w1, w2):
