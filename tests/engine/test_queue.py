@@ -369,3 +369,20 @@ async def test_a_claimed_task_belongs_to_its_worker(fake_llm: FakeLLM, tmp_path:
     session.queue.complete_external_task(task_id, True, {"output": "built by w1"}, worker="w1")
     assert (await turn).text == "built"
     assert tool_results(fake_llm.requests[1], "anthropic") == ["built by w1"]
+
+
+async def test_a_broken_observer_does_not_strand_the_task(fake_llm: FakeLLM, tmp_path: Path) -> None:
+    fake_llm.add(Turn.tool_call("bash", {"command": "make"}), Turn.text("built"))
+    session = make(fake_llm, tmp_path)
+    session.set_lane_handler("execute", "external", timeout_ms=10_000)
+
+    def broken(_event: AgentEvent) -> None:
+        raise RuntimeError("observer bug")
+
+    def worker(event: AgentEvent) -> None:
+        if isinstance(event, ExternalTaskPending):
+            session.complete_external_task(event.task_id, True, "made")
+
+    session.queue.observers += [broken, worker]
+    assert (await session.send_async("build")).text == "built"
+    assert tool_results(fake_llm.requests[1], "anthropic") == ["made"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from .metrics import DeadLetter, QueueMetrics
 from .policies import RateLimiter, boost
 
 T = TypeVar("T")
+log = logging.getLogger("a3s_code.queue")
 Observer = Callable[[AgentEvent], None]
 
 
@@ -141,7 +143,10 @@ class SlotQueue:
         if emit is not None:
             emit(event)
         for observer in list(self.observers):
-            observer(event)
+            try:
+                observer(event)
+            except Exception:  # a broken observer must not strand the command that told it
+                log.exception("queue observer failed on %s", event.type)
 
     def _check_pressure(self, lane: SessionLane) -> None:
         threshold = self.config.pressure_threshold or (50 if self.config.enable_alerts else None)
