@@ -383,6 +383,6 @@ async def test_a_broken_observer_does_not_strand_the_task(fake_llm: FakeLLM, tmp
         if isinstance(event, ExternalTaskPending):
             session.complete_external_task(event.task_id, True, "made")
 
-    session.queue.observers += [broken, worker]
+    session.queue.observers.extend([broken, worker])
     assert (await session.send_async("build")).text == "built"
     assert tool_results(fake_llm.requests[1], "anthropic") == ["made"]
