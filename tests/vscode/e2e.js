@@ -136,6 +136,30 @@ async function main() {
     found.resumed = await chat.locator(".item.notice", { hasText: "Resumed session" }).first().innerText();
     step("slash command, new session, resume");
 
+    // An image dropped on the chat goes with the next prompt.
+    await chat.locator("body").evaluate((body, png) => {
+      const bytes = Uint8Array.from(atob(png), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], "dot.png", { type: "image/png" }));
+      body.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, process.env.PNG);
+    await chat.locator("#attachments img").waitFor();
+    await chat.locator("#prompt").type("What is in this image?");
+    await chat.locator("#prompt").press("Enter");
+    found.imagePrompt = await chat.locator(".item.user", { hasText: "What is in this image?" }).innerText();
+    await chat.locator(".item.assistant", { hasText: "A red dot." }).waitFor({ timeout: 30000 });
+    step("image sent");
+
+    // A slow answer, cancelled with the Cancel button.
+    await chat.locator("#prompt").type("Take your time");
+    await chat.locator("#prompt").press("Enter");
+    await chat.locator("#cancel").waitFor({ state: "visible", timeout: 30000 });
+    await chat.locator("#cancel").click();
+    await chat.locator(".item.notice", { hasText: "Cancelled." }).waitFor({ timeout: 30000 });
+    await chat.locator("#cancel").waitFor({ state: "hidden", timeout: 10000 });
+    found.cancelled = true;
+    step("turn cancelled");
+
     // A daemon that cannot start: a clear message, "Show log" opens the output channel.
     // (a workspace setting: the workspace folder is watched like any file)
     fs.mkdirSync(path.join(process.env.WORKSPACE, ".vscode"), { recursive: true });

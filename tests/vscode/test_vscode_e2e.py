@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -24,6 +25,7 @@ from tests.fakellm import FakeLLM, Turn
 from tests.fakellm.script import Text, Thinking, ToolCall
 from tests.vscode.tooling import CODE_SERVER, PLAYWRIGHT, ROOT, build_vsix, ensure_tools, node_env
 
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 ANSWER = "Done: **y** is now `30`, the value you chose in the review."
 
 
@@ -84,6 +86,7 @@ def test_a_prompt_in_vscode_is_reviewed_changed_allowed_and_answered(
 ) -> None:
     ensure_tools()
     vsix = build_vsix()
+    slow = threading.Event()  # never set while the test runs: that turn is cancelled from the chat
     fake_llm_thread.add(
         Turn(
             items=[
@@ -95,6 +98,8 @@ def test_a_prompt_in_vscode_is_reviewed_changed_allowed_and_answered(
             output_tokens=40,
         ),
         Turn.text(ANSWER, input_tokens=1400, output_tokens=30, chunk_delay_s=0.05),
+        Turn.text("A red dot."),
+        Turn.text("Too late.", gate=slow),
     )
     project, config = _workspace(tmp_path, fake_llm_thread)
     state = tmp_path / "cs"
@@ -142,12 +147,14 @@ def test_a_prompt_in_vscode_is_reviewed_changed_allowed_and_answered(
                 "SHOTS": str(shots),
                 "PW": str(PLAYWRIGHT),
                 "WORKSPACE": str(project),
+                "PNG": PNG,
             },
             capture_output=True,
             text=True,
             timeout=240,
         )
     finally:
+        slow.set()
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         log.close()
@@ -175,5 +182,11 @@ def test_a_prompt_in_vscode_is_reviewed_changed_allowed_and_answered(
     assert found["undone"]  # Ctrl+Z took the agent's edit back (then redo)
     # The user's version is what landed (saved from the editor), and the model was told about it.
     assert (project / "app.py").read_text() == "x = 1\ny = 30\n"
-    told = json.dumps(fake_llm_thread.requests[-1]["messages"][-1])
+    told = json.dumps(fake_llm_thread.requests[1]["messages"][-1])
     assert "The user changed your proposed edit of app.py" in told and "+y = 30" in told
+    # The dropped image reached the model with its prompt; the slow turn was cancelled from the chat.
+    assert "(+1 image)" in found["imagePrompt"] and found["cancelled"]
+    image_turn = fake_llm_thread.requests[2]["messages"][-1]["content"]
+    assert {"type": "base64", "media_type": "image/png", "data": PNG} in [
+        block.get("source") for block in image_turn
+    ]
