@@ -160,6 +160,28 @@ async function main() {
     found.cancelled = true;
     step("turn cancelled");
 
+    // Explain the current file from the palette: the prompt carries the code; the answer lands in the chat.
+    await page.locator(".editor-instance .view-line", { hasText: "y = 30" }).first().click();
+    await palette(page, "A3S: Explain");
+    await chat.locator(".item.assistant", { hasText: "It sets x and y." }).waitFor({ timeout: 30000 });
+    found.explained = true;
+    step("explain");
+
+    // Worktrees: create one from the palette, see it in the view, remove it.
+    await palette(page, "A3S: Create Worktree");
+    await page.locator(".quick-input-widget input").fill("feature-x");
+    await page.keyboard.press("Enter");
+    const created = page.locator(".notifications-toasts .notification-list-item-message", { hasText: "Created worktree" }).first();
+    found.worktreeCreated = await created.innerText();
+    await page.locator(".pane-header", { hasText: "Worktrees" }).click();
+    await page.locator(".pane-body .monaco-list-row", { hasText: "feature-x" }).first().waitFor({ timeout: 15000 });
+    found.worktreeItems = (await page.locator(".pane-body .monaco-list-row .label-name").allInnerTexts()).filter((t) => t !== "main");
+    await palette(page, "A3S: Remove Worktree");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "feature-x" }).first().click();
+    const removed = page.locator(".notifications-toasts .notification-list-item-message", { hasText: "Removed worktree" }).first();
+    found.worktreeRemoved = await removed.innerText();
+    step("worktrees");
+
     // A daemon that cannot start: a clear message, "Show log" opens the output channel.
     // (a workspace setting: the workspace folder is watched like any file)
     fs.mkdirSync(path.join(process.env.WORKSPACE, ".vscode"), { recursive: true });

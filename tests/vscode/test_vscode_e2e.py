@@ -40,7 +40,13 @@ def _workspace(tmp_path: Path, fake: FakeLLM) -> tuple[Path, Path]:
     project.mkdir()
     (project / "app.py").write_text("x = 1\ny = 2\n")
     config = tmp_path / "agent.hcl"
-    config.write_text(fake.config(extra='permissions {\n  ask = ["edit"]\n}\n'))
+    config.write_text(fake.config(extra='permissions {\n  ask = ["edit"]\n  allow = ["git_worktree"]\n}\n'))
+    for args in (
+        ["init", "-q", "-b", "main"],
+        ["add", "."],
+        ["-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "init"],
+    ):
+        subprocess.run(["git", *args], cwd=project, check=True)
     return project, config
 
 
@@ -100,6 +106,7 @@ def test_a_prompt_in_vscode_is_reviewed_changed_allowed_and_answered(
         Turn.text(ANSWER, input_tokens=1400, output_tokens=30, chunk_delay_s=0.05),
         Turn.text("A red dot."),
         Turn.text("Too late.", gate=slow),
+        Turn.text("It sets `x` and `y`."),
     )
     project, config = _workspace(tmp_path, fake_llm_thread)
     state = tmp_path / "cs"
@@ -184,6 +191,12 @@ def test_a_prompt_in_vscode_is_reviewed_changed_allowed_and_answered(
     assert (project / "app.py").read_text() == "x = 1\ny = 30\n"
     told = json.dumps(fake_llm_thread.requests[1]["messages"][-1])
     assert "The user changed your proposed edit of app.py" in told and "+y = 30" in told
+    explain = fake_llm_thread.requests[4]["messages"][-1]["content"][0]["text"]
+    assert explain.startswith("Explain what this code does")
+    assert explain.endswith("\napp.py:1-3\n```python\nx = 1\ny = 30\n```")
+    assert found["explained"] and found["worktreeCreated"].startswith("A3S: Created worktree")
+    assert found["worktreeItems"] == ["feature-x"] and found["worktreeRemoved"].startswith("A3S: Removed")
+    assert not (project.parent / "project-feature-x").exists()
     # The dropped image reached the model with its prompt; the slow turn was cancelled from the chat.
     assert "(+1 image)" in found["imagePrompt"] and found["cancelled"]
     image_turn = fake_llm_thread.requests[2]["messages"][-1]["content"]

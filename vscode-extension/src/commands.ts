@@ -1,5 +1,6 @@
 /** The palette commands: each a few lines that read the editor and hand off to the chat or the daemon. */
 
+import * as path from "path";
 import * as vscode from "vscode";
 import type { ChatViewProvider } from "./chatView";
 import type { Daemon } from "./daemon";
@@ -23,13 +24,26 @@ function codeContext(editor: vscode.TextEditor, wholeFileIfEmpty: boolean): Code
     }
     range = new vscode.Range(0, 0, editor.document.lineCount, 0);
   }
+  const whole = editor.selection.isEmpty;
   return {
-    path: vscode.workspace.asRelativePath(editor.document.uri),
+    path: workspacePath(editor.document.uri),
     language: editor.document.languageId,
     startLine: range.start.line + 1,
-    endLine: range.end.line + 1,
+    endLine: whole ? editor.document.lineCount : range.end.line + 1,
     text: editor.document.getText(range),
   };
+}
+
+/** The path as the agent sees it: relative to the workspace folder when inside it. */
+function workspacePath(uri: vscode.Uri): string {
+  const folder = vscode.workspace.getWorkspaceFolder(uri) ?? vscode.workspace.workspaceFolders?.[0];
+  if (folder) {
+    const relative = path.relative(folder.uri.fsPath, uri.fsPath);
+    if (relative && !relative.startsWith("..") && !path.isAbsolute(relative)) {
+      return relative;
+    }
+  }
+  return uri.fsPath;
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -77,7 +91,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const severity = ["error", "warning", "info", "hint"];
       await chat.submit(
         fixPrompt(
-          vscode.workspace.asRelativePath(editor.document.uri),
+          workspacePath(editor.document.uri),
           picked.map((d) => ({ line: d.range.start.line + 1, severity: severity[d.severity], message: d.message, source: d.source })),
         ),
       );

@@ -16,7 +16,8 @@ export interface DiagnosticInfo {
 }
 
 function fenced(context: CodeContext): string {
-  return `${context.path}:${context.startLine}-${context.endLine}\n\`\`\`${context.language}\n${context.text}\n\`\`\``;
+  const code = context.text.replace(/\n$/, "");
+  return `${context.path}:${context.startLine}-${context.endLine}\n\`\`\`${context.language}\n${code}\n\`\`\``;
 }
 
 export function selectionPrompt(context: CodeContext): string {
