@@ -192,6 +192,7 @@ async function main() {
     await failure.locator(".monaco-button", { hasText: "Show log" }).click();
     await page.locator(".part.panel .view-lines", { hasText: "The daemon could not start" }).first().waitFor({ timeout: 15000 });
     found.statusDown = await page.locator(".statusbar-item", { hasText: "A3S:" }).first().innerText();
+    found.stoppedNotice = await chat.locator(".item.notice", { hasText: "The daemon stopped" }).first().innerText();
     step("start failure reported");
     found.ok = true;
   } catch (error) {

@@ -186,6 +186,7 @@ def test_a_prompt_in_vscode_is_reviewed_changed_allowed_and_answered(
     assert "1 turn(s)" in found["resumed"]
     assert "the daemon could not start with `/nonexistent/a3s-lsp" in found["failure"]
     assert "daemon not running" in found["statusDown"]
+    assert found["stoppedNotice"].startswith("The daemon stopped: this session is gone.")
     assert found["undone"]  # Ctrl+Z took the agent's edit back (then redo)
     # The user's version is what landed (saved from the editor), and the model was told about it.
     assert (project / "app.py").read_text() == "x = 1\ny = 30\n"

@@ -12,6 +12,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, ConfirmSurf
   private view: vscode.WebviewView | undefined;
   private ready = false;
   private backlog: ToWebview[] = [];
+  private shownSession: string | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -24,6 +25,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, ConfirmSurf
       sessions.onDidChange((state) => {
         this.post({ type: "busy", busy: state.busy });
         this.post({ type: "commands", commands: sessions.commands });
+        if (this.shownSession && !state.session) {
+          this.post({ type: "notice", text: "The daemon stopped: this session is gone. The next prompt starts a new one.", level: "error" });
+        }
+        this.shownSession = state.session?.sessionId;
       }),
     );
   }
