@@ -6,9 +6,11 @@ import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._stream import stream_events
 from ._sync import iterate_sync, run_sync
 from .commands import CommandContext, CommandOutput, CommandRegistry, SlashCommand
 from .errors import A3SError, ToolError
@@ -168,19 +170,12 @@ class Session(SessionExtensions, SessionQueueAPI):
         """Run one turn, yielding its events; the last is always ``TurnEnd``."""
         if self.is_running:
             raise SessionBusyError(f"session {self.session_id} is already running a turn")
-        queue: asyncio.Queue[AgentEvent | None] = asyncio.Queue()
-        task = asyncio.create_task(self._turn(prompt, attachments, queue.put_nowait))
-        task.add_done_callback(lambda _t: queue.put_nowait(None))
-        self._task = task
-        try:
-            while (event := await queue.get()) is not None:
-                yield event
-        finally:
-            if not task.done():
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
-            elif not task.cancelled() and task.exception() is not None:
-                raise task.exception()  # type: ignore[misc]
+
+        def started(task: asyncio.Task[TurnOutcome | None]) -> None:
+            self._task = task
+
+        async for event in stream_events(partial(self._turn, prompt, attachments), started):
+            yield event
 
     async def send_async(self, prompt: str, attachments: list[ImageBlock] | None = None) -> AgentResult:
         end: TurnEnd | None = None

@@ -6,9 +6,11 @@ import asyncio
 import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 
+from .._stream import stream_events
 from .._sync import iterate_sync, run_sync
 from ..errors import A3SError
 from .board import TeamError, TeamTask, TeamTaskBoard
@@ -90,18 +92,8 @@ class TeamRunner:
 
     async def stream_async(self, goal: str) -> AsyncIterator[TeamEvent]:
         """The run's events as they happen; the last is ``team_end``; ``last_result`` holds the result."""
-        queue: asyncio.Queue[TeamEvent | None] = asyncio.Queue()
-        task = asyncio.create_task(self._run(goal, queue.put_nowait))
-        task.add_done_callback(lambda _t: queue.put_nowait(None))
-        try:
-            while (event := await queue.get()) is not None:
-                yield event
-        finally:
-            if not task.done():
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
-            elif not task.cancelled() and task.exception() is not None:
-                raise task.exception()  # type: ignore[misc]
+        async for event in stream_events(partial(self._run, goal)):
+            yield event
 
     async def _run(self, goal: str, emit: Emit) -> None:
         self._rounds = 0
