@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from a3s_code import Agent, SessionOptions
 from a3s_code.events import AgentEvent, ErrorEvent, GoalAchieved, GoalProgress, PlanningEnd, StepEnd, TurnEnd
 from a3s_code.planning.planner import CHECK_SYSTEM, GOAL_SYSTEM, PLAN_SYSTEM
@@ -60,8 +62,11 @@ def session_for(fake: FakeLLM, root: Path, options: SessionOptions) -> Any:
     return Agent(fake.config()).session(root, options)
 
 
+@pytest.mark.parametrize(
+    "lanes", ["", "queue {\n  generate_max_concurrency = 2\n}\n"], ids=["default-lanes", "two-model-calls"]
+)
 async def test_two_independent_steps_run_in_parallel_then_the_dependent_one(
-    fake_llm: FakeLLM, tmp_path: Path
+    fake_llm: FakeLLM, tmp_path: Path, lanes: str
 ) -> None:
     gate = asyncio.Event()
 
@@ -78,8 +83,7 @@ async def test_two_independent_steps_run_in_parallel_then_the_dependent_one(
         return Turn.tool_call("write", {"file_path": "report.txt", "content": "python=3 markdown=2\n"})
 
     fake_llm.add(*[router(answer)] * 5)
-    # The queue's generate lane bounds concurrent model calls (default 1): let two overlap.
-    lanes = "queue {\n  generate_max_concurrency = 2\n}\n"
+    # The generate lane allows one model call at a time by default; a parallel wave widens it.
     agent = Agent(fake_llm.config(extra=lanes))
     session = agent.session(tmp_path, SessionOptions().with_planning(True))
     events: list[AgentEvent] = []
@@ -246,3 +250,31 @@ async def test_cancelling_while_planning_keeps_the_request(fake_llm: FakeLLM, tm
     result = await asyncio.wait_for(turn, 30)
     assert result.stop_reason == "cancelled"
     assert [m.text() for m in session.history] == ["Refactor the parser", "[cancelled by the user]"]
+
+
+async def test_a_generate_limit_the_user_set_holds_during_a_parallel_wave(
+    fake_llm: FakeLLM, tmp_path: Path
+) -> None:
+    gate = asyncio.Event()
+
+    def answer(k: str, body: dict[str, Any]) -> Turn:
+        text = last_text(body)
+        if k == "plan":
+            return Turn.text(json.dumps(PLAN))
+        if "Execute step" in text and "3 of 3" not in text:
+            return Turn.text("counted", gate=gate)
+        return Turn.text("Report written.")
+
+    fake_llm.add(*[router(answer)] * 4)
+    agent = Agent(fake_llm.config(extra="queue {\n  generate_max_concurrency = 1\n}\n"))
+    session = agent.session(tmp_path, SessionOptions().with_planning(True))
+    turn = asyncio.create_task(session.send_async("Report how many Python and Markdown files there are"))
+    steps = lambda: sum("Execute step" in last_text(r) for r in fake_llm.requests)  # noqa: E731
+    async with asyncio.timeout(60):
+        while steps() < 1:
+            await asyncio.sleep(0.01)
+    await asyncio.sleep(0.5)
+    assert steps() == 1, "with generate_max_concurrency = 1 the second step waits for the first"
+    gate.set()
+    result = await asyncio.wait_for(turn, 60)
+    assert steps() == 3 and result.text == "Report written."

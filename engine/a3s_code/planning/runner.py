@@ -10,6 +10,7 @@ a plan, and an ``error`` event (recoverable) says why.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
@@ -203,20 +204,23 @@ class PlannedTurn:
         branches = [self.new_loop() for _ in wave]
         for branch in branches:
             branch.history = list(self.loop.history)
-        async with asyncio.TaskGroup() as group:
-            tasks = [
-                group.create_task(
-                    self._step(
-                        plan,
-                        step,
-                        number,
-                        branch,
-                        "\n\n".join([*pending, self._instruction(plan, step)]),
-                        images,
+        queue = self.loop.queue
+        wide = queue.slots.widened("generate", len(wave)) if queue is not None else contextlib.nullcontext()
+        with wide:
+            async with asyncio.TaskGroup() as group:
+                tasks = [
+                    group.create_task(
+                        self._step(
+                            plan,
+                            step,
+                            number,
+                            branch,
+                            "\n\n".join([*pending, self._instruction(plan, step)]),
+                            images,
+                        )
                     )
-                )
-                for step, branch in zip(wave, branches, strict=True)
-            ]
+                    for step, branch in zip(wave, branches, strict=True)
+                ]
         for branch in branches:
             self.loop.usage = self.loop.usage + branch.usage
             self.loop.cost += branch.cost

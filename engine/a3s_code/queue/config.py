@@ -31,7 +31,8 @@ class SessionQueueConfig(QueueConfig):
     def of(cls, model: QueueConfig | None) -> SessionQueueConfig:
         if isinstance(model, SessionQueueConfig):
             return model
-        return cls.model_validate(model.model_dump() if model is not None else {})
+        # exclude_unset: which limits the user set is what lets a plan widen the others
+        return cls.model_validate(model.model_dump(exclude_unset=True) if model is not None else {})
 
     def max_concurrency(self, lane: SessionLane) -> int:
         return int(getattr(self, f"{lane}_max_concurrency"))

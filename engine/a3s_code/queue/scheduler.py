@@ -9,10 +9,11 @@ own concurrency limit and rate limit; the control lane is never paused.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -56,6 +57,28 @@ class SlotQueue:
         self._timer: asyncio.TimerHandle | None = None
         self.started: list[tuple[SessionLane, str]] = []
         """Start order of the last 100 commands (lane, command type): what priority decided."""
+        self._widened: dict[SessionLane, int] = {}
+
+    def limit(self, lane: SessionLane) -> int:
+        return max(self.config.max_concurrency(lane), self._widened.get(lane, 0))
+
+    @contextlib.contextmanager
+    def widened(self, lane: SessionLane, width: int) -> Iterator[None]:
+        """Let ``width`` commands of ``lane`` run at once for a while, unless the user set that
+        lane's limit: a plan's parallel wave must not queue its model calls behind each other."""
+        if f"{lane}_max_concurrency" in self.config.model_fields_set:
+            yield
+            return
+        before = self._widened.get(lane)
+        self._widened[lane] = max(width, before or 0)
+        self._dispatch()
+        try:
+            yield
+        finally:
+            if before is None:
+                self._widened.pop(lane, None)
+            else:
+                self._widened[lane] = before
 
     # -- slots ---------------------------------------------------------------------------------
 
@@ -101,7 +124,7 @@ class SlotQueue:
             best: _Waiter | None = None
             best_key: tuple[int, int] | None = None
             for lane in LANES:
-                if not self._waiting[lane] or self._active[lane] >= self.config.max_concurrency(lane):
+                if not self._waiting[lane] or self._active[lane] >= self.limit(lane):
                     continue
                 if self.paused and lane != "control":
                     continue
@@ -178,7 +201,7 @@ class SlotQueue:
             lane: {
                 "pending": len(self._waiting[lane]),
                 "active": self._active[lane],
-                "max_concurrency": self.config.max_concurrency(lane),
+                "max_concurrency": self.limit(lane),
                 "handler": self.handlers[lane].mode,
             }
             for lane in LANES
