@@ -40,6 +40,16 @@ _EXPORTS = {
     "TeamRunResult": ".team",
     "TeamTask": ".team",
     "TeamTaskBoard": ".team",
+    "builtin_skills": ".skills",
+    "SkillRegistry": ".skills",
+    "PermissionPolicy": ".permissions",
+    "ConfirmationPolicy": ".hitl",
+    "ConfirmationManager": ".hitl",
+    "DefaultSecurityProvider": ".security",
+    "HookEngine": ".hooks",
+    "ToolIndex": ".tool_search",
+    "ToolSearchConfig": ".tool_search",
+    "McpManager": ".mcp",
 }
 
 if TYPE_CHECKING:
@@ -49,13 +59,20 @@ if TYPE_CHECKING:
     from .config import AgentConfig, load_config
     from .errors import A3SError, ConfigError, LLMError, ToolError
     from .fs import FileSystem, LocalFileSystem
+    from .hitl import ConfirmationManager, ConfirmationPolicy
+    from .hooks import HookEngine
+    from .mcp import McpManager
     from .messages import ImageBlock, Message, Usage
     from .options import SessionOptions
+    from .permissions import PermissionPolicy
     from .prompt import SystemPromptSlots
     from .queue import LaneHandlerConfig, SessionQueueConfig
     from .result import AgentResult
+    from .security import DefaultSecurityProvider
     from .session import Session
+    from .skills import SkillRegistry, builtin_skills
     from .team import AgentTeam, Team, TeamConfig, TeamRunner, TeamRunResult, TeamTask, TeamTaskBoard
+    from .tool_search import ToolIndex, ToolSearchConfig
     from .tools.base import Tool, ToolContext, ToolParams, ToolResult
 
 
@@ -73,22 +90,29 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "A3SError",
     "Agent",
-    "AgentTeam",
-    "Attachment",
     "AgentConfig",
     "AgentResult",
+    "AgentTeam",
+    "Attachment",
     "CommandContext",
     "CommandOutput",
     "ConfigError",
+    "ConfirmationManager",
+    "ConfirmationPolicy",
+    "DefaultSecurityProvider",
     "FileSystem",
+    "HookEngine",
     "ImageBlock",
-    "LaneHandlerConfig",
     "LLMError",
+    "LaneHandlerConfig",
     "LocalFileSystem",
+    "McpManager",
     "Message",
+    "PermissionPolicy",
     "Session",
     "SessionOptions",
     "SessionQueueConfig",
+    "SkillRegistry",
     "SlashCommand",
     "SystemPromptSlots",
     "Team",
@@ -100,8 +124,11 @@ __all__ = [
     "Tool",
     "ToolContext",
     "ToolError",
+    "ToolIndex",
     "ToolParams",
     "ToolResult",
+    "ToolSearchConfig",
     "Usage",
+    "builtin_skills",
     "load_config",
 ]
