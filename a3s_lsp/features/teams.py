@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from .. import protocol as m
 from ..errors import InvalidParamsError
 from ..params import Params
+from ..turns import EventForwarder
 
 if TYPE_CHECKING:
     from ..server import A3SLanguageServer
@@ -59,6 +60,7 @@ async def _run(
     runner = TeamRunner(team, worktrees=p.opt_bool("worktrees"))
     hosted: list[Any] = []
     roster = []
+    forwarders: list[EventForwarder] = []
     try:
         for member, role in members:
             team.add_member(member, role)
@@ -66,8 +68,14 @@ async def _run(
             hosted.append(created)
             runner.bind_session(member, created.session)
             roster.append({"id": member, "role": role, "sessionId": created.session.session_id})
+            # The members' own turns stream as a3s/event under their session, with the run as turnId.
+            forwarder = EventForwarder(ls, created.session.session_id, run_id, ls.settings.coalesce_ms)
+            forwarders.append(forwarder)
+            created.session.add_event_listener(lambda e, f=forwarder: f.push(e.model_dump(mode="json")))
         await _drive(ls, runner, goal, run_id)
     finally:
+        for forwarder in forwarders:
+            forwarder.flush()
         for created in hosted:
             await ls.sessions.close(created.session.session_id)
             await created.session.close_async()

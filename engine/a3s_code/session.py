@@ -175,6 +175,7 @@ class Session(SessionExtensions, SessionQueueAPI):
             self._task = task
 
         async for event in stream_events(partial(self._turn, prompt, attachments), started):
+            self._tell_listeners(event)
             yield event
 
     async def send_async(self, prompt: str, attachments: list[ImageBlock] | None = None) -> AgentResult:

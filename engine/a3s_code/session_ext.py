@@ -58,6 +58,8 @@ class SessionExtensions:
         self.turn_sections: dict[str, str] = {}
         """Prompt sections for the current turn (recalled memories, retrieved context)."""
         self.pending_events: list[AgentEvent] = []
+        self.event_listeners: list[Callable[[AgentEvent], None]] = []
+        """Also see every turn's events, whoever runs the turn (a team runner, for example)."""
         self._mcp_sources: dict[str, McpManager] = {}
         self._config_mcp_attached = False
         from .tool_search import selector_for
@@ -121,6 +123,17 @@ class SessionExtensions:
             await manager.connect(name)
             count += self._attach_mcp(manager, name)
         return count
+
+    def add_event_listener(self, listener: Callable[[AgentEvent], None]) -> None:
+        """``listener`` sees each event of every later turn; one that raises is logged and skipped."""
+        self.event_listeners.append(listener)
+
+    def _tell_listeners(self, event: AgentEvent) -> None:
+        for listener in self.event_listeners:
+            try:
+                listener(event)
+            except Exception:
+                log.exception("an event listener failed on %s", event.type)
 
     def add_mcp_server(
         self,

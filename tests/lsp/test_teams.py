@@ -60,6 +60,13 @@ async def test_a_team_run_reports_progress_per_task(
     listed = await editor.request("a3s/session/list", {})
     assert listed["sessions"] == []  # member sessions are closed with the run
 
+    # Each member's own work streams too, under its session id with the run as turn id.
+    streamed = {e["sessionId"] for e in editor.events if e["turnId"] == "run-1"}
+    assert streamed == {m["sessionId"] for m in result["members"]}
+    worker = next(m["sessionId"] for m in result["members"] if m["id"] == "worker-1")
+    kinds = [e["event"]["type"] for e in editor.events if e["sessionId"] == worker]
+    assert kinds[0] == "turn_start" and "text_delta" in kinds and kinds[-1] == "turn_end"
+
 
 async def test_bad_team_params_are_invalid_params(vscode: tuple[Editor, list[dict[str, Any]]]) -> None:
     editor, _ = vscode
