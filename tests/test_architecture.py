@@ -33,23 +33,34 @@ def test_engine_never_imports_the_daemon_side() -> None:
     assert offenders == {}
 
 
-def _writes_to_stdout(node: ast.AST) -> bool:
-    """A bare print(...) or print(..., file=sys.stdout), or any sys.stdout attribute use."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
-        target = next((k.value for k in node.keywords if k.arg == "file"), None)
-        return target is None or ast.unparse(target) == "sys.stdout"
+def _prints(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
+
+
+def _uses_stdout(node: ast.AST) -> bool:
     return isinstance(node, ast.Attribute) and ast.unparse(node) == "sys.stdout"
 
 
+def test_engine_never_prints() -> None:
+    """print() defaults to stdout, the daemon's protocol channel: nowhere in the engine, CLI included."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in ENGINE.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if _prints(node)
+    ]
+    assert offenders == []
+
+
 def test_engine_never_writes_to_stdout() -> None:
-    """stdout is the daemon's protocol channel. The terminal CLI (a3s_code.cli) owns its own
-    stdout and is never loaded by the daemon (checked below), so it is the one exception."""
+    """The terminal CLI (a3s_code.cli) owns its own stdout and is never loaded by the daemon
+    (checked below), so it is the one place that may write there."""
     offenders = [
         f"{path.relative_to(ROOT)}:{node.lineno}"
         for path in ENGINE.rglob("*.py")
         if "cli" not in path.relative_to(ENGINE).parts
         for node in ast.walk(ast.parse(path.read_text()))
-        if _writes_to_stdout(node)
+        if _uses_stdout(node)
     ]
     assert offenders == []
 

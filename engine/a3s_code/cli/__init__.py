@@ -60,10 +60,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = asyncio.run(_run(args))
     except ConfigError as exc:
-        print(f"a3s-code: {exc}\n(run `a3s-code doctor` to check the setup)", file=sys.stderr)
+        sys.stderr.write(f"a3s-code: {exc}\n(run `a3s-code doctor` to check the setup)\n")
         code = 2
     except A3SError as exc:
-        print(f"a3s-code: {exc}", file=sys.stderr)
+        sys.stderr.write(f"a3s-code: {exc}\n")
         code = 1
     except KeyboardInterrupt:
         code = 130
