@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import A3SError
+from ..frontmatter import split_frontmatter
 
 
 class SkillError(A3SError):
@@ -31,21 +32,8 @@ class Skill:
 
 def parse_skill(text: str, path: str | Path | None = None) -> Skill:
     """Parse one skill file; every problem names the file."""
-    import yaml
-
     where = str(path) if path else "<skill>"
-    if not text.startswith("---"):
-        raise SkillError(f"{where}: a skill starts with YAML frontmatter between --- lines")
-    try:
-        _, front, body = text.split("---", 2)
-    except ValueError:
-        raise SkillError(f"{where}: the frontmatter is not closed with ---") from None
-    try:
-        meta = yaml.safe_load(front) or {}
-    except yaml.YAMLError as exc:
-        raise SkillError(f"{where}: invalid YAML frontmatter: {exc}") from None
-    if not isinstance(meta, dict):
-        raise SkillError(f"{where}: the frontmatter must be a mapping of keys")
+    meta, body = split_frontmatter(text, where, "a skill", SkillError)
     for key in ("name", "description"):
         if not isinstance(meta.get(key), str) or not meta[key].strip():
             raise SkillError(f"{where}: '{key}' is required and must be text")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import A3SError
+from ..frontmatter import split_frontmatter
 
 DEFAULT_MAX_STEPS = 50
 
@@ -33,23 +34,8 @@ _KNOWN = {"name", "description", "model", "tools", "allowed-tools", "allowed_too
 
 def parse_agent(text: str, path: str | Path | None = None) -> AgentDefinition:
     """Parse one agent file; every problem names the file."""
-    import yaml
-
     where = str(path) if path else "<agent>"
-    if not text.startswith("---"):
-        raise AgentDefinitionError(
-            f"{where}: an agent definition starts with YAML frontmatter between --- lines"
-        )
-    try:
-        _, front, body = text.split("---", 2)
-    except ValueError:
-        raise AgentDefinitionError(f"{where}: the frontmatter is not closed with ---") from None
-    try:
-        meta = yaml.safe_load(front) or {}
-    except yaml.YAMLError as exc:
-        raise AgentDefinitionError(f"{where}: invalid YAML frontmatter: {exc}") from None
-    if not isinstance(meta, dict):
-        raise AgentDefinitionError(f"{where}: the frontmatter must be a mapping of keys")
+    meta, body = split_frontmatter(text, where, "an agent definition", AgentDefinitionError)
     unknown = sorted(set(meta) - _KNOWN)
     if unknown:
         raise AgentDefinitionError(
