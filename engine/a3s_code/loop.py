@@ -264,7 +264,7 @@ class AgentLoop:
     # -- tools ---------------------------------------------------------------------------------
 
     def _lane(self, name: str) -> str:
-        declared = getattr(self.tools.get(name), "lane", None) if name in self.tools else None
+        declared = getattr(self.tools.find(name), "lane", None)
         return lane_of_tool(name, declared)
 
     async def _run_group(self, uses: list[ToolUseBlock]) -> list[ToolResultBlock]:
@@ -331,7 +331,7 @@ class AgentLoop:
             from .hitl import apply_amended
 
             return await apply_amended(ctx, use.name, use.input, self._amended.pop(use.id))
-        tool = self.tools.get(use.name) if use.name in self.tools else None
+        tool = self.tools.find(use.name)
         if self.queue is None or getattr(tool, "delegates", False):
             return await self._invoke(use, ctx)
         return await self.queue.run_tool(
@@ -381,7 +381,7 @@ class AgentLoop:
             reason = decision.reason or f"denied by rule {decision.rule}"
             self.emit(PermissionDenied(tool_id=use.id, tool_name=use.name, args=use.input, reason=reason))
             return f"Permission denied: {reason}"
-        if getattr(self.tools.get(use.name) if use.name in self.tools else None, "delegates", False):
+        if getattr(self.tools.find(use.name), "delegates", False):
             return None  # each call it makes is asked about on its own
         key = _session_key(use)
         if key in self.session_allowed:

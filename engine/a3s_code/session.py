@@ -448,7 +448,7 @@ class Session(SessionExtensions, SessionQueueAPI):
                 return ToolResult.error(
                     f"'{name}' needs confirmation and no channel is configured. {how_to_allow(name, args)}"
                 )
-        tool = self.tools.get(name) if name in self.tools else None
+        tool = self.tools.find(name)
         if getattr(tool, "delegates", False):  # its calls take their own slots (batch)
             return await self.tools.execute(name, args, self.tool_context())
         declared = getattr(tool, "lane", None)

@@ -47,6 +47,10 @@ class ToolRegistry:
             known = ", ".join(sorted(self._tools))
             raise UnknownToolError(f"Unknown tool: {name}. Available tools: {known}") from None
 
+    def find(self, name: str) -> Tool[Any] | None:
+        """The tool, or None for a name the model made up (the caller reports it later)."""
+        return self._tools.get(name)
+
     def __contains__(self, name: object) -> bool:
         return name in self._tools
 
