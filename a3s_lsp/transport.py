@@ -206,24 +206,26 @@ class TcpServer:
             await self.done.wait()
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        first = await self._authenticate(reader, writer)
-        if first is None:
+        message = await self._authenticate(reader, writer)
+        if message is None:
             return
-        message = json.loads(first)
         if self.workers is not None and is_worker(message):
             await self.workers.serve(message, reader, writer, self.max_bytes)
             return
         self.active = True
         try:
             self.protocol.set_writer(StreamWriterAdapter(writer))
-            self.protocol.handle_payload(first)
+            self.protocol.handle_payload(json.dumps(message).encode())
             await serve_frames(self.protocol, reader, self.max_bytes)
         finally:
             writer.close()
             self.done.set()
 
-    async def _authenticate(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bytes | None:
-        """The first frame must be ``initialize`` carrying the token; it is removed before logging."""
+    async def _authenticate(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> dict[str, Any] | None:
+        """The first frame must be ``initialize`` carrying the token; it comes back without the token
+        (so it is never logged), or None when the client was refused."""
         frames = read_frames(reader, min(self.max_bytes, 1 << 20))
         frame = await anext(frames, None)
         await frames.aclose()
@@ -239,7 +241,7 @@ class TcpServer:
             reason = "unauthorized: send initialize with initializationOptions.token"
         else:
             message["params"]["initializationOptions"].pop("token")
-            return json.dumps(message).encode()
+            return message
         msg_id = message.get("id") if isinstance(message, dict) else None
         body = json.dumps(
             {"jsonrpc": "2.0", "id": msg_id, "error": {"code": errors.UNAUTHORIZED, "message": reason}}
