@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
 
+from ..context.bm25 import Bm25
 from .model import Skill
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -55,7 +54,8 @@ class SkillScorer(Protocol):
 
 
 class DefaultSkillScorer:
-    """Okapi BM25 (k1=1.2, b=0.75); the name and tags count twice, as they are the most telling words."""
+    """Okapi BM25 (the engine's ``context.bm25``); the name and tags count twice, as they are the
+    most telling words."""
 
     def __init__(self, min_score: float = 0.5) -> None:
         self.min_score = min_score
@@ -65,21 +65,9 @@ class DefaultSkillScorer:
         return tokens(skill.name) * 2 + tokens(" ".join(skill.tags)) * 2 + tokens(skill.description)
 
     def rank(self, prompt: str, skills: Sequence[Skill]) -> list[tuple[Skill, float]]:
-        docs = [self._doc(s) for s in skills]
-        if not docs:
+        if not skills:
             return []
-        avg = sum(len(d) for d in docs) / len(docs) or 1.0
-        df: Counter[str] = Counter(t for d in docs for t in set(d))
-        query = set(tokens(prompt))
-        scored = []
-        for skill, doc in zip(skills, docs, strict=True):
-            tf = Counter(doc)
-            score = 0.0
-            for term in query:
-                if term not in tf:
-                    continue
-                idf = math.log(1 + (len(docs) - df[term] + 0.5) / (df[term] + 0.5))
-                score += idf * tf[term] * 2.2 / (tf[term] + 1.2 * (0.25 + 0.75 * len(doc) / avg))
-            if score >= self.min_score:
-                scored.append((skill, score))
-        return sorted(scored, key=lambda p: -p[1])
+        bm25 = Bm25([self._doc(s) for s in skills])
+        query = tokens(prompt)
+        scored = [(skill, bm25.score(query, i)) for i, skill in enumerate(skills)]
+        return sorted((p for p in scored if p[1] >= self.min_score), key=lambda p: -p[1])
