@@ -32,7 +32,7 @@ from .prompts import (
     worker_prompt,
 )
 from .rounds import Round
-from .team import AgentTeam, TeamMember
+from .team import AgentTeam, TeamMember, TeamRole
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -180,18 +180,11 @@ class TeamRunner:
         raise TeamError(f"the {role} {member.id!r} gave malformed output {attempts} times: {error}")
 
     def drain(self, member_id: str) -> list[str]:
-        """Unread peer messages for this worker, unless someone took its receiver to read them."""
-        if member_id in self.team._taken:
-            return []
-        inbox = self.team._inboxes.get(member_id)
-        out: list[str] = []
-        while inbox is not None and not inbox.empty():
-            msg = inbox.get_nowait()
-            out.append(f"{msg.sender}: {msg.content}")
-        return out
+        """Unread peer messages for this worker, as lines for its prompt."""
+        return [f"{msg.sender}: {msg.content}" for msg in self.team.unread(member_id)]
 
-    def _bound(self, role: str) -> list[TeamMember]:
-        members = [m for m in self.team.members.values() if m.role == role]
+    def _bound(self, role: TeamRole) -> list[TeamMember]:
+        members = self.team.members_with(role)
         missing = [m.id for m in members if m.id not in self._sessions]
         if missing:
             raise TeamError(f"no session bound for {', '.join(missing)}; call bind_session first")

@@ -103,6 +103,16 @@ class AgentTeam:
         self._taken.add(member_id)
         return queue
 
+    def unread(self, member_id: str) -> list[TeamMessage]:
+        """Empty the member's inbox, unless someone took its receiver (then they read it)."""
+        if member_id in self._taken:
+            return []
+        inbox = self._inbox(member_id)
+        out: list[TeamMessage] = []
+        while not inbox.empty():
+            out.append(inbox.get_nowait())
+        return out
+
     def _require(self, member_id: str) -> None:
         if member_id not in self.members:
             raise TeamError(f"{member_id!r} is not a member of team {self.name!r}")
