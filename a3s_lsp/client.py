@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from .transport import DEFAULT_MAX_MESSAGE_BYTES, FrameError, read_frames
+from .transport import DEFAULT_MAX_MESSAGE_BYTES, FrameError, frame, read_frames
 
 Handler = Callable[[Any], Any]
 
@@ -39,11 +39,6 @@ class RpcError(Exception):
 
 def file_uri(path: str | Path) -> str:
     return Path(os.path.abspath(path)).as_uri()
-
-
-def frame(message: dict[str, Any]) -> bytes:
-    body = json.dumps(message).encode()
-    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
 
 
 class A3SClient:

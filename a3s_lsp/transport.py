@@ -102,12 +102,12 @@ async def _discard(reader: asyncio.StreamReader, length: int) -> bool:
 
 async def serve_frames(protocol: A3SProtocol, reader: asyncio.StreamReader, max_bytes: int) -> None:
     """Feed every frame to the protocol until the stream ends."""
-    async for frame in read_frames(reader, max_bytes):
+    async for item in read_frames(reader, max_bytes):
         try:
-            if isinstance(frame, FrameError):
-                protocol.send_error(None, frame.code, frame.message)
+            if isinstance(item, FrameError):
+                protocol.send_error(None, item.code, item.message)
             else:
-                protocol.handle_payload(frame)
+                protocol.handle_payload(item)
         except Exception:  # a bug in one message's handling must not end the connection
             log.exception("failed to handle a message")
 
@@ -165,6 +165,12 @@ async def serve_stdio(protocol: A3SProtocol, stdin: IO[bytes], stdout: IO[bytes]
     protocol.set_writer(FileWriter(stdout))
     reader = await stdin_reader(stdin)
     await serve_frames(protocol, reader, max_bytes)
+
+
+def frame(message: dict[str, Any]) -> bytes:
+    """One JSON-RPC message with its ``Content-Length`` header, ready to write."""
+    body = json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
 
 
 def token_of(message: dict[str, Any]) -> str | None:
@@ -227,12 +233,12 @@ class TcpServer:
         """The first frame must be ``initialize`` carrying the token; it comes back without the token
         (so it is never logged), or None when the client was refused."""
         frames = read_frames(reader, min(self.max_bytes, 1 << 20))
-        frame = await anext(frames, None)
+        first = await anext(frames, None)
         await frames.aclose()
         message: Any = None
-        if isinstance(frame, bytes):
+        if isinstance(first, bytes):
             with contextlib.suppress(ValueError):
-                message = json.loads(frame)
+                message = json.loads(first)
         presented = token_of(message) if isinstance(message, dict) else None
         worker = self.workers is not None and isinstance(message, dict) and is_worker(message)
         if self.active and not worker:
@@ -243,10 +249,8 @@ class TcpServer:
             message["params"]["initializationOptions"].pop("token")
             return message
         msg_id = message.get("id") if isinstance(message, dict) else None
-        body = json.dumps(
-            {"jsonrpc": "2.0", "id": msg_id, "error": {"code": errors.UNAUTHORIZED, "message": reason}}
-        ).encode()
-        writer.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        refusal = {"code": errors.UNAUTHORIZED, "message": reason}
+        writer.write(frame({"jsonrpc": "2.0", "id": msg_id, "error": refusal}))
         with contextlib.suppress(ConnectionError):
             await writer.drain()
         log.warning("refused a TCP client: %s", reason)

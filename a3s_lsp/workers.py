@@ -20,7 +20,7 @@ from . import errors
 from . import protocol as m
 from .errors import A3SLspError, InvalidParamsError
 from .params import Params
-from .transport import FrameError, read_frames
+from .transport import FrameError, frame, read_frames
 
 if TYPE_CHECKING:
     from .server import A3SLanguageServer
@@ -180,8 +180,8 @@ class WorkerHub:
         log.info("worker %s connected", name)
         try:
             connection.answer(first.get("id"), {"serverInfo": {"name": "a3s-lsp"}, "worker": name})
-            async for frame in read_frames(reader, max_bytes):
-                if not connection.handle(frame):
+            async for item in read_frames(reader, max_bytes):
+                if not connection.handle(item):
                     break
         finally:
             self._workers.pop(name, None)
@@ -242,5 +242,4 @@ class WorkerConnection:
     def send(self, message: dict[str, Any]) -> None:
         if self._writer.is_closing():
             return
-        body = json.dumps(message).encode()
-        self._writer.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        self._writer.write(frame(message))
