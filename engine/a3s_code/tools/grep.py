@@ -290,6 +290,10 @@ async def _run_rg(args: list[str], cwd: Path, collected: _Collected) -> tuple[st
     finally:
         if proc.returncode is None:
             proc.kill()
+            # Read to EOF: since Python 3.11 wait() also waits for the pipes to close, and a stdout
+            # reader that stopped with a full buffer pauses the pipe, so wait() alone can hang.
+            with contextlib.suppress(Exception):
+                await proc.stdout.read()
             await proc.wait()
         stderr_task.cancel()
 
