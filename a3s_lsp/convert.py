@@ -3,46 +3,44 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 from typing import Any
 
 from lsprotocol import types
-from pygls.workspace import TextDocument
+
+from .documents import Document, lsp_lines
 
 ANNOTATION_ID = "a3s-agent-edit"
 
 
-def _end_position(doc: TextDocument, lines: list[str], index: int) -> types.Position:
-    """Start of line ``index``, or the true end of the document when that is past its last line."""
-    if index < len(lines) or not lines or lines[-1].endswith(("\n", "\r")):
-        return types.Position(line=index, character=0)
-    last = lines[-1]
-    return types.Position(line=len(lines) - 1, character=doc.position_codec.client_num_units(last))
+def text_edits(doc: Document, new_text: str) -> list[tuple[types.Range, str]]:
+    """Minimal whole-line edits turning the document into ``new_text`` (ranges in the client's units).
 
-
-def text_edits(doc: TextDocument, new_text: str) -> list[tuple[types.Range, str]]:
-    """Minimal whole-line edits turning the document into ``new_text`` (ranges in the client's units)."""
-    old_lines = doc.source.splitlines(keepends=True)
-    new_lines = new_text.splitlines(keepends=True)
+    Lines are LSP lines (``documents.lsp_lines``); each range runs from the start of a line to the
+    start of another, or to the end of the document.
+    """
+    old_lines = lsp_lines(doc.text)
+    new_lines = lsp_lines(new_text)
+    starts = list(itertools.accumulate((len(line) for line in old_lines), initial=0))
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     edits = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        start = _end_position(doc, old_lines, i1)
-        end = _end_position(doc, old_lines, i2)
-        edits.append((types.Range(start=start, end=end), "".join(new_lines[j1:j2])))
+        rng = types.Range(start=doc.position_at(starts[i1]), end=doc.position_at(starts[i2]))
+        edits.append((rng, "".join(new_lines[j1:j2])))
     return edits
 
 
 def workspace_edit(
-    doc: TextDocument, new_text: str, *, versioned: bool, annotate: bool, label: str
+    doc: Document, new_text: str, *, version: int | None, annotate: bool, label: str
 ) -> types.WorkspaceEdit:
-    """A versioned TextDocumentEdit when the client takes documentChanges, else plain ``changes``."""
+    """A versioned ``TextDocumentEdit`` (``documentChanges``) turning ``doc`` into ``new_text``.
+
+    There is no unversioned form: an edit without a version lands on whatever lines the buffer has
+    when it arrives, and the user may have moved them meanwhile (``docedit`` refuses such clients).
+    """
     ranges = text_edits(doc, new_text)
-    if not versioned:
-        return types.WorkspaceEdit(
-            changes={doc.uri: [types.TextEdit(range=r, new_text=t) for r, t in ranges]}
-        )
     edits: list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit]
     annotations = None
     if annotate:
@@ -50,7 +48,7 @@ def workspace_edit(
         annotations = {ANNOTATION_ID: types.ChangeAnnotation(label=label, needs_confirmation=False)}
     else:
         edits = [types.TextEdit(range=r, new_text=t) for r, t in ranges]
-    identifier = types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version)
+    identifier = types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=version)
     return types.WorkspaceEdit(
         document_changes=[types.TextDocumentEdit(text_document=identifier, edits=edits)],
         change_annotations=annotations,

@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
-from pygls.uris import from_fs_path
-from pygls.workspace import TextDocument
 
 from a3s_code.errors import ToolError
 from a3s_code.fs import atomic_write_bytes
 
-from .convert import workspace_edit
+from .docedit import EditRefused, apply_to_open_document
+from .documents import Document
+from .uris import path_to_uri
 
 if TYPE_CHECKING:
     from .server import A3SLanguageServer
@@ -36,19 +36,21 @@ class LspFileSystem:
         self._server = server
         self._label = label
         self._read_versions: dict[Path, int | None] = {}
+        self._read_texts: dict[Path, str] = {}
 
     async def read_text(self, path: Path) -> str:
         doc = self._server.open_document(path)
         if doc is not None:
             self._read_versions[path] = doc.version
-            return doc.source
+            self._read_texts[path] = doc.current
+            return doc.current
         data = await asyncio.to_thread(path.read_bytes)
         return data.decode("utf-8", errors="replace")
 
     async def read_bytes(self, path: Path) -> bytes:
         doc = self._server.open_document(path)
         if doc is not None:
-            return doc.source.encode("utf-8")
+            return doc.current.encode("utf-8")
         return await asyncio.to_thread(path.read_bytes)
 
     async def write_text(self, path: Path, content: str) -> None:
@@ -75,14 +77,14 @@ class LspFileSystem:
                 on_disk = path.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 on_disk = None
-            if on_disk != doc.source:
-                found[path] = doc.source
+            if on_disk != doc.current:
+                found[path] = doc.current
         return found
 
     # -- open documents -------------------------------------------------------------------------
 
-    async def _edit_open(self, doc: TextDocument, path: Path, content: str) -> None:
-        if doc.source == content:
+    async def _edit_open(self, doc: Document, path: Path, content: str) -> None:
+        if doc.current == content:
             return
         read = self._read_versions.get(path, _UNREAD)
         if read is _UNREAD:
@@ -91,35 +93,17 @@ class LspFileSystem:
                     f"{path.name} has unsaved changes in the editor that the agent has not seen; "
                     "read the file first, then edit it"
                 )
-        elif read != doc.version:
+        elif read != doc.version and self._read_texts.get(path) != doc.current:
             raise ToolError(
                 f"{path.name} changed in the editor since the agent read it (version {read} -> "
                 f"{doc.version}); read it again and redo the edit"
             )
-        server = self._server
-        edit = workspace_edit(
-            doc,
-            content,
-            versioned=server.supports_document_changes(),
-            annotate=server.supports_change_annotations(),
-            label=self._label,
-        )
         try:
-            result = await server.workspace_apply_edit_async(
-                types.ApplyWorkspaceEditParams(edit=edit, label=self._label)
-            )
-        except Exception as exc:
-            raise self._refused(f"The editor refused the edit to {path.name}: {exc}") from exc
-        if not result.applied:
-            reason = result.failure_reason or "no reason given"
-            raise self._refused(f"The editor refused the edit to {path.name}: {reason}")
-        if not await server.wait_for_document(path, content, server.settings.edit_verify_timeout_s):
-            raise self._refused(
-                f"The editor reported the edit to {path.name} as applied, but the document did not "
-                "change (the buffer was probably edited meanwhile); read it again and retry"
-            )
-        now = server.open_document(path)
-        self._read_versions[path] = now.version if now is not None else None
+            await apply_to_open_document(self._server, doc, path, content, self._label)
+        except EditRefused as exc:
+            raise self._refused(str(exc)) from None
+        self._read_versions[path] = doc.version
+        self._read_texts[path] = content
 
     def _refused(self, message: str) -> ToolError:
         """The agent gets the error as its tool result; the user sees it too, as a warning."""
@@ -128,17 +112,17 @@ class LspFileSystem:
         )
         return ToolError(message)
 
-    async def _dirty(self, doc: TextDocument, path: Path) -> bool:
+    async def _dirty(self, doc: Document, path: Path) -> bool:
         try:
             on_disk = await asyncio.to_thread(path.read_text, encoding="utf-8", errors="replace")
         except OSError:
-            return bool(doc.source)
-        return on_disk != doc.source
+            return bool(doc.current)
+        return on_disk != doc.current
 
     async def _show(self, path: Path) -> None:
         """Open a file the agent created, where the client can (best effort, never fails the write)."""
-        uri = from_fs_path(str(path))
-        if not uri or not self._server.supports_show_document():
+        uri = path_to_uri(path)
+        if not self._server.supports_show_document():
             return
         try:
             await asyncio.wait_for(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import json
 import logging
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 import cattrs
@@ -28,6 +29,8 @@ from . import errors
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
+
+    from .server import A3SLanguageServer
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +91,7 @@ class A3SProtocol(LanguageServerProtocol):
     """LanguageServerProtocol fed whole frames by our transport (``handle_payload``)."""
 
     initialize_seen = False
+    _server: A3SLanguageServer
 
     def handle_payload(self, payload: bytes) -> None:
         """Validate one frame's body and dispatch it; never raises for bad input."""
@@ -174,6 +178,34 @@ class A3SProtocol(LanguageServerProtocol):
         if data is not None:
             error["data"] = data
         self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": error})
+
+    # -- document sync: our mirror (documents.py) instead of pygls' str.splitlines workspace ----------
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(
+        self, params: types.DidOpenTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        self._server.documents.open(params.text_document)
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_OPEN, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(
+        self, params: types.DidChangeTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        self._server.documents.change(params)
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_CHANGE, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(
+        self, params: types.DidCloseTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        self._server.documents.close(params.text_document.uri)
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_CLOSE, params)
+
+    def _user_handler(self, method: str, params: Any) -> Generator[Any, Any, None]:
+        handler = self.fm.features.get(method)
+        if handler is not None:
+            yield handler, (params,), None
 
     @lsp_method(types.WORKSPACE_EXECUTE_COMMAND)
     async def lsp_workspace__execute_command(  # type: ignore[override]

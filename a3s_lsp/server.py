@@ -10,10 +10,9 @@ from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-from pygls.uris import from_fs_path, to_fs_path
-from pygls.workspace import TextDocument
 
 from . import __version__
+from .documents import Document, DocumentStore
 from .protocol import CONFIRMATIONS_CAPABILITY, A3SProtocol, plain_converter
 from .sessions import SessionManager
 from .transport import DEFAULT_MAX_MESSAGE_BYTES
@@ -49,7 +48,8 @@ class A3SLanguageServer(LanguageServer):
         self.settings = settings
         self.sessions = SessionManager(self)
         self.workers = WorkerHub(self)
-        self._doc_waiters: dict[str, list[asyncio.Event]] = {}
+        self.documents = DocumentStore()
+        self.client_info: types.ClientInfo | None = None
         self._config_watch: asyncio.Task[None] | None = None
 
     # -- config reload ----------------------------------------------------------------------------
@@ -72,47 +72,12 @@ class A3SLanguageServer(LanguageServer):
 
     # -- documents ------------------------------------------------------------------------------
 
-    def open_document(self, path: Path) -> TextDocument | None:
+    def open_document(self, path: Path) -> Document | None:
         """The editor's buffer for ``path`` if the client has it open (never a disk-backed stand-in)."""
-        uri = from_fs_path(str(path))
-        if uri is None or self.protocol._workspace is None:
-            return None
-        docs: dict[str, TextDocument] = self.workspace.text_documents
-        return docs.get(uri) or docs.get(_unquoted(uri))
+        return self.documents.by_path(path)
 
-    def open_paths(self) -> list[tuple[Path, TextDocument]]:
-        if self.protocol._workspace is None:
-            return []
-        found = []
-        for uri, doc in self.workspace.text_documents.items():
-            path = to_fs_path(uri)
-            if path is not None and uri.startswith("file:"):
-                found.append((Path(path), doc))
-        return found
-
-    def document_changed(self, uri: str) -> None:
-        """Called after pygls applied a didChange/didOpen/didClose: wake edit verifications."""
-        for event in self._doc_waiters.pop(_unquoted(uri), []):
-            event.set()
-
-    async def wait_for_document(self, path: Path, expected: str, within: float) -> bool:
-        """True once the open document's text equals ``expected`` (False after ``within`` seconds)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        uri = _unquoted(from_fs_path(str(path)) or "")
-        while True:
-            doc = self.open_document(path)
-            if doc is None or doc.source == expected:
-                return doc is not None
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return False
-            event = asyncio.Event()
-            self._doc_waiters.setdefault(uri, []).append(event)
-            try:
-                await asyncio.wait_for(event.wait(), remaining)
-            except TimeoutError:
-                return False
+    def open_paths(self) -> list[tuple[Path, Document]]:
+        return list(self.documents.files())
 
     def default_workspace(self) -> str:
         root = self.protocol._workspace.root_path if self.protocol._workspace is not None else None
@@ -145,15 +110,13 @@ class A3SLanguageServer(LanguageServer):
         window = self._caps().window
         return bool(window and window.show_document and window.show_document.support)
 
+    def client_drops_stale_edits(self) -> bool:
+        """Neovim answers ``applied: true`` for a versioned edit it dropped as stale (``docedit``)."""
+        return self.client_info is not None and self.client_info.name == "Neovim"
+
     def supports_a3s_confirm(self) -> bool:
         experimental: Any = self._caps().experimental
         return isinstance(experimental, dict) and bool(experimental.get(CONFIRMATIONS_CAPABILITY))
-
-
-def _unquoted(uri: str) -> str:
-    from urllib.parse import unquote
-
-    return unquote(uri)
 
 
 def create_server(settings: DaemonSettings) -> A3SLanguageServer:

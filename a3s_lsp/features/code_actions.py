@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
-from pygls.uris import to_fs_path
 
 from ..params import Params
+from ..uris import uri_to_path
 
 if TYPE_CHECKING:
     from ..server import A3SLanguageServer
@@ -62,13 +62,14 @@ def register(server: A3SLanguageServer) -> None:
         p = Params(args[0] if args else None, COMMAND)
         uri = p.string("uri")
         rng = ls.protocol._converter.structure(p.dict("range"), types.Range)
-        doc = ls.workspace.get_text_document(uri)
+        doc = ls.documents.get(uri)
+        path = uri_to_path(uri)
         hosted = await ls.sessions.default()
         prompt = build_prompt(
             p.string("action"),
-            _display(to_fs_path(uri) or uri, str(hosted.session.workspace)),
+            _display(str(path) if path is not None else uri, str(hosted.session.workspace)),
             rng,
-            doc.text_in_client_range(rng) if rng.start != rng.end else "",
+            doc.text_in(rng) if doc is not None and rng.start != rng.end else "",
             [d for d in p.opt_list("diagnostics") if isinstance(d, dict)],
         )
         return await ls.sessions.send(hosted.session.session_id, prompt)

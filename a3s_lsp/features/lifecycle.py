@@ -21,6 +21,8 @@ def register(server: A3SLanguageServer) -> None:
         options: Any = params.initialization_options
         if isinstance(options, dict) and isinstance(options.get("coalesceMs"), int):
             ls.settings.coalesce_ms = max(0, options["coalesceMs"])
+        ls.client_info = params.client_info
+        ls.documents.encoding = str(ls.workspace.position_encoding or "utf-16")
         client = params.client_info.name if params.client_info else "unknown client"
         log.info("initialize from %s", client)
 

@@ -13,6 +13,8 @@ from typing import Any, Union
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from tests.lsp import lsp_reference
+
 CLIENTS = ["visual-studio-code", "neovim@v0.7.0"]
 
 
@@ -27,20 +29,9 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _offset(text: str, pos: types.Position) -> int:
-    lines = text.splitlines(keepends=True)
-    if pos.line >= len(lines):
-        return len(text)
-    return sum(len(line) for line in lines[: pos.line]) + min(pos.character, len(lines[pos.line]))
-
-
-def apply_text_edits(text: str, edits: list[Any]) -> str:
-    spans = sorted(
-        ((_offset(text, e.range.start), _offset(text, e.range.end), e.new_text) for e in edits), reverse=True
-    )
-    for start, end, new in spans:
-        text = text[:start] + new + text[end:]
-    return text
+def apply_text_edits(text: str, edits: list[Any], encoding: str = "utf-16") -> str:
+    """Apply edits as an LSP client does (tests/lsp/lsp_reference.py: LSP lines, code units)."""
+    return lsp_reference.apply_edits(text, edits, encoding)
 
 
 class Editor:
