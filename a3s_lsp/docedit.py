@@ -65,10 +65,10 @@ async def apply_to_open_document(
             types.ApplyWorkspaceEditParams(edit=edit, label=label)
         )
     except Exception as exc:  # eglot answers a stale edit with an error
-        raise EditRefused(f"The editor refused the edit to {path.name}: {exc}") from exc
+        raise EditRefused(_refusal(path, str(exc), doc.version != base_version)) from exc
     if not result.applied:
-        reason = result.failure_reason or "no reason given"
-        raise EditRefused(f"The editor refused the edit to {path.name}: {reason}")
+        moved = doc.version != base_version
+        raise EditRefused(_refusal(path, result.failure_reason or "no reason given", moved))
     if doc.text == content:
         return
     if not lies:
@@ -88,6 +88,11 @@ async def apply_to_open_document(
             "read it again and retry"
         )
     raise _moved(path, base_version, doc.version)
+
+
+def _refusal(path: Path, reason: str, moved: bool) -> str:
+    hint = "; the buffer changed meanwhile: read the file again and redo the edit" if moved else ""
+    return f"The editor refused the edit to {path.name}: {reason}{hint}"
 
 
 def _moved(path: Path, before: int | None, after: int | None) -> EditRefused:

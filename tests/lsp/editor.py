@@ -16,6 +16,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from tests.lsp import lsp_reference
 
 CLIENTS = ["visual-studio-code", "neovim@v0.7.0"]
+CLIENT_NAMES = {"visual-studio-code": "Visual Studio Code", "neovim": "Neovim", "emacs": "Eglot"}
 
 
 def plain(value: Any) -> Any:
@@ -47,6 +48,10 @@ class Editor:
         self.decide: Callable[[dict[str, Any]], str] = lambda _p: "allow"
         self.refuse: str | None = None
         """When set, edits are answered ``applied: false`` with this reason (the user said no)."""
+        self.before_edit: Callable[[], None] | None = None
+        """Runs when an applyEdit arrives, before it is applied: the user typing while it is in flight."""
+        self.late_did_change: float | None = None
+        """eglot: the buffer changes at once but its didChange goes out this many seconds later."""
         self._arrived = asyncio.Event()
         _fix_code_action_union(client)
         # pygls cannot register bound methods (it sets attributes on the handler): wrap them.
@@ -67,13 +72,16 @@ class Editor:
 
     # -- buffers --------------------------------------------------------------------------------
 
-    def open(self, path: Path, text: str | None = None) -> str:
+    def open(self, path: Path, text: str | None = None, version: int = 1) -> str:
+        """``version=0`` is what Neovim 0.7 and eglot send in didOpen."""
         uri = path.as_uri()
         text = path.read_text() if text is None else text
-        self.buffers[uri] = (text, 1)
+        self.buffers[uri] = (text, version)
         self.client.text_document_did_open(
             types.DidOpenTextDocumentParams(
-                text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
+                text_document=types.TextDocumentItem(
+                    uri=uri, language_id="python", version=version, text=text
+                )
             )
         )
         return uri
@@ -85,18 +93,22 @@ class Editor:
     def text(self, uri: str) -> str:
         return self.buffers[uri][0]
 
-    def _set(self, uri: str, text: str) -> None:
-        version = self.buffers[uri][1] + 1
+    def _set(self, uri: str, text: str, delay: float | None = None) -> None:
+        version = self.buffers[uri][1] + (3 if self.flavour.startswith("neovim") else 1)  # a changedtick
         self.buffers[uri] = (text, version)
-        self.client.text_document_did_change(
-            types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
-            )
+        params = types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
         )
+        if delay is None:
+            self.client.text_document_did_change(params)
+        else:
+            asyncio.get_running_loop().call_later(delay, self.client.text_document_did_change, params)
 
     def _apply_edit(self, params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
         self.edits.append(params)
+        if self.before_edit is not None:
+            self.before_edit()
         if self.refuse is not None:
             return types.ApplyWorkspaceEditResult(applied=False, failure_reason=self.refuse)
         edit = params.edit
@@ -105,13 +117,16 @@ class Editor:
                 continue
             uri, version = change.text_document.uri, change.text_document.version
             text, current = self.buffers[uri]
-            if version is not None and version != current:
-                if self.flavour.startswith("neovim"):  # drops it silently, still reports success
+            if self.flavour.startswith("neovim"):
+                # runtime/lua/vim/lsp/util.lua: skips the check for version 0, drops a stale edit and
+                # still reports success
+                if version is not None and version > 0 and current > version:
                     return types.ApplyWorkspaceEditResult(applied=True)
+            elif version is not None and version != current:
                 return types.ApplyWorkspaceEditResult(applied=False, failure_reason="version mismatch")
-            self._set(uri, apply_text_edits(text, list(change.edits)))
+            self._set(uri, apply_text_edits(text, list(change.edits)), self.late_did_change)
         for uri, edits in (edit.changes or {}).items():
-            self._set(uri, apply_text_edits(self.buffers[uri][0], list(edits)))
+            self._set(uri, apply_text_edits(self.buffers[uri][0], list(edits)), self.late_did_change)
         return types.ApplyWorkspaceEditResult(applied=True)
 
     def _confirm(self, params: Any) -> dict[str, Any]:
@@ -154,19 +169,28 @@ def _fix_code_action_union(client: LanguageClient) -> None:
     converter.register_structure_hook(Union[types.Command, types.CodeAction], hook)  # noqa: UP007
 
 
-async def start_editor(flavour: str, root: Path, config: Path, confirmations: bool | None = None) -> Editor:
-    """Launch ``python -m a3s_lsp --config CONFIG`` and initialize it with a real client's capabilities."""
+async def start_editor(
+    flavour: str,
+    root: Path,
+    config: Path,
+    confirmations: bool | None = None,
+    capabilities: types.ClientCapabilities | None = None,
+    folders: list[Path] | None = None,
+) -> Editor:
+    """Launch ``python -m a3s_lsp --config CONFIG`` and initialize it with a real client's capabilities
+    (and its ``clientInfo``: the daemon knows Neovim's quirks by name)."""
     server = ClientServerConfig(server_command=[sys.executable, "-m", "a3s_lsp", "--config", str(config)])
     client = await server.start()
     editor = Editor(client, flavour)
-    capabilities = client_capabilities(flavour)
+    capabilities = capabilities or client_capabilities(flavour)
     if confirmations if confirmations is not None else flavour.startswith("visual"):
         capabilities.experimental = {"a3s.confirmations": True}
     await client.initialize_session(
         types.InitializeParams(
             capabilities=capabilities,
+            client_info=types.ClientInfo(name=CLIENT_NAMES.get(flavour.split("@")[0], flavour)),
             root_uri=root.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
+            workspace_folders=[types.WorkspaceFolder(uri=f.as_uri(), name=f.name) for f in folders or [root]],
         )
     )
     return editor
