@@ -20,7 +20,7 @@ from a3s_code.fs import atomic_write_bytes
 
 from .docedit import EditRefused, apply_to_open_document
 from .documents import Document
-from .uris import path_to_uri
+from .uris import path_to_uri, same_file_key
 
 if TYPE_CHECKING:
     from .server import A3SLanguageServer
@@ -78,7 +78,7 @@ class LspFileSystem:
             except OSError:
                 on_disk = None
             if on_disk != doc.current:
-                found[path] = doc.current
+                found[Path(same_file_key(path))] = doc.current  # resolved, as the engine's paths are
         return found
 
     # -- open documents -------------------------------------------------------------------------
