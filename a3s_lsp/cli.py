@@ -22,13 +22,36 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--stdio", action="store_true", help="serve over stdin/stdout (the default)")
     parser.add_argument("--acp", action="store_true", help="speak the Agent Client Protocol on stdio instead")
     parser.add_argument("--tcp", metavar="[HOST:]PORT", help="serve on TCP (host defaults to 127.0.0.1)")
-    parser.add_argument("--token", help=f"token TCP clients must present (default: ${ENV_TOKEN})")
+    parser.add_argument(
+        "--token",
+        help=f"token TCP clients must present; every local user can read it in ps (prefer ${ENV_TOKEN} or --token-file)",
+    )
+    parser.add_argument(
+        "--token-file", metavar="PATH", help="read the TCP token from this file (its first line)"
+    )
     parser.add_argument("--config", help="agent config (HCL file); default: the engine's discovery")
     parser.add_argument("--log-file", help="write logs here instead of stderr")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     parser.add_argument("--coalesce-ms", type=int, default=30, help="batch text deltas this long (0: off)")
     parser.add_argument("--max-message-bytes", type=int, default=64 * 1024 * 1024)
     return parser.parse_args(argv)
+
+
+def read_token(args: argparse.Namespace) -> str | None:
+    """The TCP token: ``--token-file`` (first line), else ``--token``, else ``$A3S_LSP_TOKEN``.
+
+    ``--token`` works but is visible to every local user in ``/proc/PID/cmdline``.
+    """
+    if args.token_file:
+        try:
+            with open(args.token_file, encoding="utf-8") as handle:
+                token = handle.readline().strip()
+        except OSError as exc:
+            raise SystemExit(f"a3s-lsp: cannot read --token-file: {exc}") from None
+        if not token:
+            raise SystemExit(f"a3s-lsp: --token-file {args.token_file} is empty")
+        return token
+    return args.token or os.environ.get(ENV_TOKEN) or None
 
 
 def split_address(value: str) -> tuple[str, int]:
@@ -62,16 +85,21 @@ def _claim_stdout() -> IO[bytes]:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    # JSON nested up to ~1000 levels parses, so such a request is answered with its own id (-32602,
+    # framing.py / protocol.MAX_DEPTH); deeper input is a -32700 parse error.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 4000))
     if args.acp:
         setup_logging(args.log_level, args.log_file)
         from .acp import serve
 
         serve(args.config)
         return
-    token = args.token or os.environ.get(ENV_TOKEN)
+    token = read_token(args)
     address = split_address(args.tcp) if args.tcp else None
     if address is not None and not token:
-        raise SystemExit(f"a3s-lsp: refusing to serve TCP without a token (--token or ${ENV_TOKEN})")
+        raise SystemExit(
+            f"a3s-lsp: refusing to serve TCP without a token (${ENV_TOKEN}, --token-file or --token)"
+        )
     protocol_out = _claim_stdout() if address is None else None
     setup_logging(args.log_level, args.log_file)
 

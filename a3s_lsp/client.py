@@ -15,14 +15,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import json
 import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from .transport import DEFAULT_MAX_MESSAGE_BYTES, FrameError, frame, read_frames
+from .framing import DEFAULT_MAX_MESSAGE_BYTES, frame, read_frames
 
 Handler = Callable[[Any], Any]
 
@@ -203,10 +202,9 @@ class A3SClient:
 
     async def _read_loop(self) -> None:
         try:
-            async for body in read_frames(self._reader, DEFAULT_MAX_MESSAGE_BYTES):
-                if isinstance(body, FrameError):
-                    continue
-                await self._handle(json.loads(body))
+            async for message in read_frames(self._reader, DEFAULT_MAX_MESSAGE_BYTES):
+                if isinstance(message, dict):
+                    await self._handle(message)
         finally:
             for future in self._pending.values():
                 if not future.done():

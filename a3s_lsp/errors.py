@@ -74,6 +74,13 @@ class UnauthorizedError(A3SLspError):
     rpc_code = UNAUTHORIZED
 
 
+def short(exc: BaseException, limit: int = 300) -> str:
+    """One line naming an unexpected exception, for an -32603 answer (no traceback, no paths)."""
+    text = " ".join(str(exc).split()) or "no details"
+    line = f"Internal error: {type(exc).__name__}: {text}"
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 def to_response_error(exc: BaseException) -> ResponseError | None:
     """Our errors and the engine's ``A3SError`` tree as JSON-RPC errors; None for anything else."""
     if isinstance(exc, A3SLspError):

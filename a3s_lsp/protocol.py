@@ -8,14 +8,15 @@ keeps custom params as plain dicts, and converts our errors to JSON-RPC errors i
 from __future__ import annotations
 
 import inspect
-import json
 import logging
+import re
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 import cattrs
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
+from lsprotocol.types import ResponseError
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.protocol import (
     JsonRPCNotification,
     JsonRPCRequestMessage,
@@ -62,6 +63,7 @@ TEAM_PROGRESS = "a3s/team/progress"
 QUEUE_TASK_PENDING = "a3s/queue/taskPending"
 CONFIRM = "a3s/confirm"
 CONFIRMATIONS_CAPABILITY = "a3s.confirmations"
+CLIENT_NOTIFICATIONS = frozenset({"$/cancelRequest", "$/setTrace", "$/progress"})
 
 
 def plain_converter() -> cattrs.Converter:
@@ -83,23 +85,61 @@ def plain_converter() -> cattrs.Converter:
     return converter
 
 
+MAX_DEPTH = 64
+"""How deep a message's params may nest (arrays and objects); LSP's own are under 10 deep."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def too_deep(value: Any, limit: int) -> bool:
+    """True when ``value`` nests arrays/objects more than ``limit`` deep (iterative: no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth >= limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
+def replace_lone_surrogates(value: Any) -> Any:
+    """Every string with a lone UTF-16 surrogate (not encodable as UTF-8) gets U+FFFD in its place."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, dict):
+        return {replace_lone_surrogates(k): replace_lone_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [replace_lone_surrogates(v) for v in value]
+    return value
+
+
+def _is_notification(method: str) -> bool:
+    """A method LSP defines as a notification (it has no response type), or one of ours."""
+    entry = types.METHOD_TO_TYPES.get(method)
+    if entry is not None:
+        return entry[1] is None and entry[0].__name__.endswith("Notification")
+    return method in CLIENT_NOTIFICATIONS
+
+
 def _valid_id(value: Any) -> bool:
     return isinstance(value, (str, int)) and not isinstance(value, bool)
 
 
 class A3SProtocol(LanguageServerProtocol):
-    """LanguageServerProtocol fed whole frames by our transport (``handle_payload``)."""
+    """LanguageServerProtocol fed parsed frames by our transport (``handle_data``)."""
 
     initialize_seen = False
     _server: A3SLanguageServer
 
-    def handle_payload(self, payload: bytes) -> None:
-        """Validate one frame's body and dispatch it; never raises for bad input."""
-        try:
-            data = json.loads(payload)
-        except (ValueError, UnicodeDecodeError) as exc:
-            self.send_error(None, errors.PARSE_ERROR, f"Parse error: {exc}")
-            return
+    def handle_data(self, data: Any) -> None:
+        """Validate one parsed message and dispatch it; never raises for bad input.
+
+        Every request with a usable id gets an answer: a notification's name with an id is -32600,
+        params nested deeper than ``MAX_DEPTH`` are -32602. Lone surrogates (a JavaScript client
+        that split an emoji) become U+FFFD here, before any text reaches the engine.
+        """
         if not isinstance(data, dict):
             self.send_error(None, errors.INVALID_REQUEST, "Invalid request: expected a JSON object")
             return
@@ -121,6 +161,22 @@ class A3SProtocol(LanguageServerProtocol):
         if is_request and msg_id is None:
             self.send_error(None, errors.INVALID_REQUEST, "Invalid request: id must not be null")
             return
+        if is_request and _is_notification(method):
+            self.send_error(
+                msg_id,
+                errors.INVALID_REQUEST,
+                f"Invalid request: {method} is a notification, sent without an id",
+            )
+            return
+        if too_deep(data.get("params"), MAX_DEPTH):
+            if is_request:
+                self.send_error(
+                    msg_id, errors.INVALID_PARAMS, f"{method}: params nested deeper than {MAX_DEPTH} levels"
+                )
+            else:
+                log.warning("dropping %s: params nested deeper than %d levels", method, MAX_DEPTH)
+            return
+        data = replace_lone_surrogates(data)
         if not self._admit(method, msg_id if is_request else None):
             return
         self._dispatch(data, msg_id if is_request else None)
@@ -224,14 +280,29 @@ class A3SProtocol(LanguageServerProtocol):
         return result
 
     def _send_handler_result(self, future: Future[Any], *, msg_id: Any) -> None:
-        """The boundary: our and the engine's errors become JSON-RPC errors with their own codes."""
+        """The boundary: our and the engine's errors become JSON-RPC errors with their own codes; any
+        other exception is -32603 with a one-line message (the traceback goes to the log only)."""
         if future.done() and not future.cancelled():
             exc = future.exception()
             mapped = errors.to_response_error(exc) if exc is not None else None
+            if exc is not None and mapped is None and not isinstance(exc, JsonRpcException):
+                log.error("request %s failed", msg_id, exc_info=exc)
+                mapped = ResponseError(code=errors.INTERNAL_ERROR, message=errors.short(exc))
             if mapped is not None:
                 self._request_futures.pop(msg_id, None)
-                if not isinstance(exc, errors.InvalidParamsError):
+                if (
+                    exc is not None
+                    and mapped.code != errors.INTERNAL_ERROR
+                    and not isinstance(exc, errors.InvalidParamsError)
+                ):
                     log.info("request %s failed: %s", msg_id, exc)
                 self._send_response(msg_id, error=mapped)
                 return
         super()._send_handler_result(future, msg_id=msg_id)
+
+    def _send_response(self, msg_id: Any, result: Any = None, error: ResponseError | None = None) -> None:
+        """Last guard: pygls' own -32603 errors carry the traceback in ``data``; it stays in the log."""
+        if error is not None and error.code == errors.INTERNAL_ERROR and error.data is not None:
+            log.error("internal error answering %s: %s %s", msg_id, error.message, error.data)
+            error = ResponseError(code=error.code, message=error.message.strip().splitlines()[-1][:300])
+        super()._send_response(msg_id, result, error)

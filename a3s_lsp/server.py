@@ -13,9 +13,9 @@ from pygls.lsp.server import LanguageServer
 
 from . import __version__
 from .documents import Document, DocumentStore
+from .framing import DEFAULT_MAX_MESSAGE_BYTES
 from .protocol import CONFIRMATIONS_CAPABILITY, A3SProtocol, plain_converter
 from .sessions import SessionManager
-from .transport import DEFAULT_MAX_MESSAGE_BYTES
 from .workers import WorkerHub
 
 
@@ -50,6 +50,8 @@ class A3SLanguageServer(LanguageServer):
         self.workers = WorkerHub(self)
         self.documents = DocumentStore()
         self.client_info: types.ClientInfo | None = None
+        self.initialized = False
+        """``initialized`` was received (a second one changes nothing)."""
         self._config_watch: asyncio.Task[None] | None = None
 
     # -- config reload ----------------------------------------------------------------------------

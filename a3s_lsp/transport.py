@@ -1,7 +1,7 @@
-"""Content-Length framing over asyncio streams: stdio, and loopback TCP guarded by a token.
+"""The daemon's transports: stdio, and loopback TCP guarded by a token.
 
-We read frames ourselves (instead of pygls' loop) so that a bad header, an oversized message or
-a huge line gets an error answer and the stream stays usable for the next message.
+Frames are read by ``framing.py`` (instead of pygls' loop) so that a bad header, an oversized
+message or a huge line gets an error answer and the stream stays usable for the next message.
 """
 
 from __future__ import annotations
@@ -9,95 +9,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 import os
 import sys
 import threading
-from collections.abc import AsyncGenerator
-from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from . import errors
+from .framing import LINE_LIMIT, FrameError, frame, read_frames
 
 if TYPE_CHECKING:
     from .protocol import A3SProtocol
     from .workers import WorkerHub
 
 log = logging.getLogger(__name__)
-
-DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
-_LINE_LIMIT = 64 * 1024
-_CHUNK = 1 << 16
-
-
-@dataclass(frozen=True)
-class FrameError:
-    """A frame that could not be read; ``code`` is the JSON-RPC error to answer with."""
-
-    code: int
-    message: str
-
-
-async def read_frames(
-    reader: asyncio.StreamReader, max_bytes: int
-) -> AsyncGenerator[bytes | FrameError, None]:
-    """Yield each message body, or a FrameError for a frame that was skipped; stops at EOF."""
-    while True:
-        length: int | None = None
-        problem: str | None = None
-        seen = False
-        while True:
-            try:
-                line = await reader.readline()
-            except ValueError:
-                problem, seen = "header line too long", True
-                continue
-            if not line:
-                return
-            if not line.strip():
-                if not seen:
-                    continue
-                break
-            seen = True
-            name, sep, value = line.decode("latin-1").partition(":")
-            if not sep:
-                problem = f"malformed header line {line[:60]!r}"
-            elif name.strip().lower() == "content-length":
-                try:
-                    length = int(value.strip())
-                except ValueError:
-                    problem = f"invalid Content-Length {value.strip()[:30]!r}"
-                else:
-                    if length < 0:
-                        length, problem = None, "negative Content-Length"
-        if length is None:
-            detail = f" ({problem})" if problem else ""
-            yield FrameError(errors.PARSE_ERROR, f"Bad header: no valid Content-Length{detail}")
-            continue
-        if problem:
-            log.warning("ignoring a bad header line: %s", problem)
-        if length > max_bytes:
-            if not await _discard(reader, length):
-                return
-            yield FrameError(
-                errors.MESSAGE_TOO_LARGE, f"Message of {length} bytes exceeds the limit of {max_bytes} bytes"
-            )
-            continue
-        try:
-            yield await reader.readexactly(length)
-        except asyncio.IncompleteReadError:
-            return
-
-
-async def _discard(reader: asyncio.StreamReader, length: int) -> bool:
-    """Skip an oversized body without holding it in memory; False at EOF."""
-    while length > 0:
-        chunk = await reader.read(min(length, _CHUNK))
-        if not chunk:
-            return False
-        length -= len(chunk)
-    return True
 
 
 async def serve_frames(protocol: A3SProtocol, reader: asyncio.StreamReader, max_bytes: int) -> None:
@@ -107,7 +32,7 @@ async def serve_frames(protocol: A3SProtocol, reader: asyncio.StreamReader, max_
             if isinstance(item, FrameError):
                 protocol.send_error(None, item.code, item.message)
             else:
-                protocol.handle_payload(item)
+                protocol.handle_data(item)
         except Exception:  # a bug in one message's handling must not end the connection
             log.exception("failed to handle a message")
 
@@ -144,7 +69,7 @@ class StreamWriterAdapter:
 async def stdin_reader(stdin: IO[bytes]) -> asyncio.StreamReader:
     """An asyncio reader over stdin: a pipe when possible, else a feeding thread (files, ttys)."""
     loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=_LINE_LIMIT)
+    reader = asyncio.StreamReader(limit=LINE_LIMIT)
     try:
         await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), stdin)
         return reader
@@ -153,7 +78,7 @@ async def stdin_reader(stdin: IO[bytes]) -> asyncio.StreamReader:
 
     def pump() -> None:
         fd = stdin.fileno()
-        while chunk := os.read(fd, _CHUNK):
+        while chunk := os.read(fd, 1 << 16):
             loop.call_soon_threadsafe(reader.feed_data, chunk)
         loop.call_soon_threadsafe(reader.feed_eof)
 
@@ -167,43 +92,71 @@ async def serve_stdio(protocol: A3SProtocol, stdin: IO[bytes], stdout: IO[bytes]
     await serve_frames(protocol, reader, max_bytes)
 
 
-def frame(message: dict[str, Any]) -> bytes:
-    """One JSON-RPC message with its ``Content-Length`` header, ready to write."""
-    body = json.dumps(message).encode()
-    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+def options_of(message: Any) -> dict[str, Any]:
+    """``initialize``'s ``initializationOptions`` when it is an object (anything else: empty)."""
+    params = message.get("params") if isinstance(message, dict) else None
+    options = params.get("initializationOptions") if isinstance(params, dict) else None
+    return options if isinstance(options, dict) else {}
 
 
-def token_of(message: dict[str, Any]) -> str | None:
+def token_of(message: Any) -> str | None:
     """The token a TCP client presents in ``initialize``'s ``initializationOptions.token``."""
-    if message.get("method") != "initialize":
+    if not isinstance(message, dict) or message.get("method") != "initialize":
         return None
-    options = (message.get("params") or {}).get("initializationOptions")
-    token = options.get("token") if isinstance(options, dict) else None
+    token = options_of(message).get("token")
     return token if isinstance(token, str) else None
 
 
-def is_worker(message: dict[str, Any]) -> bool:
+def is_worker(message: Any) -> bool:
     """A client that says ``initializationOptions.worker`` only serves external lane tasks."""
-    options = (message.get("params") or {}).get("initializationOptions")
-    return isinstance(options, dict) and bool(options.get("worker"))
+    return bool(options_of(message).get("worker"))
+
+
+class Unauthenticated:
+    """Connections that have not yet presented the token: each gets ``deadline_s`` to do it, and at
+    most ``cap`` wait at once; a newcomer beyond the cap pushes out the one waiting longest, so idle
+    connections can never keep the editor out (nor use up the process's file descriptors)."""
+
+    def __init__(self, cap: int = 16, deadline_s: float = 5.0) -> None:
+        self.cap = cap
+        self.deadline_s = deadline_s
+        self._waiting: dict[asyncio.StreamWriter, asyncio.Task[Any]] = {}
+
+    def admit(self, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        while len(self._waiting) >= self.cap:
+            oldest, waiting = next(iter(self._waiting.items()))
+            del self._waiting[oldest]
+            waiting.cancel()
+        self._waiting[writer] = task
+
+    def done(self, writer: asyncio.StreamWriter) -> None:
+        self._waiting.pop(writer, None)
 
 
 class TcpServer:
     """Loopback TCP: one authenticated editor at a time (others are answered and closed), plus any
-    number of authenticated workers (``workers.py``)."""
+    number of authenticated workers (``workers.py``). Every refusal is a -32020 error answer."""
 
     def __init__(
-        self, protocol: A3SProtocol, token: str, max_bytes: int, workers: WorkerHub | None = None
+        self,
+        protocol: A3SProtocol,
+        token: str,
+        max_bytes: int,
+        workers: WorkerHub | None = None,
+        gate: Unauthenticated | None = None,
     ) -> None:
         self.protocol = protocol
         self.token = token
         self.max_bytes = max_bytes
         self.workers = workers
+        self.gate = gate or Unauthenticated()
         self.active = False
         self.done = asyncio.Event()
 
     async def serve(self, host: str, port: int) -> None:
-        server = await asyncio.start_server(self._connection, host, port, limit=_LINE_LIMIT)
+        server = await asyncio.start_server(self._connection, host, port, limit=LINE_LIMIT)
         for sock in server.sockets:
             address = sock.getsockname()
             sys.stderr.write(f"a3s-lsp listening on {address[0]}:{address[1]}\n")
@@ -221,38 +174,53 @@ class TcpServer:
         self.active = True
         try:
             self.protocol.set_writer(StreamWriterAdapter(writer))
-            self.protocol.handle_payload(json.dumps(message).encode())
+            self.protocol.handle_data(message)
             await serve_frames(self.protocol, reader, self.max_bytes)
         finally:
             writer.close()
             self.done.set()
 
-    async def _authenticate(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> dict[str, Any] | None:
-        """The first frame must be ``initialize`` carrying the token; it comes back without the token
-        (so it is never logged), or None when the client was refused."""
+    async def _authenticate(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> Any:
+        """The first frame must be ``initialize`` carrying the token, within the deadline; it comes back
+        without the token (so it is never logged), or None when the client was refused."""
+        first: Any = None
+        reason = (
+            f"unauthorized: no initialize with initializationOptions.token within {self.gate.deadline_s:g} s"
+        )
+        self.gate.admit(writer)
         frames = read_frames(reader, min(self.max_bytes, 1 << 20))
-        first = await anext(frames, None)
-        await frames.aclose()
-        message: Any = None
-        if isinstance(first, bytes):
-            with contextlib.suppress(ValueError):
-                message = json.loads(first)
-        presented = token_of(message) if isinstance(message, dict) else None
-        worker = self.workers is not None and isinstance(message, dict) and is_worker(message)
-        if self.active and not worker:
-            reason = "another client is already connected"
+        try:
+            async with asyncio.timeout(self.gate.deadline_s):
+                first = await anext(frames, None)
+        except TimeoutError:
+            pass
+        except asyncio.CancelledError:
+            reason = "unauthorized: dropped, too many connections waiting to authenticate"
+            if (task := asyncio.current_task()) is not None:
+                task.uncancel()
+        finally:
+            self.gate.done(writer)
+            await frames.aclose()
+        presented = token_of(first)
+        if first is None or isinstance(first, FrameError):
+            pass
         elif presented is None or not hmac.compare_digest(presented.encode(), self.token.encode()):
             reason = "unauthorized: send initialize with initializationOptions.token"
+        elif self.active and not (self.workers is not None and is_worker(first)):
+            reason = "another client is already connected"
         else:
-            message["params"]["initializationOptions"].pop("token")
-            return message
-        msg_id = message.get("id") if isinstance(message, dict) else None
+            options_of(first).pop("token")
+            return first
+        msg_id = first.get("id") if isinstance(first, dict) else None
         refusal = {"code": errors.UNAUTHORIZED, "message": reason}
-        writer.write(frame({"jsonrpc": "2.0", "id": msg_id, "error": refusal}))
-        with contextlib.suppress(ConnectionError):
-            await writer.drain()
+        writer.write(frame({"jsonrpc": "2.0", "id": msg_id if _is_id(msg_id) else None, "error": refusal}))
+        with contextlib.suppress(ConnectionError, TimeoutError):
+            async with asyncio.timeout(1):
+                await writer.drain()
         log.warning("refused a TCP client: %s", reason)
         writer.close()
         return None
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, (str, int)) and not isinstance(value, bool)

@@ -12,15 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import json
 import logging
 from typing import TYPE_CHECKING, Any
 
 from . import errors
 from . import protocol as m
 from .errors import A3SLspError, InvalidParamsError
+from .framing import FrameError, frame, read_frames
 from .params import Params
-from .transport import FrameError, frame, read_frames
 
 if TYPE_CHECKING:
     from .server import A3SLanguageServer
@@ -197,16 +196,11 @@ class WorkerConnection:
         self.name = name
         self._writer = writer
 
-    def handle(self, frame: bytes | FrameError) -> bool:
+    def handle(self, message: Any) -> bool:
         """Answer one frame; False once the worker said ``exit``."""
-        if isinstance(frame, FrameError):
-            self.send({"jsonrpc": "2.0", "id": None, "error": {"code": frame.code, "message": frame.message}})
-            return True
-        try:
-            message = json.loads(frame)
-        except ValueError as exc:
+        if isinstance(message, FrameError):
             self.send(
-                {"jsonrpc": "2.0", "id": None, "error": {"code": errors.PARSE_ERROR, "message": str(exc)}}
+                {"jsonrpc": "2.0", "id": None, "error": {"code": message.code, "message": message.message}}
             )
             return True
         if not isinstance(message, dict) or not isinstance(message.get("method"), str):

@@ -28,6 +28,10 @@ def register(server: A3SLanguageServer) -> None:
 
     @server.feature(types.INITIALIZED)
     def initialized(ls: A3SLanguageServer, params: types.InitializedParams) -> None:
+        if ls.initialized:
+            log.warning("ignoring a second initialized notification")
+            return
+        ls.initialized = True
         LogMessageHandler.install(ls)
         ls.start_config_watch()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import protocol as m
-from ..errors import A3SLspError, InvalidParamsError
+from ..errors import InvalidParamsError
 from ..params import Params
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def register(server: A3SLanguageServer) -> None:
         p = Params(params, m.SESSION_SEND)
         prompt = p.string("prompt")
         if not prompt.strip():
-            raise A3SLspError("prompt is empty")
+            raise InvalidParamsError(f"{m.SESSION_SEND}: prompt is empty")
         images = _images(params.get("attachments") if isinstance(params, dict) else None)
         return await ls.sessions.send(p.string("sessionId"), prompt, p.opt_str("turnId"), images)
 
