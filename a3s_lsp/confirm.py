@@ -12,11 +12,14 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
+from pydantic import ValidationError
 
-from a3s_code.ports import AmendedApproval, ConfirmationAnswer, ConfirmationDecision, ConfirmationRequest
+from a3s_code._stream import events_delivered
+from a3s_code.ports import AmendedApproval, ConfirmationAnswer, ConfirmationRequest
 
 from .convert import summarize_args
 from .protocol import CONFIRM
+from .wire import ANSWERS, AnswerDecision, ConfirmAnswer, ConfirmParams, describe, dump
 
 if TYPE_CHECKING:
     from .server import A3SLanguageServer
@@ -24,8 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ALLOW, ALLOW_SESSION, DENY = "Allow", "Allow for this session", "Deny"
-_BY_TITLE: dict[str, ConfirmationDecision] = {ALLOW: "allow", ALLOW_SESSION: "allow_session", DENY: "deny"}
-_DECISIONS = {"allow", "allow_session", "deny", "timeout", "cancelled"}
+_BY_TITLE: dict[str, AnswerDecision] = {ALLOW: "allow", ALLOW_SESSION: "allow_session", DENY: "deny"}
 
 
 class LspConfirmationProvider:
@@ -35,10 +37,14 @@ class LspConfirmationProvider:
         self._server = server
 
     async def confirm(self, request: ConfirmationRequest) -> ConfirmationAnswer:
+        await events_delivered()  # the text and tool line before the question reach the editor first
+        forwarder = self._server.sessions.forwarders.get(request.session_id)
+        if forwarder is not None:
+            forwarder.flush()
         msg_id = f"a3s-confirm-{uuid.uuid4().hex[:12]}"
         params: Any
         if self._server.supports_a3s_confirm():
-            method, params = CONFIRM, _confirm_params(request)
+            method, params = CONFIRM, dump(_confirm_params(request))
         else:
             method, params = types.WINDOW_SHOW_MESSAGE_REQUEST, _message_params(request)
         pending = self._server.protocol.send_request_async(method, params, msg_id=msg_id)
@@ -61,17 +67,17 @@ class LspConfirmationProvider:
         self._server.protocol.notify(types.CANCEL_REQUEST, {"id": msg_id})
 
 
-def _confirm_params(request: ConfirmationRequest) -> dict[str, Any]:
-    return {
-        "sessionId": request.session_id,
-        "toolId": request.tool_id,
-        "tool": request.tool_name,
-        "args": request.args,
-        "reason": request.reason,
-        "diff": request.diff,
-        "timeoutMs": request.timeout_ms,
-        "options": ["allow", "allow_session", "deny"],
-    }
+def _confirm_params(request: ConfirmationRequest) -> ConfirmParams:
+    return ConfirmParams(
+        session_id=request.session_id,
+        tool_id=request.tool_id,
+        tool=request.tool_name,
+        args=request.args,
+        reason=request.reason,
+        diff=request.diff,
+        timeout_ms=request.timeout_ms,
+        options=list(ANSWERS),
+    )
 
 
 def _message_params(request: ConfirmationRequest) -> types.ShowMessageRequestParams:
@@ -89,20 +95,20 @@ def _message_params(request: ConfirmationRequest) -> types.ShowMessageRequestPar
 
 
 def _decision(answer: Any) -> ConfirmationAnswer:
-    """Read ``{decision, content?}`` (a3s/confirm) or a MessageActionItem; anything else is a deny.
+    """Read ``{decision, content?}`` (a3s/confirm, ``wire.ConfirmAnswer``) or a MessageActionItem;
+    anything else is a deny.
 
     ``content`` with an allow is the file text the user approved after changing the proposal.
     """
     if isinstance(answer, types.MessageActionItem):
         return _BY_TITLE.get(answer.title, "deny")
-    if isinstance(answer, dict):
-        decision = answer.get("decision")
-        content = answer.get("content")
-        if decision in ("allow", "allow_session") and isinstance(content, str):
-            return AmendedApproval(decision, content)
-        if decision in _DECISIONS:
-            return decision  # type: ignore[no-any-return]
-        title = answer.get("title")
-        if isinstance(title, str):
-            return _BY_TITLE.get(title, "deny")
-    return "deny"
+    if isinstance(answer, dict) and "decision" not in answer and isinstance(answer.get("title"), str):
+        return _BY_TITLE.get(answer["title"], "deny")
+    try:
+        parsed = ConfirmAnswer.model_validate(answer)
+    except ValidationError as exc:
+        log.warning("unreadable confirmation answer, treating it as deny: %s", describe(exc))
+        return "deny"
+    if parsed.decision != "deny" and parsed.content is not None:
+        return AmendedApproval(parsed.decision, parsed.content)
+    return parsed.decision

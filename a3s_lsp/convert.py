@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from . import wire
 from .documents import Document, lsp_lines
+
+if TYPE_CHECKING:
+    from a3s_code.events import TurnEnd
+    from a3s_code.tools.base import ToolResult as EngineToolResult
 
 ANNOTATION_ID = "a3s-agent-edit"
 
@@ -55,28 +60,39 @@ def workspace_edit(
     )
 
 
-def turn_result(session_id: str, turn_id: str, end: dict[str, Any] | None) -> dict[str, Any]:
-    """``a3s/session/send``'s result from the turn's final ``turn_end`` event."""
-    end = end or {}
-    return {
-        "sessionId": session_id,
-        "turnId": turn_id,
-        "text": end.get("text", ""),
-        "stopReason": end.get("stop_reason", "error"),
-        "usage": end.get("usage", {}),
-        "costUsd": end.get("cost_usd", 0.0),
-        "toolCalls": end.get("tool_calls", 0),
-    }
+def turn_result(
+    session_id: str, turn_id: str, end: TurnEnd | None, stop_reason: wire.StopReason = "error"
+) -> wire.TurnResult:
+    """``a3s/session/send``'s result from the turn's final ``TurnEnd`` (none: it never ended)."""
+    if end is None:
+        return wire.TurnResult(
+            session_id=session_id,
+            turn_id=turn_id,
+            text="",
+            stop_reason=stop_reason,
+            usage={},
+            cost_usd=0.0,
+            tool_calls=0,
+        )
+    return wire.TurnResult(
+        session_id=session_id,
+        turn_id=turn_id,
+        text=end.text,
+        stop_reason=end.stop_reason,
+        usage=end.usage.model_dump(mode="json"),
+        cost_usd=end.cost_usd,
+        tool_calls=end.tool_calls,
+    )
 
 
-def tool_result(result: Any) -> dict[str, Any]:
+def tool_result(result: EngineToolResult) -> wire.ToolResult:
     """An engine ToolResult as the wire object of ``a3s/tool`` and ``a3s/worktree/*``."""
-    return {
-        "output": result.output,
-        "isError": bool(result.is_error),
-        "exitCode": result.code,
-        "metadata": _jsonable(result.metadata),
-    }
+    return wire.ToolResult(
+        output=result.output,
+        is_error=bool(result.is_error),
+        exit_code=result.code,
+        metadata=_jsonable(result.metadata),
+    )
 
 
 def _jsonable(value: Any) -> Any:

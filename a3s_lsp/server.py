@@ -16,6 +16,7 @@ from .documents import Document, DocumentStore
 from .framing import DEFAULT_MAX_MESSAGE_BYTES
 from .protocol import CONFIRMATIONS_CAPABILITY, A3SProtocol, plain_converter
 from .sessions import SessionManager
+from .uris import uri_to_path
 from .workers import WorkerHub
 
 
@@ -50,6 +51,8 @@ class A3SLanguageServer(LanguageServer):
         self.workers = WorkerHub(self)
         self.documents = DocumentStore()
         self.client_info: types.ClientInfo | None = None
+        self.folders: list[Path] = []
+        """Workspace folders from ``initialize`` and ``workspace/didChangeWorkspaceFolders``."""
         self.initialized = False
         """``initialized`` was received (a second one changes nothing)."""
         self._config_watch: asyncio.Task[None] | None = None
@@ -82,8 +85,27 @@ class A3SLanguageServer(LanguageServer):
         return list(self.documents.files())
 
     def default_workspace(self) -> str:
-        root = self.protocol._workspace.root_path if self.protocol._workspace is not None else None
-        return root or os.getcwd()
+        """The first workspace folder (LSP ``workspaceFolders``, else ``rootUri``), else the cwd."""
+        return str(self.folders[0]) if self.folders else os.getcwd()
+
+    def set_folders(self, uris: list[str]) -> None:
+        """The client's workspace folders, in its order (non-file URIs are left out)."""
+        found = [p for p in (uri_to_path(u) for u in uris) if p is not None]
+        self.folders = list(dict.fromkeys(found))
+
+    def folder_for(self, workspace: str | None = None, uri: str | None = None) -> Path:
+        """``workspace`` resolved; else the innermost folder holding document ``uri``; else the first.
+
+        Blocking (resolves paths): call it off the event loop."""
+        if workspace:
+            return Path(workspace).resolve()
+        path = uri_to_path(uri) if uri else None
+        if path is not None:
+            target = path.resolve()
+            holding = [f.resolve() for f in self.folders if target.is_relative_to(f.resolve())]
+            if holding:
+                return max(holding, key=lambda f: len(f.parts))
+        return Path(self.default_workspace()).resolve()
 
     # -- client capabilities --------------------------------------------------------------------
 

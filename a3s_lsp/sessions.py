@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import convert
+from . import convert, wire
 from .errors import A3SLspError, SessionBusyError, SessionNotFoundError
-from .turns import EventForwarder, TurnProgress
 
 if TYPE_CHECKING:
     from a3s_code.messages import ImageBlock
 
     from .server import A3SLanguageServer
+    from .turns import EventForwarder
 
     Images = list[ImageBlock]  # an alias: inside SessionManager, ``list`` is a method
 
@@ -32,7 +32,7 @@ class HostedSession:
     """An engine Session plus what the daemon tracks about it."""
 
     session: Any
-    turn: asyncio.Task[dict[str, Any]] | None = None
+    turn: asyncio.Task[wire.TurnResult] | None = None
     turn_id: str | None = None
     cancel_requested: bool = False
 
@@ -48,19 +48,23 @@ class HostedSession:
     def running(self) -> bool:
         return self.turn is not None and not self.turn.done()
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> wire.SessionSummary:
         s = self.session
-        return {
-            "sessionId": s.session_id,
-            "workspace": str(s.workspace),
-            "model": s.model,
-            "running": self.running,
-            "turnId": self.turn_id if self.running else None,
-            "turns": s.turns,
-            "messages": len(s.history),
-            "usage": s.usage.model_dump(mode="json"),
-            "costUsd": s.cost_usd,
-        }
+        return wire.SessionSummary(
+            session_id=s.session_id,
+            workspace=str(s.workspace),
+            model=s.model,
+            running=self.running,
+            turn_id=self.turn_id if self.running else None,
+            turns=s.turns,
+            messages=len(s.history),
+            usage=s.usage.model_dump(mode="json"),
+            cost_usd=s.cost_usd,
+        )
+
+    def opened(self) -> wire.SessionOpened:
+        """The summary plus the session's tools: the answer to create and resume."""
+        return wire.SessionOpened(**dict(self.summary()), tools=self.session.tool_names())
 
 
 class SessionManager:
@@ -71,6 +75,8 @@ class SessionManager:
         self._agent: Any = None
         self._agent_lock: asyncio.Lock | None = None
         self._sessions: dict[str, HostedSession] = {}
+        self.forwarders: dict[str, EventForwarder] = {}
+        """The running turn's event forwarder per session (a confirmation flushes it first)."""
 
     # -- the engine, lazily ---------------------------------------------------------------------
 
@@ -164,20 +170,23 @@ class SessionManager:
         self._sessions[session.session_id] = hosted
         return hosted
 
-    async def save(self, session_id: str) -> dict[str, Any]:
+    async def save(self, session_id: str) -> wire.SessionSaved:
         hosted = self.get(session_id)
         save = getattr(hosted.session, "save_async", None)
         if save is None:
             raise A3SLspError("this engine build has no session store; sessions live in memory only")
         where = await save()
-        return {"sessionId": session_id, "saved": True, "location": None if where is None else str(where)}
+        return wire.SessionSaved(
+            session_id=session_id, saved=True, location=None if where is None else str(where)
+        )
 
     def list(self) -> list[HostedSession]:
         return list(self._sessions.values())
 
-    async def default(self, workspace: str | None = None) -> HostedSession:
-        """The first session in ``workspace`` (created when there is none): for commands and code actions."""
-        root = await asyncio.to_thread(Path(workspace or self._server.default_workspace()).resolve)
+    async def default(self, workspace: str | None = None, uri: str | None = None) -> HostedSession:
+        """The first session in ``workspace``, else in the workspace folder holding document ``uri``,
+        else in the first folder (created when there is none): for commands and code actions."""
+        root = await asyncio.to_thread(self._server.folder_for, workspace, uri)
         for hosted in self._sessions.values():
             if Path(hosted.session.workspace) == root:
                 return hosted
@@ -214,7 +223,7 @@ class SessionManager:
         prompt: str,
         turn_id: str | None = None,
         images: Images | None = None,
-    ) -> dict[str, Any]:
+    ) -> wire.TurnResult:
         """Run one turn and return its result; cancelling this call cancels the turn, not the answer."""
         hosted = self.get(session_id)
         if hosted.running:
@@ -233,25 +242,30 @@ class SessionManager:
 
     async def _run_turn(
         self, hosted: HostedSession, prompt: str, turn_id: str, images: Images | None = None
-    ) -> dict[str, Any]:
+    ) -> wire.TurnResult:
+        from a3s_code.events import TurnEnd
+
+        from .turns import EventForwarder, TurnProgress
+
         session = hosted.session
         forwarder = EventForwarder(
             self._server, session.session_id, turn_id, self._server.settings.coalesce_ms
         )
         progress = TurnProgress(self._server, turn_id, hosted.cancel)
         await progress.begin(f"A3S: {prompt.strip()[:60]}")
-        end: dict[str, Any] | None = None
+        end: TurnEnd | None = None
         if hosted.cancel_requested:
             progress.end("cancelled")
-            return convert.turn_result(session.session_id, turn_id, {"stop_reason": "cancelled"})
+            return convert.turn_result(session.session_id, turn_id, None, "cancelled")
+        self.forwarders[session.session_id] = forwarder
         try:
             async for event in session.stream_async(prompt, images):
-                payload = event.model_dump(mode="json")
-                forwarder.push(payload)
-                progress.on_event(payload)
-                if payload.get("type") == "turn_end":
-                    end = payload
+                forwarder.push(event)
+                progress.on_event(event)
+                if isinstance(event, TurnEnd):
+                    end = event
         finally:
+            self.forwarders.pop(session.session_id, None)
             forwarder.flush()
-            progress.end(end.get("stop_reason", "done") if end else "failed")
+            progress.end(end.stop_reason if end else "failed")
         return convert.turn_result(session.session_id, turn_id, end)

@@ -1,4 +1,7 @@
-"""One running turn as the client sees it: coalesced ``a3s/event`` notifications and ``$/progress``."""
+"""One running turn as the client sees it: coalesced ``a3s/event`` notifications and ``$/progress``.
+
+Imported with the first turn (it loads the engine's event models), not with ``initialize``.
+"""
 
 from __future__ import annotations
 
@@ -8,33 +11,49 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from a3s_code.events import (
+    AgentEvent,
+    ConfirmationRequired,
+    ExternalTaskPending,
+    StepStart,
+    SubagentStart,
+    TextDelta,
+    ThinkingDelta,
+    ToolEnd,
+    ToolStart,
+)
+
 from .protocol import EVENT
+from .wire import dump
+from .wire_events import EventNotification
 
 if TYPE_CHECKING:
     from .server import A3SLanguageServer
 
 log = logging.getLogger(__name__)
-_DELTAS = ("text_delta", "thinking_delta")
 
 
 class EventForwarder:
-    """Sends each engine event as ``a3s/event``; runs of deltas are joined for ``coalesce_ms``."""
+    """Sends each engine event as ``a3s/event``; runs of deltas are joined for ``coalesce_ms``.
+
+    Events stay the engine's typed models until ``_send`` serialises them.
+    """
 
     def __init__(self, server: A3SLanguageServer, session_id: str, turn_id: str, coalesce_ms: int) -> None:
         self._server = server
-        self._base = {"sessionId": session_id, "turnId": turn_id}
+        self._session_id = session_id
+        self._turn_id = turn_id
         self._delay = max(coalesce_ms, 0) / 1000
-        self._kind: str | None = None
+        self._kind: type[TextDelta] | type[ThinkingDelta] | None = None
         self._parts: list[str] = []
         self._timer: asyncio.TimerHandle | None = None
 
-    def push(self, event: dict[str, Any]) -> None:
-        kind = event.get("type")
-        if kind in _DELTAS:
-            if self._kind != kind:
+    def push(self, event: AgentEvent) -> None:
+        if isinstance(event, (TextDelta, ThinkingDelta)):
+            if self._kind is not type(event):
                 self.flush()
-            self._kind = kind
-            self._parts.append(str(event.get("text", "")))
+            self._kind = type(event)
+            self._parts.append(event.text)
             if self._delay == 0:
                 self.flush()
             elif self._timer is None:
@@ -48,11 +67,12 @@ class EventForwarder:
             self._timer.cancel()
             self._timer = None
         if self._kind is not None and self._parts:
-            self._send({"type": self._kind, "text": "".join(self._parts)})
+            self._send(self._kind(text="".join(self._parts)))
         self._kind, self._parts = None, []
 
-    def _send(self, event: dict[str, Any]) -> None:
-        self._server.protocol.notify(EVENT, {**self._base, "event": event})
+    def _send(self, event: AgentEvent) -> None:
+        notification = EventNotification(session_id=self._session_id, turn_id=self._turn_id, event=event)
+        self._server.protocol.notify(EVENT, dump(notification))
 
 
 class TurnProgress:
@@ -82,24 +102,21 @@ class TurnProgress:
             future.add_done_callback(lambda f: self._on_cancel() if f.cancelled() else None)
         progress.begin(self._token, types.WorkDoneProgressBegin(title=title, cancellable=True))
 
-    def on_event(self, event: dict[str, Any]) -> None:
+    def on_event(self, event: AgentEvent) -> None:
         if not self._active:
             return
-        kind = event.get("type")
-        if kind == "tool_start":
-            message = f"Running {event.get('tool_name')}"
-        elif kind == "tool_end":
+        if isinstance(event, ToolStart):
+            message = f"Running {event.tool_name}"
+        elif isinstance(event, ToolEnd):
             message = "Thinking"
-        elif kind == "confirmation_required":
-            message = f"Waiting for confirmation: {event.get('tool_name')}"
-        elif kind == "step_start":
-            message = (
-                f"Step {event.get('step_number')}/{event.get('total_steps')}: {event.get('description')}"
-            )
-        elif kind == "subagent_start":
-            message = f"Delegated to {event.get('agent')}: {event.get('description')}"
-        elif kind == "external_task_pending" and event.get("mode") == "external":
-            message = f"Waiting for an external worker: {event.get('command_type')}"
+        elif isinstance(event, ConfirmationRequired):
+            message = f"Waiting for confirmation: {event.tool_name}"
+        elif isinstance(event, StepStart):
+            message = f"Step {event.step_number}/{event.total_steps}: {event.description}"
+        elif isinstance(event, SubagentStart):
+            message = f"Delegated to {event.agent}: {event.description}"
+        elif isinstance(event, ExternalTaskPending) and event.mode == "external":
+            message = f"Waiting for an external worker: {event.command_type}"
         else:
             return
         self._server.work_done_progress.report(self._token, types.WorkDoneProgressReport(message=message))

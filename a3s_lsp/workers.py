@@ -15,11 +15,12 @@ import itertools
 import logging
 from typing import TYPE_CHECKING, Any
 
-from . import errors
+from . import errors, wire
 from . import protocol as m
 from .errors import A3SLspError, InvalidParamsError
 from .framing import FrameError, frame, read_frames
-from .params import Params
+from .transport import options_of
+from .wire import params_of
 
 if TYPE_CHECKING:
     from .server import A3SLanguageServer
@@ -93,17 +94,18 @@ class WorkerHub:
     # -- the a3s/queue/* methods ---------------------------------------------------------------
 
     def handle(self, method: str, raw: Any, worker: str) -> Any:
-        p = Params(raw, method)
+        """One ``a3s/queue/*`` request from ``worker`` (params validated by their ``wire`` model)."""
         if method == m.QUEUE_PENDING:
-            return self.pending(p, worker)
+            return self.pending(params_of(wire.QueuePendingParams, raw, method), worker)
         if method == m.QUEUE_CLAIM:
-            return {"task": self.claim(p.string("taskId"), p.opt_str("sessionId"), worker)}
+            p = params_of(wire.QueueClaimParams, raw, method)
+            return {"task": self.claim(p.task_id, p.session_id, worker)}
         if method == m.QUEUE_COMPLETE:
-            return self.complete(p, worker)
+            return self.complete(params_of(wire.QueueCompleteParams, raw, method), worker)
         if method == m.QUEUE_SET_LANE_HANDLER:
-            return self.set_lane_handler(p)
+            return self.set_lane_handler(params_of(wire.QueueSetLaneHandlerParams, raw, method))
         if method == m.QUEUE_STATS:
-            session = self._server.sessions.get(p.string("sessionId")).session
+            session = self._server.sessions.get(params_of(wire.SessionRef, raw, method).session_id).session
             return {
                 "stats": session.queue_stats(),
                 "metrics": session.queue_metrics(),
@@ -112,15 +114,14 @@ class WorkerHub:
             }
         raise A3SLspError(f"{method} is not a queue method")
 
-    def pending(self, p: Params, worker: str) -> dict[str, Any]:
+    def pending(self, p: wire.QueuePendingParams, worker: str) -> dict[str, Any]:
         """Unclaimed tasks (``includeClaimed``: all); ``claim: n`` claims up to n for the caller at once."""
-        want = p.opt_int("claim") or 0
-        claimed = p.opt_bool("includeClaimed") and want == 0
-        queues = self._queues(p.opt_str("sessionId"))
+        claimed = p.include_claimed and p.claim == 0
+        queues = self._queues(p.session_id)
         tasks = [t for q in queues for t in q.pending_external_tasks(include_claimed=claimed)]
         tasks.sort(key=lambda t: t.created_at)
-        if want > 0:
-            tasks = tasks[:want]
+        if p.claim > 0:
+            tasks = tasks[: p.claim]
             for task in tasks:
                 self.claim(task.task_id, task.session_id, worker)
         return {"tasks": [task_to_wire(t) for t in tasks]}
@@ -129,28 +130,21 @@ class WorkerHub:
         queue = self._queue_of_task(task_id, session_id)
         return task_to_wire(self._refusable(queue.claim_external_task, task_id, worker))
 
-    def complete(self, p: Params, worker: str) -> dict[str, Any]:
-        task_id = p.string("taskId")
-        queue = self._queue_of_task(task_id, p.opt_str("sessionId"))
-        success = p.opt_bool("success", True)
-        error = p.opt_str("error")
-        task = self._refusable(
-            queue.complete_external_task, task_id, success, p.raw.get("result"), error, worker
-        )
-        log.info("task %s completed by %s (success=%s)", task_id, worker, success)
+    def complete(self, p: wire.QueueCompleteParams, worker: str) -> dict[str, Any]:
+        queue = self._queue_of_task(p.task_id, p.session_id)
+        task = self._refusable(queue.complete_external_task, p.task_id, p.success, p.result, p.error, worker)
+        log.info("task %s completed by %s (success=%s)", p.task_id, worker, p.success)
         return {"accepted": True, "taskId": task.task_id}
 
-    def set_lane_handler(self, p: Params) -> dict[str, Any]:
-        session = self._server.sessions.get(p.string("sessionId")).session
-        lane, mode = p.string("lane"), p.opt_str("mode") or "internal"
-        timeout_ms = p.opt_int("timeoutMs") or 60_000
+    def set_lane_handler(self, p: wire.QueueSetLaneHandlerParams) -> dict[str, Any]:
+        session = self._server.sessions.get(p.session_id).session
         from a3s_code.queue import QueueError
 
         try:
-            session.set_lane_handler(lane, mode, timeout_ms)
+            session.set_lane_handler(p.lane, p.mode, p.timeout_ms)
         except QueueError as exc:
             raise InvalidParamsError(f"{m.QUEUE_SET_LANE_HANDLER}: {exc}") from None
-        return {"lane": lane, "mode": mode, "timeoutMs": timeout_ms}
+        return {"lane": p.lane, "mode": p.mode, "timeoutMs": p.timeout_ms}
 
     @staticmethod
     def _refusable(call: Any, *args: Any) -> Any:
@@ -170,8 +164,7 @@ class WorkerHub:
         writer: asyncio.StreamWriter,
         max_bytes: int,
     ) -> None:
-        options = (first.get("params") or {}).get("initializationOptions") or {}
-        wanted = options.get("worker")
+        wanted = options_of(first).get("worker")
         name = wanted if isinstance(wanted, str) and wanted and wanted not in self._workers else None
         name = name or f"worker-{next(self._names)}"
         connection = WorkerConnection(self, name, writer)

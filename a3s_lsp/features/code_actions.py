@@ -11,8 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from ..params import Params
+from .. import wire
+from ..errors import InvalidParamsError
 from ..uris import uri_to_path
+from ..wire import dump
+from .commands import argument
 
 if TYPE_CHECKING:
     from ..server import A3SLanguageServer
@@ -59,20 +62,22 @@ def register(server: A3SLanguageServer) -> None:
 
     @server.command(COMMAND)
     async def run_code_action(ls: A3SLanguageServer, *args: Any) -> dict[str, Any]:
-        p = Params(args[0] if args else None, COMMAND)
-        uri = p.string("uri")
-        rng = ls.protocol._converter.structure(p.dict("range"), types.Range)
-        doc = ls.documents.get(uri)
-        path = uri_to_path(uri)
-        hosted = await ls.sessions.default()
+        p = argument(wire.CodeActionCommand, args, COMMAND)
+        try:
+            rng = ls.protocol._converter.structure(p.range, types.Range)
+        except Exception as exc:
+            raise InvalidParamsError(f"{COMMAND}: invalid params: range: {exc}") from None
+        doc = ls.documents.get(p.uri)
+        path = uri_to_path(p.uri)
+        hosted = await ls.sessions.default(None, p.uri)  # the session of the folder holding the document
         prompt = build_prompt(
-            p.string("action"),
-            _display(str(path) if path is not None else uri, str(hosted.session.workspace)),
+            p.action,
+            _display(str(path) if path is not None else p.uri, str(hosted.session.workspace)),
             rng,
             doc.text_in(rng) if doc is not None and rng.start != rng.end else "",
-            [d for d in p.opt_list("diagnostics") if isinstance(d, dict)],
+            p.diagnostics,
         )
-        return await ls.sessions.send(hosted.session.session_id, prompt)
+        return dump(await ls.sessions.send(hosted.session.session_id, prompt))
 
 
 def build_prompt(

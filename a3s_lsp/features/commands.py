@@ -1,17 +1,20 @@
 """``workspace/executeCommand`` mirrors of the ``a3s/*`` methods, for clients without a plugin.
 
 Each command takes one argument: an object with the same fields as the matching method, or, for
-``a3s.prompt`` and ``a3s.slash``, just the text. Without ``sessionId`` the workspace's default
-session is used (created on first use).
+``a3s.prompt``, ``a3s.slash`` and ``a3s.session.cancel``/``close``, just the text. Without
+``sessionId`` the default session of the workspace folder holding ``uri`` (or ``workspace``, else
+the first folder) is used, created on first use.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from .. import convert
-from ..params import Params
-from .tools import WORKTREE_TOOL
+from pydantic import BaseModel
+
+from .. import convert, wire, worktrees
+from ..wire import dump, params_of
 
 if TYPE_CHECKING:
     from ..server import A3SLanguageServer
@@ -26,73 +29,90 @@ CREATE, LIST, CANCEL, CLOSE = (
 PROMPT, SLASH, TOOL = "a3s.prompt", "a3s.slash", "a3s.tool"
 WORKTREE = {f"a3s.worktree.{action}": action for action in ("create", "list", "remove", "status")}
 ALL = [CREATE, LIST, CANCEL, CLOSE, PROMPT, SLASH, TOOL, *WORKTREE]
+P = TypeVar("P", bound=BaseModel)
 
 
-def _params(args: tuple[Any, ...], command: str, text_field: str | None = None) -> Params:
+def argument(model: type[P], args: tuple[Any, ...], command: str, text_field: str | None = None) -> P:
+    """The command's one argument as ``model`` (a plain string fills ``text_field``)."""
     first = args[0] if args else None
     if isinstance(first, str) and text_field is not None:
         first = {text_field: first}
-    return Params(first, command)
+    return params_of(model, first, command)
 
 
-async def _session(ls: A3SLanguageServer, p: Params) -> HostedSession:
-    session_id = p.opt_str("sessionId")
-    if session_id is not None:
-        return ls.sessions.get(session_id)
-    return await ls.sessions.default(p.opt_str("workspace"))
+async def session_for(ls: A3SLanguageServer, target: wire.Target) -> HostedSession:
+    if target.session_id is not None:
+        return ls.sessions.get(target.session_id)
+    return await ls.sessions.default(target.workspace, target.uri)
+
+
+def command(
+    server: A3SLanguageServer, name: str, model: type[P], text_field: str | None = None
+) -> Callable[[Callable[[A3SLanguageServer, P], Any]], None]:
+    def register(handler: Callable[[A3SLanguageServer, P], Any]) -> None:
+        async def run(ls: A3SLanguageServer, *args: Any) -> Any:
+            result = await handler(ls, argument(model, args, name, text_field))
+            return dump(result) if isinstance(result, BaseModel) else result
+
+        server.command(name)(run)
+
+    return register
 
 
 def register(server: A3SLanguageServer) -> None:
-    @server.command(CREATE)
-    async def create(ls: A3SLanguageServer, *args: Any) -> dict[str, Any]:
-        p = _params(args, CREATE)
-        hosted = await ls.sessions.create(p.opt_str("workspace"), p.opt_str("model"), p.opt_str("sessionId"))
+    @command(server, CREATE, wire.SessionCreateParams)
+    async def create(ls: A3SLanguageServer, p: wire.SessionCreateParams) -> wire.SessionSummary:
+        hosted = await ls.sessions.create(
+            p.workspace, p.model, p.session_id, planning=p.planning, goal_tracking=p.goal_tracking
+        )
         return hosted.summary()
 
-    @server.command(LIST)
-    def list_(ls: A3SLanguageServer, *args: Any) -> dict[str, Any]:
-        return {"sessions": [h.summary() for h in ls.sessions.list()]}
+    @command(server, LIST, wire.Empty)
+    async def list_(ls: A3SLanguageServer, p: wire.Empty) -> wire.SessionList:
+        return wire.SessionList(sessions=[h.summary() for h in ls.sessions.list()])
 
-    @server.command(CANCEL)
-    def cancel(ls: A3SLanguageServer, *args: Any) -> dict[str, Any]:
-        session_id = _params(args, CANCEL, "sessionId").opt_str("sessionId")
-        targets = [session_id] if session_id else [h.session.session_id for h in ls.sessions.list()]
-        return {"cancelled": any(ls.sessions.cancel(s) for s in targets)}
+    @command(server, CANCEL, wire.CancelCommand, "sessionId")
+    async def cancel(ls: A3SLanguageServer, p: wire.CancelCommand) -> wire.Cancelled:
+        targets = [p.session_id] if p.session_id else [h.session.session_id for h in ls.sessions.list()]
+        stopped = [ls.sessions.cancel(s) for s in targets]  # every one, not up to the first
+        return wire.Cancelled(cancelled=any(stopped))
 
-    @server.command(CLOSE)
-    async def close(ls: A3SLanguageServer, *args: Any) -> dict[str, Any]:
-        return {"closed": await ls.sessions.close(_params(args, CLOSE, "sessionId").string("sessionId"))}
+    @command(server, CLOSE, wire.SessionRef, "sessionId")
+    async def close(ls: A3SLanguageServer, p: wire.SessionRef) -> wire.Closed:
+        return wire.Closed(closed=await ls.sessions.close(p.session_id))
 
-    @server.command(PROMPT)
-    async def prompt(ls: A3SLanguageServer, *args: Any) -> dict[str, Any]:
-        p = _params(args, PROMPT, "prompt")
-        hosted = await _session(ls, p)
-        return await ls.sessions.send(hosted.session.session_id, p.string("prompt"))
+    @command(server, PROMPT, wire.PromptCommand, "prompt")
+    async def prompt(ls: A3SLanguageServer, p: wire.PromptCommand) -> wire.TurnResult:
+        hosted = await session_for(ls, p)
+        return await ls.sessions.send(hosted.session.session_id, p.prompt)
 
-    @server.command(SLASH)
-    async def slash(ls: A3SLanguageServer, *args: Any) -> dict[str, Any]:
-        p = _params(args, SLASH, "command")
-        hosted = await _session(ls, p)
-        text = p.string("command")
-        out = await hosted.session.command_async(text if text.startswith("/") else f"/{text}")
-        return {"sessionId": hosted.session.session_id, "text": out.text, "action": out.action}
+    @command(server, SLASH, wire.SlashCommand, "command")
+    async def slash(ls: A3SLanguageServer, p: wire.SlashCommand) -> wire.SlashResult:
+        hosted = await session_for(ls, p)
+        out = await hosted.session.command_async(p.command if p.command.startswith("/") else f"/{p.command}")
+        return wire.SlashResult(session_id=hosted.session.session_id, text=out.text, action=out.action)
 
-    @server.command(TOOL)
-    async def tool(ls: A3SLanguageServer, *args: Any) -> dict[str, Any]:
-        p = _params(args, TOOL)
-        hosted = await _session(ls, p)
-        return convert.tool_result(await hosted.session.tool_async(p.string("tool"), p.dict("args")))
+    @command(server, TOOL, wire.ToolCommand)
+    async def tool(ls: A3SLanguageServer, p: wire.ToolCommand) -> wire.ToolResult:
+        hosted = await session_for(ls, p)
+        return convert.tool_result(await hosted.session.tool_async(p.tool, p.args))
 
-    for name, action in WORKTREE.items():
-        server.command(name)(_worktree(name, action))
+    @command(server, "a3s.worktree.create", wire.WorktreeCreateCommand)
+    async def worktree_create(ls: A3SLanguageServer, p: wire.WorktreeCreateCommand) -> wire.ToolResult:
+        fields = p.model_dump(exclude={"session_id", "workspace", "uri"})
+        hosted = await session_for(ls, p)
+        return await worktrees.create(hosted.session, wire.WorktreeCreateParams(session_id="", **fields))
 
+    @command(server, "a3s.worktree.remove", wire.WorktreeRemoveCommand)
+    async def worktree_remove(ls: A3SLanguageServer, p: wire.WorktreeRemoveCommand) -> wire.ToolResult:
+        fields = p.model_dump(exclude={"session_id", "workspace", "uri"})
+        hosted = await session_for(ls, p)
+        return await worktrees.remove(hosted.session, wire.WorktreeRemoveParams(session_id="", **fields))
 
-def _worktree(name: str, action: str) -> Any:
-    async def worktree(ls: A3SLanguageServer, *args: Any) -> dict[str, Any]:
-        p = _params(args, name)
-        hosted = await _session(ls, p)
-        fields = {k: v for k, v in p.raw.items() if k not in ("sessionId", "workspace")}
-        result = await hosted.session.tool_async(WORKTREE_TOOL, {**fields, "command": action})
-        return convert.tool_result(result)
+    @command(server, "a3s.worktree.list", wire.Target)
+    async def worktree_list(ls: A3SLanguageServer, p: wire.Target) -> wire.ToolResult:
+        return await worktrees.simple((await session_for(ls, p)).session, "list")
 
-    return worktree
+    @command(server, "a3s.worktree.status", wire.Target)
+    async def worktree_status(ls: A3SLanguageServer, p: wire.Target) -> wire.ToolResult:
+        return await worktrees.simple((await session_for(ls, p)).session, "status")

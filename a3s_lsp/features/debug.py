@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .. import protocol as m
-from ..params import Params
+from .. import wire
+from ._wire import method
 
 if TYPE_CHECKING:
     from ..server import A3SLanguageServer
 
 
 def register(server: A3SLanguageServer) -> None:
-    @server.feature(m.DEBUG_MODULES)
-    def modules(ls: A3SLanguageServer, params: Any) -> dict[str, Any]:
-        names = [str(n) for n in Params(params, m.DEBUG_MODULES).opt_list("names")]
-        return {"loaded": sorted(n for n in names if n in sys.modules)}
+    @method(server, m.DEBUG_MODULES, wire.DebugModulesParams)
+    def modules(ls: A3SLanguageServer, p: wire.DebugModulesParams) -> wire.DebugModules:
+        return wire.DebugModules(loaded=sorted(n for n in p.names if n in sys.modules))

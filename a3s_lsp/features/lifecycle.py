@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from ..logbridge import LogMessageHandler
+from ..uris import path_to_uri, uri_to_path
 
 if TYPE_CHECKING:
     from ..server import A3SLanguageServer
@@ -22,6 +23,9 @@ def register(server: A3SLanguageServer) -> None:
         if isinstance(options, dict) and isinstance(options.get("coalesceMs"), int):
             ls.settings.coalesce_ms = max(0, options["coalesceMs"])
         ls.client_info = params.client_info
+        folders = [f.uri for f in params.workspace_folders or []]
+        root = params.root_uri or (path_to_uri(params.root_path) if params.root_path else None)
+        ls.set_folders(folders or ([root] if root else []))
         ls.documents.encoding = str(ls.workspace.position_encoding or "utf-16")
         client = params.client_info.name if params.client_info else "unknown client"
         log.info("initialize from %s", client)
@@ -34,6 +38,14 @@ def register(server: A3SLanguageServer) -> None:
         ls.initialized = True
         LogMessageHandler.install(ls)
         ls.start_config_watch()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def folders_changed(ls: A3SLanguageServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        """Sessions already running keep their folder; new default sessions follow the new list."""
+        removed = {uri_to_path(f.uri) for f in params.event.removed}
+        kept = [path_to_uri(f) for f in ls.folders if f not in removed]
+        ls.set_folders(kept + [f.uri for f in params.event.added])
+        log.info("workspace folders: %s", ", ".join(str(f) for f in ls.folders) or "none")
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: A3SLanguageServer, params: None) -> None:

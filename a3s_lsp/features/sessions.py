@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .. import protocol as m
+from .. import wire
 from ..errors import InvalidParamsError
-from ..params import Params
+from ._wire import method
 
 if TYPE_CHECKING:
     from a3s_code.messages import ImageBlock
@@ -15,73 +16,54 @@ if TYPE_CHECKING:
 
 
 def register(server: A3SLanguageServer) -> None:
-    @server.feature(m.SESSION_CREATE)
-    async def create(ls: A3SLanguageServer, params: Any) -> dict[str, Any]:
-        p = Params(params, m.SESSION_CREATE)
+    @method(server, m.SESSION_CREATE, wire.SessionCreateParams)
+    async def create(ls: A3SLanguageServer, p: wire.SessionCreateParams) -> wire.SessionOpened:
         hosted = await ls.sessions.create(
-            p.opt_str("workspace"),
-            p.opt_str("model"),
-            p.opt_str("sessionId"),
-            planning=p.opt_bool("planning"),
-            goal_tracking=p.opt_bool("goalTracking"),
+            p.workspace, p.model, p.session_id, planning=p.planning, goal_tracking=p.goal_tracking
         )
-        return {**hosted.summary(), "tools": hosted.session.tool_names()}
+        return hosted.opened()
 
-    @server.feature(m.SESSION_LIST)
-    def list_(ls: A3SLanguageServer, params: Any) -> dict[str, Any]:
-        return {"sessions": [h.summary() for h in ls.sessions.list()]}
+    @method(server, m.SESSION_LIST, wire.Empty)
+    def list_(ls: A3SLanguageServer, p: wire.Empty) -> wire.SessionList:
+        return wire.SessionList(sessions=[h.summary() for h in ls.sessions.list()])
 
-    @server.feature(m.SESSION_RESUME)
-    async def resume(ls: A3SLanguageServer, params: Any) -> dict[str, Any]:
-        p = Params(params, m.SESSION_RESUME)
-        hosted = await ls.sessions.resume(p.string("sessionId"), p.opt_str("workspace"))
-        return {**hosted.summary(), "tools": hosted.session.tool_names()}
+    @method(server, m.SESSION_RESUME, wire.SessionResumeParams)
+    async def resume(ls: A3SLanguageServer, p: wire.SessionResumeParams) -> wire.SessionOpened:
+        return (await ls.sessions.resume(p.session_id, p.workspace)).opened()
 
-    @server.feature(m.SESSION_SAVE)
-    async def save(ls: A3SLanguageServer, params: Any) -> dict[str, Any]:
-        p = Params(params, m.SESSION_SAVE)
-        return await ls.sessions.save(p.string("sessionId"))
+    @method(server, m.SESSION_SAVE, wire.SessionRef)
+    async def save(ls: A3SLanguageServer, p: wire.SessionRef) -> wire.SessionSaved:
+        return await ls.sessions.save(p.session_id)
 
-    @server.feature(m.SESSION_CLOSE)
-    async def close(ls: A3SLanguageServer, params: Any) -> dict[str, Any]:
-        p = Params(params, m.SESSION_CLOSE)
-        return {"closed": await ls.sessions.close(p.string("sessionId"))}
+    @method(server, m.SESSION_CLOSE, wire.SessionRef)
+    async def close(ls: A3SLanguageServer, p: wire.SessionRef) -> wire.Closed:
+        return wire.Closed(closed=await ls.sessions.close(p.session_id))
 
-    @server.feature(m.SESSION_CANCEL)
-    def cancel(ls: A3SLanguageServer, params: Any) -> dict[str, Any]:
-        p = Params(params, m.SESSION_CANCEL)
-        return {"cancelled": ls.sessions.cancel(p.string("sessionId"))}
+    @method(server, m.SESSION_CANCEL, wire.SessionRef)
+    def cancel(ls: A3SLanguageServer, p: wire.SessionRef) -> wire.Cancelled:
+        return wire.Cancelled(cancelled=ls.sessions.cancel(p.session_id))
 
-    @server.feature(m.SESSION_SEND)
-    async def send(ls: A3SLanguageServer, params: Any) -> dict[str, Any]:
-        p = Params(params, m.SESSION_SEND)
-        prompt = p.string("prompt")
-        if not prompt.strip():
-            raise InvalidParamsError(f"{m.SESSION_SEND}: prompt is empty")
-        images = _images(params.get("attachments") if isinstance(params, dict) else None)
-        return await ls.sessions.send(p.string("sessionId"), prompt, p.opt_str("turnId"), images)
+    @method(server, m.SESSION_SEND, wire.SessionSendParams)
+    async def send(ls: A3SLanguageServer, p: wire.SessionSendParams) -> wire.TurnResult:
+        return await ls.sessions.send(p.session_id, p.prompt, p.turn_id, images(p.attachments))
 
 
-def _images(raw: Any) -> list[ImageBlock] | None:
+def images(attachments: list[wire.Attachment] | None) -> list[ImageBlock] | None:
     """``attachments: [{mediaType?, data}]`` (base64 images, as pasted in an editor) -> image blocks."""
-    if raw is None:
+    if not attachments:
         return None
-    if not isinstance(raw, list):
-        raise InvalidParamsError(f"{m.SESSION_SEND}: field 'attachments' must be an array")
     import base64
     import binascii
 
     from a3s_code.attachments import Attachment
 
     blocks = []
-    for index, item in enumerate(raw):
-        data = item.get("data") if isinstance(item, dict) else None
-        if not isinstance(data, str):
-            raise InvalidParamsError(f"{m.SESSION_SEND}: attachments[{index}] needs base64 'data'")
+    for index, item in enumerate(attachments):
         try:
-            decoded = base64.b64decode(data, validate=True)
+            decoded = base64.b64decode(item.data, validate=True)
         except binascii.Error as exc:
-            raise InvalidParamsError(f"{m.SESSION_SEND}: attachments[{index}] is not base64: {exc}") from None
-        media_type = item.get("mediaType")
-        blocks.append(Attachment(decoded, media_type if isinstance(media_type, str) else None).to_block())
-    return blocks or None
+            raise InvalidParamsError(
+                f"{m.SESSION_SEND}: attachments.{index}.data is not base64: {exc}"
+            ) from None
+        blocks.append(Attachment(decoded, item.media_type).to_block())
+    return blocks

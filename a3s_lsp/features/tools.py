@@ -2,49 +2,41 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .. import convert
+from .. import convert, wire, worktrees
 from .. import protocol as m
-from ..params import Params
+from ._wire import method
 
 if TYPE_CHECKING:
     from ..server import A3SLanguageServer
 
-WORKTREE_TOOL = "git_worktree"
-
 
 def register(server: A3SLanguageServer) -> None:
-    @server.feature(m.COMMAND)
-    async def command(ls: A3SLanguageServer, params: Any) -> dict[str, Any]:
-        p = Params(params, m.COMMAND)
-        text = p.string("command")
-        hosted = ls.sessions.get(p.string("sessionId"))
-        out = await hosted.session.command_async(text if text.startswith("/") else f"/{text}")
-        return {"text": out.text, "action": out.action}
+    @method(server, m.COMMAND, wire.CommandParams)
+    async def command(ls: A3SLanguageServer, p: wire.CommandParams) -> wire.CommandResult:
+        hosted = ls.sessions.get(p.session_id)
+        text = p.command if p.command.startswith("/") else f"/{p.command}"
+        out = await hosted.session.command_async(text)
+        return wire.CommandResult(text=out.text, action=out.action)
 
-    @server.feature(m.TOOL)
-    async def tool(ls: A3SLanguageServer, params: Any) -> dict[str, Any]:
-        p = Params(params, m.TOOL)
-        hosted = ls.sessions.get(p.string("sessionId"))
-        result = await hosted.session.tool_async(p.string("tool"), p.dict("args"))
-        return convert.tool_result(result)
+    @method(server, m.TOOL, wire.ToolParams)
+    async def tool(ls: A3SLanguageServer, p: wire.ToolParams) -> wire.ToolResult:
+        hosted = ls.sessions.get(p.session_id)
+        return convert.tool_result(await hosted.session.tool_async(p.tool, p.args))
 
-    for method, action in (
-        (m.WORKTREE_CREATE, "create"),
-        (m.WORKTREE_LIST, "list"),
-        (m.WORKTREE_REMOVE, "remove"),
-        (m.WORKTREE_STATUS, "status"),
-    ):
-        server.feature(method)(_worktree_handler(method, action))
+    @method(server, m.WORKTREE_CREATE, wire.WorktreeCreateParams)
+    async def worktree_create(ls: A3SLanguageServer, p: wire.WorktreeCreateParams) -> wire.ToolResult:
+        return await worktrees.create(ls.sessions.get(p.session_id).session, p)
 
+    @method(server, m.WORKTREE_REMOVE, wire.WorktreeRemoveParams)
+    async def worktree_remove(ls: A3SLanguageServer, p: wire.WorktreeRemoveParams) -> wire.ToolResult:
+        return await worktrees.remove(ls.sessions.get(p.session_id).session, p)
 
-def _worktree_handler(method: str, action: str) -> Any:
-    async def worktree(ls: A3SLanguageServer, params: Any) -> dict[str, Any]:
-        p = Params(params, method)
-        hosted = ls.sessions.get(p.string("sessionId"))
-        args = {k: v for k, v in p.raw.items() if k != "sessionId"}
-        result = await hosted.session.tool_async(WORKTREE_TOOL, {**args, "command": action})
-        return convert.tool_result(result)
+    @method(server, m.WORKTREE_LIST, wire.SessionRef)
+    async def worktree_list(ls: A3SLanguageServer, p: wire.SessionRef) -> wire.ToolResult:
+        return await worktrees.simple(ls.sessions.get(p.session_id).session, "list")
 
-    return worktree
+    @method(server, m.WORKTREE_STATUS, wire.SessionRef)
+    async def worktree_status(ls: A3SLanguageServer, p: wire.SessionRef) -> wire.ToolResult:
+        return await worktrees.simple(ls.sessions.get(p.session_id).session, "status")

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from .messages import Usage
+from .ports import ConfirmationDecision
 
 
 class _Event(BaseModel):
@@ -85,7 +86,7 @@ class ConfirmationRequired(_Event):
 class ConfirmationReceived(_Event):
     type: Literal["confirmation_received"] = "confirmation_received"
     tool_id: str
-    decision: Literal["allow", "allow_session", "deny", "timeout", "cancelled"]
+    decision: ConfirmationDecision
     reason: str | None = None
 
 

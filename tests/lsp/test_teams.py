@@ -71,10 +71,11 @@ async def test_a_team_run_reports_progress_per_task(
 async def test_bad_team_params_are_invalid_params(vscode: tuple[Editor, list[dict[str, Any]]]) -> None:
     editor, _ = vscode
     for params, message in (
-        ({"goal": "x", "config": {"maxRound": 3}}, "unknown config key(s) maxRound"),
+        ({"goal": "x", "config": {"maxRound": 3}}, "config.maxRound: Extra inputs are not permitted"),
         ({"goal": "x", "config": {"maxRounds": 0}}, "config.maxRounds"),
-        ({"goal": "x", "workers": 0}, "workers must be between 1 and 16"),
-        ({"goal": "  "}, "goal is empty"),
+        ({"goal": "x", "workers": 0}, "workers: Input should be greater than or equal to 1"),
+        ({"goal": "x", "workers": 17}, "workers: Input should be less than or equal to 16"),
+        ({"goal": "  "}, "goal: Value error, is empty"),
     ):
         with pytest.raises(JsonRpcException) as info:
             await editor.request("a3s/team/run", params)

@@ -1,0 +1,353 @@
+"""The ``a3s/*`` wire: one pydantic model per method's params and result and per notification.
+
+Field names are camelCase on the wire (aliases), snake_case in Python. ``params_of`` is the one
+place a request's params are validated: a wrong or missing field is ``InvalidParamsError`` (-32602)
+naming the field's path (``attachments.0.data``). Engine events stay the engine's typed models
+(``a3s_code.events``) until ``dump`` serialises a notification (``wire_events``, kept apart so
+that answering ``initialize`` does not load the engine's event models). ``docs/schema/a3s-protocol.json``
+is generated from these models (``python -m a3s_lsp.wire_schema``), and so are the extension's types.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.alias_generators import to_camel
+
+from a3s_code.ports import ConfirmationDecision
+
+from .errors import InvalidParamsError
+
+AnswerDecision = Literal["allow", "allow_session", "deny"]
+"""What a client may answer to ``a3s/confirm`` (the engine's ``ConfirmationDecision`` minus the
+``timeout`` and ``cancelled`` outcomes, which only the daemon decides)."""
+ANSWERS: tuple[AnswerDecision, ...] = ("allow", "allow_session", "deny")
+
+
+class Wire(BaseModel):
+    """camelCase on the wire; unknown fields are errors (a misspelt field is not silently ignored)."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class Result(Wire):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow")
+
+
+# -- sessions -------------------------------------------------------------------------------------
+
+
+class Empty(Wire):
+    """Params of a method that takes none (``{}`` or omitted)."""
+
+
+class SessionCreateParams(Wire):
+    workspace: str | None = None
+    model: str | None = Field(None, description='"provider/model"')
+    session_id: str | None = None
+    planning: bool = False
+    goal_tracking: bool = False
+
+
+class SessionRef(Wire):
+    session_id: str
+
+
+class SessionResumeParams(SessionRef):
+    workspace: str | None = None
+
+
+class Attachment(Wire):
+    media_type: str | None = None
+    data: str = Field(description="base64 image bytes (JPEG, PNG, GIF or WebP)")
+
+
+def _nonblank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is empty")
+    return value
+
+
+class SessionSendParams(SessionRef):
+    prompt: str
+    turn_id: str | None = None
+    attachments: list[Attachment] | None = None
+
+    _prompt = field_validator("prompt")(_nonblank)
+
+
+class Usage(Result):
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+
+
+class SessionSummary(Result):
+    session_id: str
+    workspace: str
+    model: str
+    running: bool
+    turn_id: str | None
+    turns: int
+    messages: int
+    usage: dict[str, Any]
+    cost_usd: float
+
+
+class SessionOpened(SessionSummary):
+    tools: list[str]
+
+
+class SessionList(Result):
+    sessions: list[SessionSummary]
+
+
+class SessionSaved(Result):
+    session_id: str
+    saved: bool
+    location: str | None
+
+
+class Closed(Result):
+    closed: bool
+
+
+class Cancelled(Result):
+    cancelled: bool
+
+
+StopReason = Literal["end_turn", "max_tool_rounds", "cancelled", "error", "command"]
+
+
+class TurnResult(Result):
+    session_id: str
+    turn_id: str
+    text: str
+    stop_reason: StopReason
+    usage: dict[str, Any]
+    cost_usd: float
+    tool_calls: int
+
+
+# -- commands, tools, worktrees -------------------------------------------------------------------
+
+
+class CommandParams(SessionRef):
+    command: str
+
+
+class CommandResult(Result):
+    text: str
+    action: str
+
+
+class ToolParams(SessionRef):
+    tool: str
+    args: dict[str, Any] = {}
+
+
+class ToolResult(Result):
+    output: str
+    is_error: bool
+    exit_code: int
+    metadata: dict[str, Any]
+
+
+class WorktreeCreateParams(SessionRef):
+    branch: str = Field(description="the new branch (or, with newBranch false, an existing one)")
+    path: str | None = Field(None, description="default: beside the repository, <repo>-<branch>")
+    base: str | None = Field(None, description="the commit the new branch starts from (default HEAD)")
+    new_branch: bool = True
+
+
+class WorktreeRemoveParams(SessionRef):
+    path: str | None = Field(None, description="the worktree's folder")
+    branch: str | None = Field(None, description="or the branch checked out in it")
+    force: bool = False
+
+
+class DebugModulesParams(Wire):
+    names: list[str] = []
+
+
+class DebugModules(Result):
+    loaded: list[str]
+
+
+# -- teams ------------------------------------------------------------------------------------------
+
+
+class TeamConfigParams(Wire):
+    max_tasks: int | None = None
+    channel_buffer: int | None = None
+    max_rounds: int | None = None
+    poll_interval_ms: int | None = None
+    parse_retries: int | None = None
+
+
+class TeamModels(Wire):
+    lead: str | None = None
+    worker: str | None = None
+    reviewer: str | None = None
+
+
+class TeamRunParams(Wire):
+    goal: str
+    workers: int = Field(2, ge=1, le=16)
+    reviewer: bool = True
+    models: TeamModels = TeamModels()
+    config: TeamConfigParams = TeamConfigParams()
+    name: str | None = None
+    workspace: str | None = None
+    worktrees: bool = False
+    run_id: str | None = None
+
+    _goal = field_validator("goal")(_nonblank)
+
+
+# -- the lane queue -------------------------------------------------------------------------------
+
+
+class QueuePendingParams(Wire):
+    session_id: str | None = None
+    claim: int = Field(0, ge=0)
+    include_claimed: bool = False
+
+
+class QueueClaimParams(Wire):
+    task_id: str
+    session_id: str | None = None
+
+
+class QueueCompleteParams(QueueClaimParams):
+    success: bool = True
+    result: Any = None
+    error: str | None = None
+
+
+class QueueSetLaneHandlerParams(SessionRef):
+    lane: str
+    mode: str = "internal"
+    timeout_ms: int = Field(60_000, gt=0)
+
+
+class ExternalTask(Result):
+    task_id: str
+    session_id: str
+    lane: str
+    command_type: str
+    payload: dict[str, Any]
+    timeout_ms: int
+    claimed_by: str | None = None
+
+
+# -- workspace/executeCommand mirrors ------------------------------------------------------------
+
+
+class Target(Wire):
+    """Which session a command runs in: ``sessionId``, else the default session of the workspace
+    folder holding ``uri`` (a document) or ``workspace``, else of the first folder."""
+
+    session_id: str | None = None
+    workspace: str | None = None
+    uri: str | None = None
+
+
+class PromptCommand(Target):
+    prompt: str
+
+    _prompt = field_validator("prompt")(_nonblank)
+
+
+class SlashCommand(Target):
+    command: str
+
+
+class ToolCommand(Target):
+    tool: str
+    args: dict[str, Any] = {}
+
+
+class WorktreeCreateCommand(Target):
+    branch: str
+    path: str | None = None
+    base: str | None = None
+    new_branch: bool = True
+
+
+class WorktreeRemoveCommand(Target):
+    path: str | None = None
+    branch: str | None = None
+    force: bool = False
+
+
+class CancelCommand(Wire):
+    session_id: str | None = None
+
+
+class CodeActionCommand(Wire):
+    """The argument of ``a3s.codeAction`` (built by the daemon's own code actions)."""
+
+    action: Literal["explain", "fix", "refactor"]
+    uri: str
+    range: dict[str, Any]
+    diagnostics: list[dict[str, Any]] = []
+
+
+class SlashResult(CommandResult):
+    session_id: str
+
+
+# -- server -> client -------------------------------------------------------------------------------
+
+
+class ConfirmParams(Wire):
+    """``a3s/confirm`` (server -> client request)."""
+
+    session_id: str
+    tool_id: str
+    tool: str
+    args: dict[str, Any]
+    reason: str
+    diff: str | None
+    timeout_ms: int
+    options: list[AnswerDecision]
+
+
+class ConfirmAnswer(Wire):
+    """The client's answer to ``a3s/confirm``; ``content`` with an allow is the file text the user
+    approved after changing the proposal."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+    decision: AnswerDecision
+    content: str | None = None
+
+
+Outcome = ConfirmationDecision
+"""Every way a confirmation can end, as recorded in ``confirmation_received`` events."""
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def params_of(model: type[M], raw: Any, method: str) -> M:
+    """Validate ``raw`` params (None counts as ``{}``); InvalidParamsError names the first bad field."""
+    try:
+        return model.model_validate({} if raw is None else raw)
+    except ValidationError as exc:
+        raise InvalidParamsError(f"{method}: invalid params: {describe(exc)}") from None
+
+
+def describe(exc: ValidationError) -> str:
+    """``field.path: message`` for each error (camelCase paths, as the client wrote them)."""
+    parts = []
+    for error in exc.errors(include_url=False):
+        where = ".".join(str(p) for p in error["loc"]) or "params"
+        parts.append(f"{where}: {error['msg']}")
+    return "; ".join(parts)
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    """A model as the JSON object sent on the wire (camelCase aliases, JSON types)."""
+    return model.model_dump(mode="json", by_alias=True)
