@@ -77,13 +77,6 @@ class SessionSendParams(SessionRef):
     _prompt = field_validator("prompt")(_nonblank)
 
 
-class Usage(Result):
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cache_read_tokens: int = 0
-    cache_write_tokens: int = 0
-
-
 class SessionSummary(Result):
     session_id: str
     workspace: str

@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import sys
-from typing import IO
+from typing import IO, TYPE_CHECKING, cast
 
 from .agent import A3SAcpAgent
 
+if TYPE_CHECKING:
+    from acp import Agent
+
 __all__ = ["A3SAcpAgent", "serve"]
+
+
+_LIMIT = 64 * 1024 * 1024
 
 
 class _Out(asyncio.streams.FlowControlMixin, asyncio.Protocol):
@@ -23,11 +30,48 @@ class _Out(asyncio.streams.FlowControlMixin, asyncio.Protocol):
 
 async def _streams(out: IO[bytes]) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=64 * 1024 * 1024)
+    reader = asyncio.StreamReader(limit=_LIMIT)
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     protocol = _Out()
     transport, _ = await loop.connect_write_pipe(lambda: protocol, out)
     return reader, asyncio.StreamWriter(transport, protocol, None, loop)
+
+
+async def only_objects(source: asyncio.StreamReader, writer: asyncio.StreamWriter) -> asyncio.StreamReader:
+    """A reader that passes on each line holding a JSON object and answers every other line itself.
+
+    The SDK exits on a line that is JSON but not an object (``[]``, ``1``, ``true``, ``"x"``); JSON-RPC
+    wants -32600 for those (-32700 for a line that is not JSON), and the next line read as usual."""
+    lines = asyncio.StreamReader(limit=_LIMIT)
+
+    def refuse(code: int, message: str) -> None:
+        body = {"jsonrpc": "2.0", "id": None, "error": {"code": code, "message": message}}
+        writer.write(json.dumps(body).encode() + b"\n")
+
+    async def pump() -> None:
+        try:
+            while line := await source.readline():
+                if line.strip():
+                    try:
+                        value = json.loads(line)
+                    except (ValueError, RecursionError) as exc:
+                        refuse(-32700, f"Parse error: {exc}")
+                        continue
+                    if not isinstance(value, dict):
+                        refuse(-32600, "Invalid request: expected a JSON object")
+                        continue
+                lines.feed_data(line)
+        except (ValueError, ConnectionError) as exc:  # an over-long line: the SDK reports it the same way
+            lines.set_exception(exc)
+            return
+        lines.feed_eof()
+
+    _pumps.add(task := asyncio.get_running_loop().create_task(pump()))
+    task.add_done_callback(_pumps.discard)
+    return lines
+
+
+_pumps: set[asyncio.Task[None]] = set()
 
 
 async def _serve(config: str | None, out: IO[bytes]) -> None:
@@ -36,7 +80,8 @@ async def _serve(config: str | None, out: IO[bytes]) -> None:
     agent = A3SAcpAgent(config)
     reader, writer = await _streams(out)
     try:
-        await run_agent(agent, writer, reader)
+        # The SDK dispatches by method name; methods the agent leaves out answer "method not found".
+        await run_agent(cast("Agent", agent), writer, await only_objects(reader, writer))
     finally:
         await agent.shutdown()
 

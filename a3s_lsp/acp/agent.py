@@ -22,7 +22,7 @@ from acp.schema import (
 
 from a3s_code.errors import A3SError
 
-from .convert import STOP_REASONS, event_updates, history_updates
+from .convert import STOP_REASONS, OpenCalls, event_updates, history_updates
 from .fs import EditorConfirmation, EditorFileSystem, RecordingFileSystem
 
 log = logging.getLogger("a3s_lsp.acp")
@@ -152,18 +152,26 @@ class A3SAcpAgent:
         return session
 
     async def prompt(self, prompt: list[Any], session_id: str, **_: Any) -> PromptResponse:
+        """One turn. Every tool call announced gets a final ``tool_call_update`` (a call stopped by
+        ``session/cancel`` ends ``failed``), and a cancelled turn is saved like any other."""
         session = self._session(session_id)
         text = prompt_text(prompt)
         writes = session.fs.writes if isinstance(session.fs, RecordingFileSystem) else {}
+        calls = OpenCalls()
         stop = "end_turn"
         try:
             async for event in session.stream_async(text):
-                for update in event_updates(event, session.workspace, writes):
+                for update in calls.track(event, event_updates(event, session.workspace, writes)):
                     await self.conn.session_update(session_id=session_id, update=update)
                 if event.type == "turn_end":
                     stop = STOP_REASONS.get(event.stop_reason, "end_turn")
         except A3SError as exc:
             raise RequestError.internal_error({"message": str(exc), "code": exc.code}) from None
+        finally:
+            for update in calls.close("cancelled" if stop == "cancelled" else "not finished"):
+                await self.conn.session_update(session_id=session_id, update=update)
+        if stop == "cancelled" and session.options.auto_save:
+            await session.save_async()  # the turn's own save is skipped when it is cancelled
         return PromptResponse(stop_reason=stop)  # type: ignore[arg-type]
 
     async def cancel(self, session_id: str, **_: Any) -> None:

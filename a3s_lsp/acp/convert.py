@@ -20,6 +20,8 @@ from acp.schema import PlanEntry, ToolCallLocation, ToolKind
 
 from a3s_code.events import (
     AgentEvent,
+    ConfirmationReceived,
+    ConfirmationRequired,
     ErrorEvent,
     PlanningEnd,
     SubagentEvent,
@@ -106,6 +108,42 @@ def event_updates(
     if isinstance(event, PlanningEnd):
         return [_plan(list(event.plan.get("steps", [])))]
     return []
+
+
+class OpenCalls:
+    """The tool calls of a turn announced to the client and not yet finished.
+
+    ACP clients show a call as running until a ``tool_call_update`` with a final status arrives; a
+    call waiting for the user's permission is ``pending``, and goes back to ``in_progress`` once
+    allowed."""
+
+    def __init__(self) -> None:
+        self.open: set[str] = set()
+
+    def track(self, event: AgentEvent, updates: list[Any]) -> list[Any]:
+        inner = event.event if isinstance(event, SubagentEvent) else event
+        if isinstance(inner, ToolStart):
+            self.open.add(inner.tool_id)
+        elif isinstance(inner, ToolEnd):
+            self.open.discard(inner.tool_id)
+        elif isinstance(inner, ConfirmationRequired) and inner.tool_id in self.open:
+            updates = [*updates, update_tool_call(inner.tool_id, status="pending")]
+        elif (
+            isinstance(inner, ConfirmationReceived)
+            and inner.tool_id in self.open
+            and inner.decision in ("allow", "allow_session")
+        ):
+            updates = [*updates, update_tool_call(inner.tool_id, status="in_progress")]
+        return updates
+
+    def close(self, why: str) -> list[Any]:
+        """A final ``failed`` update for every call still open (the turn was cancelled or failed)."""
+        ends = [
+            update_tool_call(tool_id, status="failed", content=[tool_content(text_block(f"not run: {why}"))])
+            for tool_id in sorted(self.open)
+        ]
+        self.open.clear()
+        return ends
 
 
 def _plan(steps: list[Any]) -> Any:

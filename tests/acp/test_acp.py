@@ -175,3 +175,68 @@ async def test_load_replays_a_saved_session_in_a_new_process(
         await conn.load_session(cwd=str(ws), session_id=session.session_id, mcp_servers=[])
     assert second.text("user_message_chunk") == "What is the codename?"
     assert second.text() == "The codename is BLUEBIRD."
+
+
+async def test_a_call_cancelled_while_waiting_for_permission_ends_and_the_turn_is_saved(
+    fake_llm: FakeLLM, project: tuple[Path, Path], tmp_path: Path
+) -> None:
+    ws, config = project
+    asked = asyncio.Event()
+
+    class Waiting(Editor):
+        async def request_permission(self, session_id: str, tool_call: Any, options: Any, **_: Any) -> Any:
+            self.permissions.append((tool_call, options))
+            asked.set()
+            await asyncio.Event().wait()  # the user never answers
+
+    editor = Waiting({})
+    fake_llm.add(Turn.tool_call("bash", {"command": "echo never"}), Turn.text("unreachable"))
+    async with spawn_agent_process(editor, *agent_cmd(config, tmp_path)) as (conn, _proc):
+        await conn.initialize(protocol_version=PROTOCOL_VERSION, client_capabilities=CAPS)
+        session = await conn.new_session(cwd=str(ws), mcp_servers=[])
+        turn = asyncio.create_task(conn.prompt(session_id=session.session_id, prompt=[text_block("run it")]))
+        await asyncio.wait_for(asked.wait(), 30)
+        await asyncio.sleep(0.2)
+        statuses = [u.status for u in editor.of_kind("tool_call_update")]
+        assert statuses == ["pending"]  # waiting for permission: not in_progress
+        await conn.cancel(session_id=session.session_id)
+        response = await asyncio.wait_for(turn, 30)
+        await asyncio.sleep(0.2)
+    assert response.stop_reason == "cancelled"
+    (call,) = editor.of_kind("tool_call")
+    finals = [u for u in editor.of_kind("tool_call_update") if u.tool_call_id == call.tool_call_id]
+    assert finals[-1].status == "failed"
+    again = Editor({})
+    async with spawn_agent_process(again, *agent_cmd(config, tmp_path)) as (conn, _proc):
+        await conn.initialize(protocol_version=PROTOCOL_VERSION, client_capabilities=CAPS)
+        await conn.load_session(cwd=str(ws), session_id=session.session_id, mcp_servers=[])
+    assert again.text("user_message_chunk") == "run it"
+    replayed = [u.status for u in again.of_kind("tool_call_update")]
+    assert replayed and replayed[-1] == "failed"  # the unrun call is replayed as ended, not running
+
+
+@pytest.mark.parametrize("line", ["[]", "1", "true", '"x"', "null", "{not json"])
+def test_a_line_that_is_not_a_json_object_is_answered_and_the_agent_keeps_reading(
+    line: str, project: tuple[Path, Path], tmp_path: Path
+) -> None:
+    import json
+    import subprocess
+
+    _ws, config = project
+    agent = subprocess.Popen(
+        agent_cmd(config, tmp_path), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert agent.stdin is not None and agent.stdout is not None
+    try:
+        init = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": 1}}
+        agent.stdin.write(json.dumps(init) + "\n" + line + "\n")
+        agent.stdin.write(json.dumps({**init, "id": 2}) + "\n")
+        agent.stdin.flush()
+        replies = [json.loads(agent.stdout.readline()) for _ in range(3)]
+        by_id = {r.get("id"): r for r in replies}
+        assert "result" in by_id[1] and "result" in by_id[2]
+        assert by_id[None]["error"]["code"] == (-32700 if line.startswith("{") else -32600)
+        assert agent.poll() is None
+    finally:
+        agent.stdin.close()
+        agent.wait(10)

@@ -1,4 +1,4 @@
-"""The extension's own unit tests (vitest) and strict type check, run from the Python suite."""
+"""The extension's own unit tests (vitest), strict type check and ESLint, run from the Python suite."""
 
 from __future__ import annotations
 
@@ -21,6 +21,10 @@ def test_the_extension_type_checks_and_its_unit_tests_pass() -> None:
         timeout=300,
     )
     assert typecheck.returncode == 0, typecheck.stdout + typecheck.stderr
+    lint = subprocess.run(
+        ["npm", "run", "lint"], cwd=EXTENSION, env=node_env(), capture_output=True, text=True, timeout=300
+    )
+    assert lint.returncode == 0, lint.stdout + lint.stderr
     unit = subprocess.run(
         ["npx", "vitest", "run", "--reporter=dot"],
         cwd=EXTENSION,

@@ -1,6 +1,6 @@
 /** The daemon's custom methods and payloads (docs/protocol.md), as the extension uses them. */
 
-import type { Usage } from "./format";
+import type { ConfirmAnswer, EventNotification } from "./wire";
 
 export const Methods = {
   sessionCreate: "a3s/session/create",
@@ -18,79 +18,24 @@ export const Methods = {
 
 export const CONFIRMATIONS_CAPABILITY = "a3s.confirmations";
 
-export interface SessionSummary {
-  sessionId: string;
-  workspace: string;
-  model: string;
-  running: boolean;
-  turns: number;
-  messages: number;
-  usage: Usage;
-  costUsd: number;
-  tools?: string[];
-}
-
-export interface TurnResult {
-  sessionId: string;
-  turnId: string;
-  text: string;
-  stopReason: string;
-  usage: Usage;
-  costUsd: number;
-  toolCalls: number;
-}
-
-export interface Attachment {
-  mediaType: string;
-  data: string;
-}
+// The payloads come from the daemon's own models (docs/schema/a3s-protocol.json -> wire.ts, checked by
+// tests/lsp/test_wire_schema.py), so the extension cannot drift from what the daemon sends and accepts.
+export type {
+  Attachment,
+  ConfirmAnswer,
+  ConfirmParams,
+  EventNotification,
+  SessionOpened,
+  SessionSummary,
+  ToolResult as ToolResultPayload,
+  TurnResult,
+} from "./wire";
 
 /** The engine's events (snake_case), discriminated by `type`. */
-export type AgentEvent =
-  | { type: "turn_start"; turn: number; prompt: string }
-  | { type: "text_delta"; text: string }
-  | { type: "thinking_delta"; text: string }
-  | { type: "tool_start"; tool_id: string; tool_name: string; args: Record<string, unknown> }
-  | { type: "tool_output"; tool_id: string; tool_name: string; delta: string }
-  | { type: "tool_end"; tool_id: string; tool_name: string; output: string; exit_code: number; metadata?: Record<string, unknown> }
-  | { type: "usage"; usage: Usage; cost_usd: number; model: string }
-  | { type: "confirmation_required"; tool_id: string; tool_name: string; args: Record<string, unknown>; diff?: string | null }
-  | { type: "confirmation_received"; tool_id: string; decision: string; reason?: string }
-  | { type: "permission_denied"; tool_id: string; tool_name: string; reason: string }
-  | { type: "error"; message: string; code?: string; recoverable?: boolean }
-  | { type: "turn_end"; turn: number; text: string; stop_reason: string; usage: Usage; cost_usd: number; tool_calls: number }
-  | { type: string; [key: string]: unknown };
+export type AgentEvent = EventNotification["event"];
 
-export interface EventNotification {
-  sessionId: string;
-  turnId: string;
-  event: AgentEvent;
-}
-
-export interface ConfirmParams {
-  sessionId: string;
-  toolId: string;
-  tool: string;
-  args: Record<string, unknown>;
-  reason?: string;
-  diff?: string | null;
-  timeoutMs?: number;
-}
-
-export type Decision = "allow" | "allow_session" | "deny";
-
-/** `content`: the file text the user approved after changing the proposal (allow only). */
-export interface ConfirmAnswer {
-  decision: Decision;
-  content?: string;
-}
-
-export interface ToolResultPayload {
-  output: string;
-  isError: boolean;
-  exitCode?: number;
-  metadata?: Record<string, unknown>;
-}
+/** What the user may answer to a confirmation. */
+export type Decision = ConfirmAnswer["decision"];
 
 export interface WorktreeInfo {
   path: string;

@@ -14,7 +14,7 @@ describe("Transcript", () => {
     const t = new Transcript();
     t.apply({ type: "text_delta", text: "Editing." });
     t.apply({ type: "tool_start", tool_id: "t1", tool_name: "edit", args: { file_path: "app.py" } });
-    t.apply({ type: "confirmation_required", tool_id: "t1", tool_name: "edit", args: {} });
+    t.apply({ type: "confirmation_required", tool_id: "t1", tool_name: "edit", args: {}, timeout_ms: 30000 });
     expect(t.items[1]).toMatchObject({ kind: "tool", status: "waiting", call: "edit(file_path=app.py)" });
     t.apply({ type: "confirmation_received", tool_id: "t1", decision: "allow" });
     t.apply({ type: "tool_output", tool_id: "t1", tool_name: "edit", delta: "partial" });

@@ -1,0 +1,176 @@
+"""The wire's JSON Schema (``docs/schema/a3s-protocol.json``) and its TypeScript form for the extension.
+
+``python -m a3s_lsp.wire_schema`` rewrites both files from the models in ``wire.py`` and
+``wire_events.py``; ``tests/lsp/test_wire_schema.py`` fails when either is out of date, so the
+published schema and ``vscode-extension/src/wire.ts`` always say what the daemon accepts and sends.
+The TypeScript is derived from the schema alone (objects, arrays, maps, literals, unions, refs).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from . import wire
+from .wire_events import EventNotification, TeamProgressNotification
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_FILE = ROOT / "docs" / "schema" / "a3s-protocol.json"
+TS_FILE = ROOT / "vscode-extension" / "src" / "wire.ts"
+
+M = type[BaseModel]
+METHODS: dict[str, tuple[M, M | None]] = {
+    "a3s/session/create": (wire.SessionCreateParams, wire.SessionOpened),
+    "a3s/session/list": (wire.Empty, wire.SessionList),
+    "a3s/session/resume": (wire.SessionResumeParams, wire.SessionOpened),
+    "a3s/session/save": (wire.SessionRef, wire.SessionSaved),
+    "a3s/session/close": (wire.SessionRef, wire.Closed),
+    "a3s/session/cancel": (wire.SessionRef, wire.Cancelled),
+    "a3s/session/send": (wire.SessionSendParams, wire.TurnResult),
+    "a3s/command": (wire.CommandParams, wire.CommandResult),
+    "a3s/tool": (wire.ToolParams, wire.ToolResult),
+    "a3s/worktree/create": (wire.WorktreeCreateParams, wire.ToolResult),
+    "a3s/worktree/list": (wire.SessionRef, wire.ToolResult),
+    "a3s/worktree/remove": (wire.WorktreeRemoveParams, wire.ToolResult),
+    "a3s/worktree/status": (wire.SessionRef, wire.ToolResult),
+    "a3s/team/run": (wire.TeamRunParams, None),
+    "a3s/queue/pending": (wire.QueuePendingParams, None),
+    "a3s/queue/claim": (wire.QueueClaimParams, None),
+    "a3s/queue/complete": (wire.QueueCompleteParams, None),
+    "a3s/queue/setLaneHandler": (wire.QueueSetLaneHandlerParams, None),
+    "a3s/queue/stats": (wire.SessionRef, None),
+    "a3s/debug/modules": (wire.DebugModulesParams, wire.DebugModules),
+}
+COMMANDS: dict[str, M] = {
+    "a3s.session.create": wire.SessionCreateParams,
+    "a3s.session.cancel": wire.CancelCommand,
+    "a3s.session.close": wire.SessionRef,
+    "a3s.prompt": wire.PromptCommand,
+    "a3s.slash": wire.SlashCommand,
+    "a3s.tool": wire.ToolCommand,
+    "a3s.worktree.create": wire.WorktreeCreateCommand,
+    "a3s.worktree.remove": wire.WorktreeRemoveCommand,
+    "a3s.worktree.list": wire.Target,
+    "a3s.worktree.status": wire.Target,
+    "a3s.codeAction": wire.CodeActionCommand,
+}
+NOTIFICATIONS: dict[str, M] = {
+    "a3s/event": EventNotification,
+    "a3s/team/progress": TeamProgressNotification,
+    "a3s/queue/taskPending": wire.ExternalTask,
+}
+SERVER_REQUESTS: dict[str, tuple[M, M]] = {"a3s/confirm": (wire.ConfirmParams, wire.ConfirmAnswer)}
+
+
+def schema() -> dict[str, Any]:
+    """One JSON Schema (draft 2020-12) whose ``$defs`` hold every model, plus where each is used."""
+    inputs = [m for m, _ in METHODS.values()] + list(COMMANDS.values()) + [wire.ConfirmAnswer]
+    outputs = [r for _, r in METHODS.values() if r is not None] + list(NOTIFICATIONS.values())
+    outputs.append(wire.ConfirmParams)
+    pairs: list[tuple[M, Literal["validation", "serialization"]]] = [
+        (m, "validation") for m in dict.fromkeys(inputs)
+    ]
+    pairs += [(m, "serialization") for m in dict.fromkeys(outputs)]
+    keys, found = models_json_schema(pairs, by_alias=True, ref_template="#/$defs/{model}")
+
+    def ref(model: M | None, mode: str) -> dict[str, Any]:
+        return {} if model is None else keys[(model, mode)]  # type: ignore[index]
+
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "a3s-lsp custom methods (docs/protocol.md)",
+        "methods": {
+            n: {"params": ref(p, "validation"), "result": ref(r, "serialization")}
+            for n, (p, r) in METHODS.items()
+        },
+        "commands": {n: {"argument": ref(p, "validation")} for n, p in COMMANDS.items()},
+        "notifications": {n: {"params": ref(p, "serialization")} for n, p in NOTIFICATIONS.items()},
+        "serverRequests": {
+            n: {"params": ref(p, "serialization"), "result": ref(r, "validation")}
+            for n, (p, r) in SERVER_REQUESTS.items()
+        },
+        "$defs": found.get("$defs", {}),
+    }
+
+
+# -- TypeScript ---------------------------------------------------------------------------------------
+
+
+def _name(ref: str) -> str:
+    return re.sub(r"\W", "_", ref.rsplit("/", 1)[-1])
+
+
+def ts_type(node: dict[str, Any]) -> str:
+    """The TypeScript type of one schema node."""
+    if "$ref" in node:
+        return _name(node["$ref"])
+    if "const" in node:
+        return json.dumps(node["const"])
+    if "enum" in node:
+        return " | ".join(json.dumps(v) for v in node["enum"])
+    for key in ("anyOf", "oneOf"):
+        if key in node:
+            return " | ".join(dict.fromkeys(ts_type(n) for n in node[key]))
+    kind = node.get("type")
+    if kind == "array":
+        inner = ts_type(node.get("items", {}))
+        return f"({inner})[]" if "|" in inner else f"{inner}[]"
+    if kind == "object":
+        if "properties" in node:
+            return _object(node)
+        extra = node.get("additionalProperties")
+        return f"Record<string, {ts_type(extra) if isinstance(extra, dict) else 'unknown'}>"
+    return {
+        "string": "string",
+        "integer": "number",
+        "number": "number",
+        "boolean": "boolean",
+        "null": "null",
+    }.get(str(kind), "unknown")
+
+
+def _object(node: dict[str, Any]) -> str:
+    props = node.get("properties", {})
+    required = set(node.get("required", [])) | {k for k, v in props.items() if "const" in v}  # discriminators
+    fields = [
+        f"  {json.dumps(k) if not k.isidentifier() else k}{'' if k in required else '?'}: {ts_type(v)};"
+        for k, v in node.get("properties", {}).items()
+    ]
+    return "{\n" + "\n".join(fields) + "\n}"
+
+
+def typescript(doc: dict[str, Any]) -> str:
+    lines = [
+        "// Generated from docs/schema/a3s-protocol.json by `python -m a3s_lsp.wire_schema`: do not edit.",
+        "/* eslint-disable */",
+        "",
+    ]
+    for name, node in doc["$defs"].items():
+        body = ts_type(node)
+        lines.append(
+            f"export type {_name(name)} = {body};"
+            if not body.startswith("{")
+            else f"export interface {_name(name)} {body}"
+        )
+        lines.append("")
+    for group in ("methods", "notifications", "serverRequests"):
+        lines.append(f"export const {group} = {json.dumps(sorted(doc[group]))} as const;")
+    return "\n".join(lines) + "\n"
+
+
+def write() -> None:
+    doc = schema()
+    SCHEMA_FILE.parent.mkdir(parents=True, exist_ok=True)
+    SCHEMA_FILE.write_text(json.dumps(doc, indent=2, sort_keys=False) + "\n")
+    TS_FILE.write_text(typescript(doc))
+
+
+if __name__ == "__main__":
+    write()
+    sys.stdout.write(f"wrote {SCHEMA_FILE.relative_to(ROOT)} and {TS_FILE.relative_to(ROOT)}\n")
