@@ -53,6 +53,11 @@ end
 run('A3S Change y to 3 in app.py', 1)
 run('A3SSlash cost', 2)
 run('A3SWorktree list', 3)
+run('A3SWorktree create feat-x', 4)
+out.created = vim.fn.isdirectory(A3S_ROOT .. '-feat-x') == 1
+out.branch = vim.fn.systemlist({ 'git', '-C', A3S_ROOT .. '-feat-x', 'branch', '--show-current' })[1]
+run('A3SWorktree remove feat-x', 5)
+out.removed = vim.fn.isdirectory(A3S_ROOT .. '-feat-x') == 0
 
 out.lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
 out.modified = vim.bo[buf].modified
@@ -67,8 +72,12 @@ vim.cmd('qa!')
 def test_plugin_streams_asks_and_edits_through_the_daemon(fake_llm_thread: FakeLLM, tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
-    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(project)], check=True)
     (project / "app.py").write_text("x = 1\ny = 2\n")
+    subprocess.run(["git", "-C", str(project), "add", "."], check=True)
+    subprocess.run(
+        ["git", "-C", str(project), "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "init"], check=True
+    )
     config = tmp_path / "agent.hcl"
     config.write_text(fake_llm_thread.config())
     fake_llm_thread.add(
@@ -92,7 +101,8 @@ def test_plugin_streams_asks_and_edits_through_the_daemon(fake_llm_thread: FakeL
     )
     assert result.exists(), f"nvim wrote no result (rc={run.returncode}): {run.stderr[-2000:]}"
     out = json.loads(result.read_text())
-    assert out["done"] == ["prompt", "slash", "worktree"]
+    assert out["done"] == ["prompt", "slash", "worktree", "worktree", "worktree"]
+    assert out["created"] and out["branch"] == "feat-x" and out["removed"], out["chat"]
     assert out["asked"][0] == "A3S: allow edit?"  # (the default policy also asks before git_worktree)
     assert out["lines"] == ["x = 1", "y = 3", "# unsaved note"] and out["modified"] is True
     assert (project / "app.py").read_text() == "x = 1\ny = 2\n"

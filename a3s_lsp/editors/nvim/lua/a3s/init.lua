@@ -3,7 +3,9 @@
 --   require("a3s").setup{}            -- starts `a3s-lsp` with vim.lsp.start for file buffers
 --   :A3S <prompt>                     -- run a turn; the answer streams into the a3s://chat buffer
 --   :A3SSlash <command>               -- /cost, /model openai/gpt-4o, /tools, ...
---   :A3SWorktree <create|list|remove|status> [name]
+--   :A3SWorktree create <branch>      -- a new branch in a worktree beside the repository
+--   :A3SWorktree remove <branch|path>
+--   :A3SWorktree list | status
 --   :A3SCancel                        -- stop the running turn
 --
 -- Confirmations arrive as the daemon's `a3s/confirm` request and are asked with vim.ui.select;
@@ -244,12 +246,18 @@ function M.worktree(args)
   local sub, name = (args or ''):match('^%s*(%S+)%s*(.-)%s*$')
   local valid = { create = true, list = true, remove = true, status = true }
   if not valid[sub or ''] then
-    vim.notify('a3s: usage :A3SWorktree create|list|remove|status [name]', vim.log.levels.WARN)
+    vim.notify('a3s: usage :A3SWorktree create|remove <branch>, or list|status', vim.log.levels.WARN)
     return
   end
   local argument = vim.empty_dict() -- an object on the wire even without a name
   if name ~= '' then
-    argument.name = name
+    -- `create feat-x`: a new branch feat-x in a worktree beside the repository; `remove feat-x`: the
+    -- worktree that has feat-x checked out (or `remove ../path/to/worktree`)
+    local is_path = sub == 'remove' and name:find('/', 1, true) ~= nil
+    argument[is_path and 'path' or 'branch'] = name
+  elseif sub == 'create' or sub == 'remove' then
+    vim.notify(('a3s: usage :A3SWorktree %s <branch>'):format(sub), vim.log.levels.WARN)
+    return
   end
   append_lines({ '## worktree ' .. vim.trim(args) })
   execute('a3s.worktree.' .. sub, argument, function(err, result)
