@@ -76,7 +76,8 @@ def test_plugin_streams_asks_and_edits_through_the_daemon(fake_llm_thread: FakeL
     (project / "app.py").write_text("x = 1\ny = 2\n")
     subprocess.run(["git", "-C", str(project), "add", "."], check=True)
     subprocess.run(
-        ["git", "-C", str(project), "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "init"], check=True
+        ["git", "-C", str(project), "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "init"],
+        check=True,
     )
     config = tmp_path / "agent.hcl"
     config.write_text(fake_llm_thread.config())
