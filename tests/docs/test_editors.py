@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+import a3s_lsp
 from tests.docs.blocks import Block, all_blocks
 from tests.docs.samples import BIN, sample_env, workspace
 from tests.fakellm import FakeLLM, Turn
@@ -155,12 +156,18 @@ ELISP_HARNESS = """
 (dolist (dir (file-expand-wildcards "{elpa}/*")) (add-to-list 'load-path dir))
 (require 'eglot)
 (setq eglot-confirm-server-initiated-edits nil eglot-sync-connect t jsonrpc-default-request-timeout 60)
+(defvar a3s-test-result nil)
+(add-hook 'a3s-after-turn-functions (lambda (r) (setq a3s-test-result r)))
 (find-file "app.py")
 (python-mode)
 {before}
 (call-interactively #'{command})
 (unless (eglot-current-server) (error "eglot did not connect"))
 (setq result {after})
+(when (featurep 'a3s)  ; a3s-prompt answers later, through a3s-after-turn-functions
+  (with-timeout (90 (error "no answer from a3s-prompt"))
+    (while (not a3s-test-result) (accept-process-output nil 0.1)))
+  (setq result a3s-test-result))
 (with-temp-file "result.json" (insert (json-encode result)))
 (eglot-shutdown (eglot-current-server))
 """
@@ -174,6 +181,8 @@ def test_elisp_snippet_in_emacs_eglot(block: Block, fake_llm_thread: FakeLLM, tm
     before, command, after = MX.split(block.code)
     fake_llm_thread.add(Turn.text("Sample answer."))
     root = project(tmp_path, fake_llm_thread)
+    plugin = json.dumps(str(Path(a3s_lsp.__file__).parent / "editors" / "emacs"))
+    before = before.replace('"/path/to/a3s_lsp/editors/emacs"', plugin)
     script = ELISP_HARNESS.format(elpa=ELPA, before=before, command=command, after=after.strip())
     (root / "sample.el").write_text(script)
     assert EMACS is not None
