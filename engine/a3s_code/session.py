@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
     from .attachments import Attachment
     from .planning import GoalState, Plan
     from .queue import SessionLane
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class SessionBusyError(A3SError):
@@ -167,7 +171,11 @@ class Session(SessionExtensions, SessionQueueAPI):
     async def stream_async(
         self, prompt: str, attachments: list[ImageBlock] | None = None
     ) -> AsyncIterator[AgentEvent]:
-        """Run one turn, yielding its events; the last is always ``TurnEnd``."""
+        """Run one turn, yielding its events; the last is always ``TurnEnd``.
+
+        A lone UTF-16 surrogate in ``prompt`` (a JavaScript client that split an emoji) becomes
+        U+FFFD before it reaches the history: it cannot be encoded for the provider or on disk."""
+        prompt = _SURROGATE.sub("\ufffd", prompt)
         if self.is_running:
             raise SessionBusyError(f"session {self.session_id} is already running a turn")
 

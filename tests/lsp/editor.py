@@ -131,6 +131,7 @@ class Editor:
 
     def _confirm(self, params: Any) -> dict[str, Any]:
         request = plain(params)
+        request["events_before"] = [e["event"]["type"] for e in self.events]  # what the user saw first
         self.confirmations.append(request)
         return {"decision": self.decide(request)}
 

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator
 from typing import IO
 
+from .._stream import events_delivered
 from ..errors import A3SError
 from ..events import TurnEnd
 from ..ports import ConfirmationDecision, ConfirmationRequest
@@ -65,6 +66,7 @@ class PromptConfirmation:
         self.assume_yes = assume_yes
 
     async def confirm(self, request: ConfirmationRequest) -> ConfirmationDecision:
+        await events_delivered()  # the text and the tool line that led here are printed first
         r = self.renderer
         if self.assume_yes:
             r.line(r.style(f"auto-allowed {request.tool_name} (--yes)", "dim"))
