@@ -33,6 +33,7 @@ async def test_an_agent_edit_lands_in_the_open_buffer_and_keeps_unsaved_text(
 ) -> None:
     uri = editor.open(project / "app.py")
     editor.type(uri, "x = 1\ny = 2\n# unsaved note\n")
+    typed_version = editor.buffers[uri][1]
     fake_llm.tool_call("read", {"file_path": "app.py"})
     fake_llm.tool_call("edit", {"file_path": "app.py", "old_string": "y = 2", "new_string": "y = 3"})
     fake_llm.text("done")
@@ -41,7 +42,7 @@ async def test_an_agent_edit_lands_in_the_open_buffer_and_keeps_unsaved_text(
     assert editor.text(uri) == "x = 1\ny = 3\n# unsaved note\n"
     assert (project / "app.py").read_text() == "x = 1\ny = 2\n"
     (change,) = editor.edits[0].edit.document_changes or []
-    assert isinstance(change, types.TextDocumentEdit) and change.text_document.version == 2
+    assert isinstance(change, types.TextDocumentEdit) and change.text_document.version == typed_version
     assert _tool_ends(editor, "edit")[0]["exit_code"] == 0
 
 

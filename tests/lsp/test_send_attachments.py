@@ -43,9 +43,9 @@ async def test_an_attached_image_is_sent_with_the_prompt(vscode: Editor, fake_ll
 @pytest.mark.parametrize(
     ("attachments", "message"),
     [
-        ("not a list", "'attachments' must be an array"),
-        ([{"mediaType": "image/png"}], "attachments[0] needs base64 'data'"),
-        ([{"data": "***"}], "attachments[0] is not base64"),
+        ("not a list", "attachments: Input should be a valid list"),
+        ([{"mediaType": "image/png"}], "attachments.0.data: Field required"),
+        ([{"data": "***"}], "attachments.0.data is not base64"),
     ],
 )
 async def test_a_malformed_attachment_is_an_invalid_params_error(
