@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from . import wire
 from .documents import Document, lsp_lines
 
 if TYPE_CHECKING:
     from a3s_code.events import TurnEnd
     from a3s_code.tools.base import ToolResult as EngineToolResult
+
+    from . import wire
+else:
+    from ._lazy import wire
 
 ANNOTATION_ID = "a3s-agent-edit"
 

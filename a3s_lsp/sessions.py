@@ -13,16 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import convert, wire
+from . import convert
 from .errors import A3SLspError, SessionBusyError, SessionNotFoundError
 
 if TYPE_CHECKING:
     from a3s_code.messages import ImageBlock
 
+    from . import wire
     from .server import A3SLanguageServer
     from .turns import EventForwarder
 
     Images = list[ImageBlock]  # an alias: inside SessionManager, ``list`` is a method
+else:
+    from ._lazy import wire
 
 log = logging.getLogger(__name__)
 

@@ -28,11 +28,15 @@ ANSWERS: tuple[AnswerDecision, ...] = ("allow", "allow_session", "deny")
 class Wire(BaseModel):
     """camelCase on the wire; unknown fields are errors (a misspelt field is not silently ignored)."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", defer_build=True
+    )
 
 
 class Result(Wire):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow")
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="allow", defer_build=True
+    )
 
 
 # -- sessions -------------------------------------------------------------------------------------
@@ -313,7 +317,9 @@ class ConfirmAnswer(Wire):
     """The client's answer to ``a3s/confirm``; ``content`` with an allow is the file text the user
     approved after changing the proposal."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="ignore", defer_build=True
+    )
     decision: AnswerDecision
     content: str | None = None
 

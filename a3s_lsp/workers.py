@@ -15,15 +15,17 @@ import itertools
 import logging
 from typing import TYPE_CHECKING, Any
 
-from . import errors, wire
+from . import errors
 from . import protocol as m
 from .errors import A3SLspError, InvalidParamsError
 from .framing import FrameError, frame, read_frames
 from .transport import options_of
-from .wire import params_of
 
 if TYPE_CHECKING:
+    from . import wire
     from .server import A3SLanguageServer
+else:
+    from ._lazy import wire
 
 log = logging.getLogger(__name__)
 EDITOR = "editor"
@@ -96,16 +98,18 @@ class WorkerHub:
     def handle(self, method: str, raw: Any, worker: str) -> Any:
         """One ``a3s/queue/*`` request from ``worker`` (params validated by their ``wire`` model)."""
         if method == m.QUEUE_PENDING:
-            return self.pending(params_of(wire.QueuePendingParams, raw, method), worker)
+            return self.pending(wire.params_of(wire.QueuePendingParams, raw, method), worker)
         if method == m.QUEUE_CLAIM:
-            p = params_of(wire.QueueClaimParams, raw, method)
+            p = wire.params_of(wire.QueueClaimParams, raw, method)
             return {"task": self.claim(p.task_id, p.session_id, worker)}
         if method == m.QUEUE_COMPLETE:
-            return self.complete(params_of(wire.QueueCompleteParams, raw, method), worker)
+            return self.complete(wire.params_of(wire.QueueCompleteParams, raw, method), worker)
         if method == m.QUEUE_SET_LANE_HANDLER:
-            return self.set_lane_handler(params_of(wire.QueueSetLaneHandlerParams, raw, method))
+            return self.set_lane_handler(wire.params_of(wire.QueueSetLaneHandlerParams, raw, method))
         if method == m.QUEUE_STATS:
-            session = self._server.sessions.get(params_of(wire.SessionRef, raw, method).session_id).session
+            session = self._server.sessions.get(
+                wire.params_of(wire.SessionRef, raw, method).session_id
+            ).session
             return {
                 "stats": session.queue_stats(),
                 "metrics": session.queue_metrics(),

@@ -7,10 +7,15 @@ arguments here, in one place, so a change to the tool's parameters touches only 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import convert, wire
+from . import convert
 from .errors import InvalidParamsError
+
+if TYPE_CHECKING:
+    from . import wire
+else:
+    from ._lazy import wire
 
 TOOL = "git_worktree"
 

@@ -11,14 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from .. import wire
 from ..errors import InvalidParamsError
 from ..uris import uri_to_path
-from ..wire import dump
 from .commands import argument
 
 if TYPE_CHECKING:
+    from .. import wire
     from ..server import A3SLanguageServer
+else:
+    from .._lazy import wire
 
 COMMAND = "a3s.codeAction"
 _ACTIONS = [
@@ -62,7 +63,7 @@ def register(server: A3SLanguageServer) -> None:
 
     @server.command(COMMAND)
     async def run_code_action(ls: A3SLanguageServer, *args: Any) -> dict[str, Any]:
-        p = argument(wire.CodeActionCommand, args, COMMAND)
+        p: wire.CodeActionCommand = argument("CodeActionCommand", args, COMMAND)
         try:
             rng = ls.protocol._converter.structure(p.range, types.Range)
         except Exception as exc:
@@ -77,7 +78,7 @@ def register(server: A3SLanguageServer) -> None:
             doc.text_in(rng) if doc is not None and rng.start != rng.end else "",
             p.diagnostics,
         )
-        return dump(await ls.sessions.send(hosted.session.session_id, prompt))
+        return wire.dump(await ls.sessions.send(hosted.session.session_id, prompt))
 
 
 def build_prompt(

@@ -5,45 +5,47 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import protocol as m
-from .. import wire
 from ..errors import InvalidParamsError
 from ._wire import method
 
 if TYPE_CHECKING:
     from a3s_code.messages import ImageBlock
 
+    from .. import wire
     from ..server import A3SLanguageServer
+else:
+    from .._lazy import wire
 
 
 def register(server: A3SLanguageServer) -> None:
-    @method(server, m.SESSION_CREATE, wire.SessionCreateParams)
+    @method(server, m.SESSION_CREATE, "SessionCreateParams")
     async def create(ls: A3SLanguageServer, p: wire.SessionCreateParams) -> wire.SessionOpened:
         hosted = await ls.sessions.create(
             p.workspace, p.model, p.session_id, planning=p.planning, goal_tracking=p.goal_tracking
         )
         return hosted.opened()
 
-    @method(server, m.SESSION_LIST, wire.Empty)
+    @method(server, m.SESSION_LIST, "Empty")
     def list_(ls: A3SLanguageServer, p: wire.Empty) -> wire.SessionList:
         return wire.SessionList(sessions=[h.summary() for h in ls.sessions.list()])
 
-    @method(server, m.SESSION_RESUME, wire.SessionResumeParams)
+    @method(server, m.SESSION_RESUME, "SessionResumeParams")
     async def resume(ls: A3SLanguageServer, p: wire.SessionResumeParams) -> wire.SessionOpened:
         return (await ls.sessions.resume(p.session_id, p.workspace)).opened()
 
-    @method(server, m.SESSION_SAVE, wire.SessionRef)
+    @method(server, m.SESSION_SAVE, "SessionRef")
     async def save(ls: A3SLanguageServer, p: wire.SessionRef) -> wire.SessionSaved:
         return await ls.sessions.save(p.session_id)
 
-    @method(server, m.SESSION_CLOSE, wire.SessionRef)
+    @method(server, m.SESSION_CLOSE, "SessionRef")
     async def close(ls: A3SLanguageServer, p: wire.SessionRef) -> wire.Closed:
         return wire.Closed(closed=await ls.sessions.close(p.session_id))
 
-    @method(server, m.SESSION_CANCEL, wire.SessionRef)
+    @method(server, m.SESSION_CANCEL, "SessionRef")
     def cancel(ls: A3SLanguageServer, p: wire.SessionRef) -> wire.Cancelled:
         return wire.Cancelled(cancelled=ls.sessions.cancel(p.session_id))
 
-    @method(server, m.SESSION_SEND, wire.SessionSendParams)
+    @method(server, m.SESSION_SEND, "SessionSendParams")
     async def send(ls: A3SLanguageServer, p: wire.SessionSendParams) -> wire.TurnResult:
         return await ls.sessions.send(p.session_id, p.prompt, p.turn_id, images(p.attachments))
 

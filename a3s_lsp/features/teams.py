@@ -7,17 +7,18 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from .. import protocol as m
-from .. import wire
 from ..errors import InvalidParamsError
-from ..wire import dump
 from ._wire import method
 
 if TYPE_CHECKING:
+    from .. import wire
     from ..server import A3SLanguageServer
+else:
+    from .._lazy import wire
 
 
 def register(server: A3SLanguageServer) -> None:
-    @method(server, m.TEAM_RUN, wire.TeamRunParams)
+    @method(server, m.TEAM_RUN, "TeamRunParams")
     async def team_run(ls: A3SLanguageServer, p: wire.TeamRunParams) -> dict[str, Any]:
         members = [("lead", "lead")] + [(f"worker-{n}", "worker") for n in range(1, p.workers + 1)]
         if p.reviewer:
@@ -76,7 +77,7 @@ async def _drive(ls: A3SLanguageServer, runner: Any, goal: str, run_id: str) -> 
     from ..wire_events import TeamProgressNotification
 
     def notify(event: Any) -> None:
-        ls.protocol.notify(m.TEAM_PROGRESS, dump(TeamProgressNotification(run_id=run_id, event=event)))
+        ls.protocol.notify(m.TEAM_PROGRESS, wire.dump(TeamProgressNotification(run_id=run_id, event=event)))
 
     async def forward() -> None:
         async for event in runner.stream_async(goal):
