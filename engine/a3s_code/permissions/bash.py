@@ -17,7 +17,8 @@ from .commands import Script, SimpleCommand, Write, nfc
 from .guardrail import catastrophic, catastrophic_write, fork_bomb
 from .protected import protected_reason
 from .shell import analyse
-from .words import Piece, expand_braces
+from .unwrap import RESERVED
+from .words import Piece, Word, expand_braces
 
 if TYPE_CHECKING:
     from .policy import PermissionPolicy
@@ -49,7 +50,13 @@ class BashChecker:
         decisions += [self.simple(c, cwds[: c.cds + 1]) for c in script.commands]
         decisions += [self.write(w, cwds[: w.cds + 1]) for w in script.writes]
         if script.problems:
-            rough = self.policy.decide("bash", [command], "text", deny_subjects=rough_spellings(command))
+            roughs = [c for text in script.unreadable for c in rough_commands(text)]
+            for rough_command in roughs:
+                why = catastrophic(rough_command, self.env)
+                if why:
+                    return PermissionDecision("deny", f"refused in every mode (guardrail): {why}")
+            spellings = [s for c in roughs for s in c.spellings]
+            rough = self.policy.decide("bash", [command], "text", deny_subjects=spellings)
             if rough.verdict == "deny":
                 return rough
             decisions.append(
@@ -164,23 +171,28 @@ class BashChecker:
         return out
 
 
-def rough_spellings(command: str) -> list[str]:
-    """When the parser gives up, deny rules still see each ``;``/``|``/``&``-separated piece,
-    shlex-split with brace expansion (``{rm,-rf,/}`` is ``rm -rf /``)."""
-    out: list[str] = []
-    for piece in re.split(r"[;&|\n(){}`]|\$\(", command):
+def rough_commands(command: str) -> list[SimpleCommand]:
+    """When the parser gives up, each ``;``/``|``/``&``-separated piece, shlex-split with brace
+    expansion (``{rm,-rf,/}`` is ``rm -rf /``): deny rules and the guardrail still see them."""
+    out: list[SimpleCommand] = []
+    pieces = re.split(r"[;&|\n()`]|\$\(|\{(?=\s)|(?<=[\s;])\}", command)
+    for piece in pieces:
         try:
-            words = shlex.split(piece)
+            texts = shlex.split(piece)
         except ValueError:
-            words = piece.split()
-        expanded: list[str] = []
-        for word in words:
-            for alt in expand_braces([Piece("lit", word)]):
-                expanded.append("".join(p.text for p in alt))
-        if expanded:
-            expanded[0] = expanded[0].rsplit("/", 1)[-1]
-            out.append(nfc(" ".join(expanded)))
-    braced = re.findall(r"\{[^{}\s]*,[^{}\s]*\}", command)
-    for group in braced:
-        out.append(" ".join("".join(p.text for p in alt) for alt in expand_braces([Piece("lit", group)])))
+            texts = piece.split()
+        words: list[Word] = []
+        for text in texts:
+            for alt in expand_braces(_unquoted_pieces(text)):
+                value = "".join(p.text for p in alt)
+                if value:
+                    words.append(Word(value, value, False, any(c in value for c in "*?[")))
+        while words and (words[0].text in RESERVED or not words[0].text.strip("{}!")):
+            words = words[1:]
+        if words:
+            out.append(SimpleCommand(words))
     return out
+
+
+def _unquoted_pieces(text: str) -> list[Piece]:
+    return [Piece("lit", text)]

@@ -7,6 +7,38 @@ from dataclasses import dataclass, field
 
 from .words import Word
 
+COMMAND_VARIABLES = frozenset(
+    [
+        "GIT_SSH_COMMAND",
+        "GIT_SSH",
+        "GIT_PAGER",
+        "GIT_EDITOR",
+        "GIT_EXTERNAL_DIFF",
+        "GIT_ASKPASS",
+        "SSH_ASKPASS",
+        "PAGER",
+        "MANPAGER",
+        "EDITOR",
+        "VISUAL",
+        "PROMPT_COMMAND",
+    ]
+)
+"""Variables whose value a program runs as a command line: the value is checked like one."""
+CODE_VARIABLES = frozenset(
+    [
+        "LD_PRELOAD",
+        "LD_AUDIT",
+        "LD_LIBRARY_PATH",
+        "BASH_ENV",
+        "ENV",
+        "PERL5OPT",
+        "NODE_OPTIONS",
+        "PYTHONSTARTUP",
+        "PATH",
+    ]
+)
+"""Variables that make a program load code the command line does not show: such a command is asked."""
+
 
 class Unparseable(Exception):
     """The command could not be read completely; callers must ask, never allow."""
@@ -66,8 +98,10 @@ class Script:
     """``cd``/``pushd``/``popd`` targets in order (an empty text is ``cd`` alone: ``$HOME``)."""
     problems: list[str] = field(default_factory=list)
     """Parts that could not be read (syntax errors, nesting too deep)."""
-    functions: dict[str, list[SimpleCommand]] = field(default_factory=dict)
-    """Functions defined in the line, with the commands of their bodies."""
+    unreadable: list[str] = field(default_factory=list)
+    """The command lines (nested ones too) the parser could not read completely."""
+    functions: dict[str, str] = field(default_factory=dict)
+    """Functions defined in the line, with the source of their bodies."""
 
 
 def nfc(text: str) -> str:

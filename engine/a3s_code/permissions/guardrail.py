@@ -111,11 +111,15 @@ def catastrophic_write(target: Word) -> str | None:
     return f"writing the raw device {target.value}" if _device(target) else None
 
 
-def fork_bomb(functions: dict[str, list[SimpleCommand]]) -> str | None:
-    """A function that starts itself more than once (``:(){ :|:& };:``)."""
+def fork_bomb(functions: dict[str, str]) -> str | None:
+    """A function that pipes itself into itself or starts itself in the background more than once
+    (``:(){ :|:& };:``, ``bomb() { bomb | bomb & }``)."""
     for name, body in functions.items():
-        if sum(1 for c in body if c.name == name) >= 2:
-            return f"the function {name} starts itself in a loop (a fork bomb)"
+        me = rf"(?<![\w.:-]){re.escape(name)}(?![\w.:-])"
+        piped = re.search(rf"{me}\s*\|\s*{me}", body)
+        background = len(re.findall(rf"{me}\s*&(?!&)", body))
+        if piped or background >= 2:
+            return f"the function {name} starts copies of itself without end (a fork bomb)"
     return None
 
 

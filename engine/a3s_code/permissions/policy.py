@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..ports import PermissionDecision
+from . import parser
 from .bash import BashChecker
 from .protected import protected_reason
 from .rules import Rule, canonical_tool
@@ -28,6 +29,7 @@ class PermissionPolicy:
     """
 
     def __init__(self, mode: Mode = "default") -> None:
+        parser.warm()  # the first bash check must not load the grammar on the caller's thread
         self.mode: Mode = mode
         self.allow_rules: list[Rule] = []
         self.deny_rules: list[Rule] = []
@@ -89,6 +91,8 @@ class PermissionPolicy:
         root = workspace.resolve()
         tool = _CANONICAL.get(canonical_tool(tool_name), tool_name)
         if tool == "bash":
+            if "\0" in str(args.get("command", "")):
+                return PermissionDecision("deny", "the command holds a NUL byte, which no shell can run")
             full_env = {**os.environ, **(env or {})}
             full_env.pop("BASH_ENV", None)
             return BashChecker(self, root, full_env).check(str(args.get("command", "")))
@@ -135,6 +139,8 @@ class PermissionPolicy:
 
     def _check_path_tool(self, tool: str, args: dict[str, Any], root: Path) -> PermissionDecision:
         raw = args.get("file_path", args.get("path")) or "."
+        if "\0" in str(raw):
+            return PermissionDecision("deny", "the path holds a NUL byte, which no file name can")
         path = resolve(root, str(raw))
         decision = self.decide(
             tool,

@@ -12,19 +12,42 @@ import re
 import shlex
 from typing import TYPE_CHECKING
 
-from .commands import SimpleCommand, Write
+from .commands import CODE_VARIABLES, COMMAND_VARIABLES, SimpleCommand, Write
 from .words import Word
 from .wrappers import AWK, BY_NAME, CD, INTERPRETERS, SUBCOMMAND_WRAPPERS, Wrapper
 
 if TYPE_CHECKING:
     from .shell import Analyser
 
+RESERVED = frozenset(
+    [
+        "if",
+        "then",
+        "else",
+        "elif",
+        "fi",
+        "do",
+        "done",
+        "while",
+        "until",
+        "for",
+        "in",
+        "case",
+        "esac",
+        "select",
+        "function",
+        "time",
+        "[[",
+        "]]",
+    ]
+)
+"""Bash's reserved words (manual 2, "Definitions"): never a program's name where tree-sitter-bash
+misreads a compound command as a simple one (it does after ``!``)."""
 _OPAQUE_BUILTINS = {"enable": {"-f"}, "hash": {"-p"}}
 """``enable -f lib.so name`` loads a builtin from a library; ``hash -p /bin/rm ls`` makes ``ls`` run rm."""
 _AWK_RUNS = re.compile(r"\bsystem\s*\(|\|\s*(getline|&)|\|\s*\"|\"\s*\||\bprint[^;}]*\|")
 _SED_RUNS = re.compile(r"(^|[;\n{}]\s*)(\d+|/[^/]*/)?\s*e(\s|;|$)|s(.).*?\4.*?\4[gpIiMm0-9]*e")
 _SHELL_VALUES = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
-_CODE_VARIABLES = frozenset({"LD_PRELOAD", "LD_AUDIT", "BASH_ENV", "ENV", "PATH"})
 _PY = re.compile(r"^(python|pypy)(\d+(\.\d+)?)?$")
 
 
@@ -92,6 +115,9 @@ class Invocation:
                 return
             name = first.text.rsplit("/", 1)[-1]
             rest = words[1:]
+            if not first.text.strip("{}! \t\n") or first.text in RESERVED:
+                words = rest  # tree-sitter-bash reads `! { cmd; }`, `! if …; then cmd; fi` as commands
+                continue
             if name in an.aliases and name not in an.expanding and first.text == name:
                 an.expanding.add(name)
                 try:
@@ -198,6 +224,8 @@ class Invocation:
             return None
         if name == "nice" and operands and re.fullmatch(r"-?\d+", operands[0].text):
             operands = operands[1:]
+        if name == "sudo":  # sudo [VAR=value]... CMD
+            operands = self.assignments(operands)
         operands = operands[w.operands :]
         if w.how == "joined" or joined:
             if name == "watch" and any(x.text in ("-x", "--exec") for x in rest[:i]):
@@ -284,8 +312,11 @@ class Invocation:
     def su(self, w: Wrapper, name: str, rest: list[Word], stdin: str | None) -> list[Word] | None:
         """``su [-] [user] [-c CMD]`` (options anywhere); ``runuser -u USER [--] CMD``."""
         scripts: list[str] = []
+        argv_mode = any(x.text in ("-u", "--user") for x in rest[: _skip(rest, w.values, w)[0]])
         for k, word in enumerate(rest):
             text = word.text
+            if text == "--" or argv_mode:
+                break
             if text.startswith(("--command=", "--session-command=")):
                 scripts.append(text.split("=", 1)[1])
             elif text in ("--command", "--session-command") or (
@@ -318,12 +349,23 @@ class Invocation:
             elif text.startswith("-") and text != "-":
                 i += 2 if text in w.values else 1
             elif "=" in text and not text.startswith("="):
-                key = text.partition("=")[0]
-                if key in _CODE_VARIABLES:
-                    self.add(words[i:], opaque=f"it sets {key}")
+                self.assignments(words[i : i + 1])
                 i += 1
             else:
                 break
+        return words[i:]
+
+    def assignments(self, words: list[Word]) -> list[Word]:
+        """``NAME=value`` words before a command (``env``, ``sudo``): checked as the shell's own
+        assignments are; returns the words after them."""
+        i = 0
+        while i < len(words) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[i].text):
+            key, _, value = words[i].text.partition("=")
+            if key in COMMAND_VARIABLES:
+                self.nested(value)
+            elif key in CODE_VARIABLES:
+                self.add(words[i:], opaque=f"it sets {key}")
+            i += 1
         return words[i:]
 
 

@@ -118,7 +118,7 @@ def _dq(node: Any, source: bytes) -> list[Piece]:
         pos = child.end_byte
     if node.end_byte - 1 > pos:
         out.append(Piece("quoted", _dq_text(source[pos : node.end_byte - 1])))
-    return out
+    return out or [Piece("quoted", "")]
 
 
 def _dq_text(raw: bytes) -> str:
@@ -202,7 +202,48 @@ def to_word(parts: list[Piece], env: Env) -> Word:
 def words_of(node: Any, source: bytes, env: Env) -> list[Word]:
     """One node as the words it becomes: several when an unquoted brace expansion is in it."""
     parts = pieces(node, source)
-    return [to_word(p, env) for p in expand_braces(parts)]
+    return [to_word(p, env) for p in expand_braces(parts) if _kept(p)]
+
+
+def _kept(parts: list[Piece]) -> bool:
+    """An unquoted word that expands to nothing (``{rm,}``'s second word) is removed."""
+    return any(p.kind != "lit" or p.text for p in parts)
+
+
+def assemble(items: list[tuple[int, int, Any]], end: int, source: bytes, env: Env) -> list[Word]:
+    """The words of a simple command from its nodes in source order (``node`` None: a redirection,
+    which separates words; a string: unquoted source text no node holds). tree-sitter-bash splits ``''\\a`` in two and drops an escaped space
+    between nodes; bash reads one word wherever no unescaped blank separates them, so the gaps
+    between nodes are read here too."""
+    groups: list[list[Piece]] = []
+    current: list[Piece] | None = None
+    pos = items[0][0] if items else end
+    for start, stop, node in [*items, (end, end, None)]:
+        gap = source[pos:start].decode("utf-8", "surrogateescape")
+        i = 0
+        while i < len(gap):
+            if gap[i] == "\\" and i + 1 < len(gap):
+                if gap[i + 1] != "\n":
+                    current = [*(current or []), Piece("quoted", gap[i + 1])]
+                i += 2
+                continue
+            if gap[i] in " \t\n" and current is not None:
+                groups.append(current)
+                current = None
+            i += 1
+        if node is None:
+            if current is not None:
+                groups.append(current)
+            current = None
+        else:
+            found = (
+                _unquoted(node, current is None)
+                if isinstance(node, str)
+                else pieces(node, source, current is None)
+            )
+            current = [*(current or []), *found]
+        pos = max(pos, stop)
+    return [to_word(p, env) for group in groups for p in expand_braces(group) if _kept(p)]
 
 
 # -- brace expansion (Bash manual 3.5.1) -----------------------------------------------------------

@@ -232,6 +232,7 @@ WRAPPERS: tuple[Wrapper, ...] = (
         "self",
         _s("-C --git-dir --work-tree --namespace --exec-path"),
         config=_s("-c"),
+        scripts=_s("--upload-pack --receive-pack --exec"),
         config_keys=_GIT_KEYS,
         note="`-c alias.x=!cmd`, `-c core.sshCommand=…` and other command-valued keys",
     ),
