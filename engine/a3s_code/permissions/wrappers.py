@@ -95,7 +95,6 @@ WRAPPERS: tuple[Wrapper, ...] = (
             "valgrind",
             "firejail",
             "setpriv",
-            "time",
             "coproc",
         )
     ),
@@ -198,7 +197,7 @@ WRAPPERS: tuple[Wrapper, ...] = (
         note="the remote command is checked like a local one; `-o ProxyCommand=` runs locally",
     ),
     Wrapper(("strace", "ltrace"), values=_s("-e -p -s -u -E -a -O -S -X -P -I -b -n -l"), writes=_s("-o")),
-    Wrapper(("/usr/bin/time", "gtime"), values=_s("-f --format"), writes=_s("-o --output")),
+    Wrapper(("time", "gtime"), values=_s("-f --format"), writes=_s("-o --output")),
     Wrapper(
         ("systemd-run",),
         values=_s(
