@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from .shell import Analyser
 
 RESERVED = frozenset(
-    "if then else elif fi do done while until for in case esac select function [[ ]]".split()
+    {"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "in", "case", "esac"}
+    | {"select", "function", "[[", "]]"}
 )
 """Bash's reserved words (manual 2, "Definitions"): never a program's name where tree-sitter-bash
 misreads a compound command as a simple one (it does after ``!``)."""
