@@ -28,7 +28,14 @@ ROOT = Path(__file__).resolve().parents[2]
 BASELINE = "deb986a"
 MODULES = ("protected", "rules", "shell", "policy", "allowed", "__init__")
 RULES = {
-    "allow": ["bash(git status*)", "bash(git log*)", "bash(ls*)", "bash(echo *)", "bash(cat *)", "bash(npm run *)"],
+    "allow": [
+        "bash(git status*)",
+        "bash(git log*)",
+        "bash(ls*)",
+        "bash(echo *)",
+        "bash(cat *)",
+        "bash(npm run *)",
+    ],
     "deny": ["bash(rm *)", "bash(curl *)", "write(secrets/**)"],
 }
 EVERYDAY = [
@@ -47,8 +54,8 @@ EVERYDAY = [
     "docker compose up -d db",
     "cargo test --workspace",
     "go test ./... -run TestParse",
-    'git commit -m "$(cat <<\'EOF\'\nFix parsing\n\nDetails here.\nEOF\n)"',
-    "for f in src/*.ts; do wc -l \"$f\"; done",
+    "git commit -m \"$(cat <<'EOF'\nFix parsing\n\nDetails here.\nEOF\n)\"",
+    'for f in src/*.ts; do wc -l "$f"; done',
     "if [ -f .env ]; then source .env; fi",
     "sed -n '1,40p' README.md",
     "awk -F, '{ print $2 }' data.csv | sort | uniq -c",
@@ -90,7 +97,9 @@ def baseline_package(commit: str) -> ModuleType:
     import a3s_code  # noqa: F401  (the parent package for the baseline's relative imports)
 
     name = "a3s_code._baseline_permissions"
-    spec = importlib.util.spec_from_file_location(name, folder / "__init__.py", submodule_search_locations=[str(folder)])
+    spec = importlib.util.spec_from_file_location(
+        name, folder / "__init__.py", submodule_search_locations=[str(folder)]
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
@@ -133,7 +142,9 @@ def first_check(setup: str, idle: float, runs: int = 5) -> list[float]:
     out = []
     for _ in range(runs):
         code = FIRST_CHECK.format(root=str(ROOT), setup=setup, idle=idle)
-        ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+        ran = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+        )
         out.append(float(ran.stdout.strip().splitlines()[-1]))
     return out
 
@@ -142,7 +153,7 @@ def right(policy: Any, workspace: Path, new: bool) -> tuple[int, int]:
     cases = [c for c in load() if c.layer == "permission" and c.tool == "bash"]
     good = 0
     for case in cases:
-        p = type(policy).from_config(**{k: v for k, v in case.policy.items()})
+        p = type(policy).from_config(**case.policy)
         kwargs = {"env": case.env or {}} if new else {}
         try:
             verdict = p.check("bash", case.args, workspace, **kwargs).verdict
@@ -189,7 +200,9 @@ def main() -> None:
         print(f"| {label} | {min(values):.1f} / {statistics.median(values):.1f} / {max(values):.1f} |")
     good_new = right(PermissionPolicy(), workspace, True)
     good_old = right(old.PermissionPolicy(), workspace, False)
-    print(f"\ncorpus bash cases decided right: now {good_new[0]}/{good_new[1]}, baseline {good_old[0]}/{good_old[1]}")
+    print(
+        f"\ncorpus bash cases decided right: now {good_new[0]}/{good_new[1]}, baseline {good_old[0]}/{good_old[1]}"
+    )
 
 
 if __name__ == "__main__":
