@@ -104,9 +104,13 @@ class BashChecker:
         spellings = command.spellings
         outer = [nfc(o) for o in command.outer]
         words = [w.value if w.value is not None else w.text for w in command.words]
+        # Allow rules see the command that runs; deny and ask rules also see it as written around
+        # its wrappers, so `bash(sudo *)` denies `sudo rm x` but `bash(bash *)` allows no `bash -c` script.
         decision = policy.decide(
-            "bash", [spellings[0], *outer], "text", deny_subjects=spellings[1:] + outer, words=words
+            "bash", spellings[:1], "text", deny_subjects=spellings[1:] + outer, words=words
         )
+        if decision.verdict == "ask" and decision.rule is None and self.policy.mode != "read_only":
+            return PermissionDecision("ask", f"no rule allows '{command.text}'")
         if decision.verdict != "allow":
             return decision
         if command.dynamic:

@@ -75,9 +75,10 @@ class SimpleCommand:
         if self.words and self.name != self.words[0].text:
             out.append(" ".join([self.name, *(w.text for w in self.words[1:])]))
         if all(w.value is not None for w in self.words):
-            values = [str(w.value) for w in self.words]
-            values[0] = values[0].rsplit("/", 1)[-1]
-            out.append(" ".join(values))
+            values = " ".join(str(w.value) for w in self.words).split()  # unquoted $X splits on blanks
+            if values:
+                values[0] = values[0].rsplit("/", 1)[-1]
+                out.append(" ".join(values))
         return list(dict.fromkeys(nfc(s) for s in out))
 
 

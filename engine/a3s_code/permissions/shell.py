@@ -42,7 +42,7 @@ def split_commands(command: str, env: Mapping[str, str] | None = None) -> list[S
 
 class Analyser:
     def __init__(self, env: dict[str, str]) -> None:
-        self.env: dict[str, str | None] = dict(env)
+        self.env: dict[str, str | None] = {**env, "IFS": " \t\n"}  # bash never takes IFS from its environment
         self.out = Script()
         self.aliases: dict[str, str] = {}
         self.assigned: set[str] = set()

@@ -363,24 +363,21 @@ def _split_string(text: str) -> str | None:
 
 
 def _interpreter(stem: str, rest: list[Word]) -> str | None:
-    """Why an interpreter runs code the line does not show as a script, or None."""
+    """Why an interpreter runs code the line does not show as a script, or None. Options are read
+    up to the script's name (``python tool.py -c x`` passes ``-c`` to the script)."""
     code = INTERPRETERS[stem]
+    letters = {o[1] for o in code if len(o) == 2 and o[0] == "-"}
     for word in rest:
-        low = word.text.lower()
-        if low in code or any(
-            low.startswith(opt) and len(opt) == 2 and opt != "-" for opt in code if low[:2] == opt
-        ):
+        text = word.text
+        if text.lower() in code or text.lower().split("=", 1)[0] in code:
             return f"{stem} runs inline code"
-        if low.split("=", 1)[0] in code:
+        if text.startswith("-") and not text.startswith("--") and letters & set(text[1:]):
             return f"{stem} runs inline code"
-        if stem in ("vim", "nvim", "vi", "ex") and low.startswith("+"):
+        if stem in ("vim", "nvim", "vi", "ex") and text.startswith("+"):
             return f"{stem} runs an editor command"
-    operands = [w for w in rest if not w.text.startswith("-")]
-    if stem in ("python", "perl", "ruby", "node", "nodejs", "php", "lua", "tclsh") and (
-        not operands or operands[0].text in ("-", "/dev/stdin")
-    ):
-        if any(w.text == "-m" for w in rest):
-            return None
+        if text == "-m" or (not text.startswith(("-", "+")) and stem not in ("vim", "nvim", "vi", "ex")):
+            return None  # a module or a script file: it runs like any program
+    if stem in ("python", "perl", "ruby", "node", "nodejs", "php", "lua", "tclsh"):
         return f"{stem} reads code from standard input"
     return None
 
