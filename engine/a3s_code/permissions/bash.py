@@ -101,7 +101,7 @@ class BashChecker:
 
     def simple(self, command: SimpleCommand, cwds: list[Path | None]) -> PermissionDecision:
         policy = self.policy
-        spellings = command.spellings
+        spellings = command.spellings + self._on_disk(command, cwds)
         outer = [nfc(o) for o in command.outer]
         words = [w.value if w.value is not None else w.text for w in command.words]
         # Allow rules see the command that runs; deny and ask rules also see it as written around
@@ -120,6 +120,21 @@ class BashChecker:
         if command.privileged:
             return PermissionDecision("ask", f"'{command.text}' runs with elevated privileges")
         return decision
+
+    def _on_disk(self, command: SimpleCommand, cwds: list[Path | None]) -> list[str]:
+        """A program named by a path that is a symlink (made by an earlier call): what it points to."""
+        first = command.words[0].value if command.words else None
+        if not first or "/" not in first:
+            return []
+        base = cwds[-1] if cwds and cwds[-1] is not None else self.root
+        try:
+            target = os.path.realpath(first if first.startswith("/") else base / first)
+        except (OSError, ValueError):
+            return []
+        name = os.path.basename(target)
+        if name == command.name:
+            return []
+        return [nfc(" ".join([name, *(w.text for w in command.words[1:])]))]
 
     @staticmethod
     def _names(decision: PermissionDecision, command: SimpleCommand) -> bool:

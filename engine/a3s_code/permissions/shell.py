@@ -50,6 +50,8 @@ class Analyser:
         """Here-document bodies of the line being walked: no word of a command lies in them."""
         self.depth = 0
         self.expanding: set[str] = set()
+        self.links: dict[str, str] = {}
+        """``ln -s /bin/rm x`` earlier in the line: ``x`` and ``./x`` run ``rm``."""
 
     # -- entry points ----------------------------------------------------------------------------
 

@@ -128,6 +128,14 @@ class Invocation:
     def program(self, name: str, words: list[Word], stdin: str | None, wrapper: Wrapper | None) -> None:
         """A command that is not a wrapper: builtins that take code, interpreters, or a plain program."""
         rest = words[1:]
+        linked = self.an.links.get(words[0].text.removeprefix("./"))
+        if linked is not None:  # `ln -s /bin/rm x; ./x -rf build` runs rm
+            self.outer.append(" ".join([linked, *(w.text for w in rest)]))
+        if name in ("ln", "cp", "mv", "install"):
+            operands = [w for w in rest if not w.text.startswith("-")]
+            if len(operands) == 2 and operands[0].value and operands[1].value:
+                program = operands[0].value.rsplit("/", 1)[-1]
+                self.an.links[operands[1].value.removeprefix("./")] = program
         if name == "eval" or (name == "trap" and rest and rest[0].text not in ("-p", "-l", "-P")):
             self.add(words)
             self.nested(_texts(rest if name == "eval" else rest[:1]))
