@@ -137,6 +137,16 @@ SPECS = [
         in_request=('"media_type": "image/png"',),
     ),
     Spec(
+        "docs/security.md",
+        'policy.check("bash", {"command": command}',
+        expect=(
+            "git status 2>/dev/null -> allow",
+            "bash -lc 'rm -fr build' -> deny",
+            "find . -exec rm -rf {} + -> deny",
+            "refused in every mode (guardrail): rm -r on ~",
+        ),
+    ),
+    Spec(
         "docs/planning.md",
         "with_planning(True).with_goal_tracking(True)",
         script=planner,

@@ -6,9 +6,10 @@ import json
 from typing import Any
 
 from .allowed import AllowedTools, SkillRestrictedChecker
+from .commands import SimpleCommand, Unparseable
 from .policy import EDIT_TOOLS, READ_ONLY_TOOLS, Mode, PermissionPolicy
 from .rules import Rule, RuleError
-from .shell import SimpleCommand, Unparseable, split_commands
+from .shell import analyse, split_commands
 
 
 def suggested_rule(tool_name: str, args: dict[str, Any]) -> str:
@@ -40,6 +41,7 @@ __all__ = [
     "RuleError",
     "SimpleCommand",
     "Unparseable",
+    "analyse",
     "how_to_allow",
     "split_commands",
     "suggested_rule",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,10 @@ class AllowedTools:
             raise RuleError("allowed-tools is empty")
         return cls(rules)
 
-    def permits(self, tool_name: str, args: dict[str, Any], workspace: Path) -> bool:
-        return self._policy.check(tool_name, args, workspace).verdict == "allow"
+    def permits(
+        self, tool_name: str, args: dict[str, Any], workspace: Path, env: Mapping[str, str] | None = None
+    ) -> bool:
+        return self._policy.check(tool_name, args, workspace, env=env).verdict == "allow"
 
 
 class SkillRestrictedChecker:
@@ -44,8 +47,13 @@ class SkillRestrictedChecker:
         self.base = base
         self.restrictions = restrictions
 
-    def check(self, tool_name: str, args: dict[str, Any], workspace: Path) -> PermissionDecision:
-        if self.restrictions and not any(a.permits(tool_name, args, workspace) for _, a in self.restrictions):
+    def check(
+        self, tool_name: str, args: dict[str, Any], workspace: Path, *, env: Mapping[str, str] | None = None
+    ) -> PermissionDecision:
+        """``env``: the session's variables, handed on to the base policy when it takes them."""
+        if self.restrictions and not any(
+            a.permits(tool_name, args, workspace, env) for _, a in self.restrictions
+        ):
             names = ", ".join(name for name, _ in self.restrictions)
             allowed = "; ".join(", ".join(a.rules) for _, a in self.restrictions)
             return PermissionDecision(
@@ -54,5 +62,7 @@ class SkillRestrictedChecker:
             )
         if self.base is None:
             return PermissionDecision("allow", "permitted by the active skill")
+        if env is not None and isinstance(self.base, PermissionPolicy | SkillRestrictedChecker):
+            return self.base.check(tool_name, args, workspace, env=env)
         decision: PermissionDecision = self.base.check(tool_name, args, workspace)
         return decision

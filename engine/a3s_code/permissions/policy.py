@@ -1,29 +1,35 @@
-"""PermissionPolicy: deny, then ask, then allow; no match means ask. Plus the four modes."""
+"""PermissionPolicy: guardrail, then deny, then ask, then allow; no match means ask. Plus the modes."""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 from ..ports import PermissionDecision
+from . import parser
+from .bash import BashChecker
 from .protected import protected_reason
-from .rules import Rule
-from .shell import SimpleCommand, Unparseable, split_commands
+from .rules import Rule, canonical_tool
 
 Mode = Literal["default", "accept_edits", "read_only", "bypass"]
 READ_ONLY_TOOLS = frozenset({"read", "grep", "glob", "ls", "web_fetch", "web_search"})
 EDIT_TOOLS = frozenset({"write", "edit", "patch"})
 PATH_TOOLS = READ_ONLY_TOOLS - {"web_fetch", "web_search"} | EDIT_TOOLS
-_RANK = {"allow": 0, "ask": 1, "deny": 2}
+_CANONICAL = {canonical_tool(t): t for t in READ_ONLY_TOOLS | EDIT_TOOLS | {"bash"}}
 
 
 class PermissionPolicy:
-    """``PermissionPolicy().allow("read(*)").deny("bash(rm *)").ask("write(*)")``."""
+    """``PermissionPolicy().allow("read(*)").deny("bash(rm *)").ask("write(*)")``.
+
+    Rules are ``tool(pattern)`` (see ``rules.py``); tool names match case-insensitively. Raises
+    ``RuleError`` for a rule that does not parse.
+    """
 
     def __init__(self, mode: Mode = "default") -> None:
+        parser.warm()  # the first bash check must not load the grammar on the caller's thread
         self.mode: Mode = mode
         self.allow_rules: list[Rule] = []
         self.deny_rules: list[Rule] = []
@@ -73,16 +79,29 @@ class PermissionPolicy:
 
     # -- deciding ------------------------------------------------------------------------------
 
-    def check(self, tool_name: str, args: dict[str, Any], workspace: Path) -> PermissionDecision:
-        root = workspace.resolve()
-        if tool_name == "bash":
-            return self._check_bash(str(args.get("command", "")), root)
-        if tool_name in PATH_TOOLS:
-            return self._check_path_tool(tool_name, args, root)
-        subject = str(args.get("url")) if "url" in args else json.dumps(args, sort_keys=True, default=str)
-        return self._decide(tool_name, [subject], "text", read_only=tool_name in READ_ONLY_TOOLS)
+    def check(
+        self, tool_name: str, args: dict[str, Any], workspace: Path, *, env: Mapping[str, str] | None = None
+    ) -> PermissionDecision:
+        """The verdict for one call, without running it.
 
-    def _decide(
+        ``env``: variables the session adds for its commands (``SessionOptions.env``); they override
+        this process's environment when ``$VAR`` and ``~`` in a shell command are read, as they do
+        when the bash tool runs it.
+        """
+        root = workspace.resolve()
+        tool = _CANONICAL.get(canonical_tool(tool_name), tool_name)
+        if tool == "bash":
+            if "\0" in str(args.get("command", "")):
+                return PermissionDecision("deny", "the command holds a NUL byte, which no shell can run")
+            full_env = {**os.environ, **(env or {})}
+            full_env.pop("BASH_ENV", None)
+            return BashChecker(self, root, full_env).check(str(args.get("command", "")))
+        if tool in PATH_TOOLS:
+            return self._check_path_tool(tool, args, root)
+        subject = str(args.get("url")) if "url" in args else json.dumps(args, sort_keys=True, default=str)
+        return self.decide(tool_name, [subject], "text", read_only=tool in READ_ONLY_TOOLS)
+
+    def decide(
         self,
         tool: str,
         subjects: list[str],
@@ -91,16 +110,25 @@ class PermissionPolicy:
         read_only: bool = False,
         edit: bool = False,
         deny_subjects: list[str] | None = None,
+        words: list[str] | None = None,
     ) -> PermissionDecision:
-        """``deny_subjects``: extra spellings that only deny and ask rules see (never widening an allow)."""
+        """Deny, read-only mode, ask, bypass/accept-edits, allow, else ask.
+
+        ``deny_subjects``: extra spellings only deny and ask rules see (never widening an allow);
+        ``words``: the command's words, for option-order-blind deny and ask matching.
+        """
         strict = subjects + (deny_subjects or [])
         for rule in self.deny_rules:
-            if rule.matches(tool, strict, kind):
+            if rule.matches(tool, strict, kind) or (
+                words and rule.covers_tool(tool) and rule.matches_flags(words)
+            ):
                 return PermissionDecision("deny", f"denied by rule {rule.text}", rule.text)
         if self.mode == "read_only" and not read_only:
             return PermissionDecision("deny", f"'{tool}' is not allowed in read-only (plan) mode")
         for rule in self.ask_rules:
-            if rule.matches(tool, strict, kind):
+            if rule.matches(tool, strict, kind) or (
+                words and rule.covers_tool(tool) and rule.matches_flags(words)
+            ):
                 return PermissionDecision("ask", f"rule {rule.text} asks for confirmation", rule.text)
         if self.mode == "bypass" or (self.mode == "accept_edits" and edit):
             return PermissionDecision("allow", f"mode {self.mode}")
@@ -111,8 +139,10 @@ class PermissionPolicy:
 
     def _check_path_tool(self, tool: str, args: dict[str, Any], root: Path) -> PermissionDecision:
         raw = args.get("file_path", args.get("path")) or "."
-        path = _resolve(root, str(raw))
-        decision = self._decide(
+        if "\0" in str(raw):
+            return PermissionDecision("deny", "the path holds a NUL byte, which no file name can")
+        path = resolve(root, str(raw))
+        decision = self.decide(
             tool,
             path_subjects(path, root),
             "path",
@@ -127,43 +157,12 @@ class PermissionPolicy:
             return PermissionDecision("ask", f"{raw} is outside the workspace")
         return decision
 
-    def _check_bash(self, command: str, root: Path) -> PermissionDecision:
-        if not command.strip():
-            return self._decide("bash", [""], "text")
-        try:
-            commands = split_commands(command)
-        except Unparseable as exc:
-            worst = self._decide("bash", [command], "text")
-            if worst.verdict == "deny":
-                return worst
-            return PermissionDecision(
-                "ask", f"the command could not be parsed ({exc}), so it needs confirmation"
-            )
-        if not commands:
-            return self._decide("bash", [command], "text")
-        return max((self._check_simple(c, root) for c in commands), key=lambda d: _RANK[d.verdict])
 
-    def _check_simple(self, command: SimpleCommand, root: Path) -> PermissionDecision:
-        decision = self._decide("bash", [command.text], "text", deny_subjects=command.spellings)
-        if decision.verdict == "deny":
-            return decision
-        for target in command.redirects:
-            path = _resolve(root, target)
-            written = self._decide("write", path_subjects(path, root), "path", edit=True)
-            if written.verdict == "deny":
-                return PermissionDecision("deny", f"redirect to {target}: {written.reason}", written.rule)
-            outside = root != path and root not in path.parents
-            if decision.verdict == "allow" and (outside or protected_reason(path, root)):
-                decision = PermissionDecision("ask", f"the command writes to {target}")
-        if decision.verdict == "allow" and command.dynamic:
-            return PermissionDecision("ask", f"'{command.text}' is built from variables or substitutions")
-        if decision.verdict == "allow" and command.privileged:
-            return PermissionDecision("ask", f"'{command.text}' runs with elevated privileges")
-        return decision
-
-
-def _resolve(root: Path, raw: str) -> Path:
-    path = Path(os.path.expanduser(raw))
+def resolve(root: Path, raw: str, home: str | None = None) -> Path:
+    """``raw`` made absolute against ``root`` (``~`` is ``home``), symlinks and ``..`` followed."""
+    if raw == "~" or raw.startswith("~/"):
+        raw = (home or os.path.expanduser("~")) + raw[1:]
+    path = Path(raw)
     return (path if path.is_absolute() else root / path).resolve(strict=False)
 
 
