@@ -133,20 +133,27 @@ PLACEHOLDERS = frozenset(
     }
 )  # fmt: skip
 _REFERENCE = re.compile(
-    r"^(?:[$%!&*@]|<|\{\{|\{%|\[REDACTED|os\.|process\.env|env\.|ENV\[|getenv|secrets\.|vault:)", re.I
+    r"^(?:\$|%\(|%[A-Za-z_]|<|\{\{|\{%|\[REDACTED|[*&][A-Za-z_][A-Za-z_-]*$|![A-Za-z]|os\.|process\.env|env\.|"
+    r"ENV\[|getenv|secrets\.|vault:)",
+    re.I,
 )
 _PLACEHOLDER_WORDS = re.compile(r"your|example|placeholder|changeme|redacted|xxxx", re.I)
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DOTTED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[[^\]]*\])+\(?")
 
 
-def value_is_secret(value: str, *, quoted: bool, followed_by: str, name: str, min_length: int = 4) -> bool:
+def value_is_secret(
+    value: str, *, quoted: bool, followed_by: str, name: str, min_length: int = 4, spaced: bool = False
+) -> bool:
     """Whether a value assigned to a secret name is a real value, not a reference or placeholder.
 
     Skipped (detect-secrets' ``is_indirect_reference`` family): empty or short values, ``${VAR}``,
-    ``$VAR``, ``<your-token>``, ``{{ secrets.X }}``, ``os.environ[...]``, ``self.password``, calls,
+    ``$VAR``, ``<your-token>``, ``{{ secrets.X }}``, YAML ``*alias`` and ``!tag``, ``os.environ[...]``,
+    ``self.password``, calls,
     type annotations (``password: str``), repeated characters (``****``), the name itself, and in code
-    an identifier passed on (``login(password=pw)``, ``{ token: token }``).
+    an identifier passed on (``login(password=pw)``, ``{ token: userToken }``, ``password = pw;``;
+    ``followed_by`` is the next character after spaces, ``spaced`` whether the assignment had spaces
+    around its operator, as code has and ``Password=…;`` in a connection string has not).
     """
     stripped = value.strip()
     if len(stripped) < min_length or len(stripped) > 1 and len(set(stripped)) == 1:
@@ -160,13 +167,14 @@ def value_is_secret(value: str, *, quoted: bool, followed_by: str, name: str, mi
         return False
     if quoted:
         return True
-    if followed_by[:1] in ("(", "[", "."):
-        return False  # a call, an index or an attribute: code, not a value
+    if followed_by[:1] in ("(", "[", ".") or "(" in stripped or "[" in stripped:
+        return False  # a call, an index, a type or an attribute: code, not a value
     if _DOTTED.fullmatch(stripped):
         return False
     if stripped.startswith(("/", "./", "~/", "http://", "https://", "file:")):
         return False  # a path or URL naming where the secret lives
-    return not (_IDENTIFIER.fullmatch(stripped) and followed_by[:1] in (")", ",", "}", ";"))
+    ends_code = followed_by[:1] in (")", ",", "}") or followed_by[:1] == ";" and spaced
+    return not (_IDENTIFIER.fullmatch(stripped) and ends_code)
 
 
 # -- randomness ----------------------------------------------------------------------------------

@@ -77,7 +77,9 @@ def _named(text: str, out: list[SecretFinding]) -> None:
             quoted = m.groupdict().get("qv") is not None
             group = "qv" if quoted else "uv"
             value = m.group(group)
-            if value_is_secret(value, quoted=quoted, followed_by=text[m.end() : m.end() + 1], name=name):
+            after = text[m.end() : m.end() + 8].lstrip(" \t")[:1]
+            spaced = " " in text[m.end("name") : m.start(group)]
+            if value_is_secret(value, quoted=quoted, followed_by=after, name=name, spaced=spaced):
                 out.append(SecretFinding(_kind_of(name), m.start(group), m.end(group)))
     for m in _PROSE.finditer(text):
         value = m.group("uv").rstrip(".,;:!?")
@@ -137,13 +139,14 @@ def _positional(text: str, out: list[SecretFinding]) -> None:
 # -- 4. near a key id or a secret word ---------------------------------------------------------------
 
 _SECRET_WORD = re.compile(
-    r"(?i)(?<![A-Za-z])(?:secret|password|passwd|passphrase|token|api[ _-]?key|access[ _-]?key|"
-    r"secret[ _-]?key|credentials?)(?![A-Za-z])"
+    r"(?i)(?<![\w.])(?:secret|password|passwd|passphrase|token|api[ _-]?key|access[ _-]?key|"
+    r"secret[ _-]?key|credentials?)(?![\w.])"
 )
 _CANDIDATE = re.compile(r"(?<![A-Za-z0-9+/=_\-])[A-Za-z0-9+/_\-]{16,}={0,2}(?![A-Za-z0-9+/=_\-])")
 _NOT_SECRET_BEFORE = re.compile(
     r"(?i)(?:sha\d+[-:]|md5[-:]|base64,|(?:ssh-\w+|ecdsa-sha2-nistp\d+|sk-ssh-\S+)[ \t]+|/|\.|@|#)$"
 )
+_DIGEST_PREFIX = re.compile(r"(?i)(?:sha\d+|md5|blake2b?)[-:]")
 NEAR_ID_CHARS = 200
 """How far after a key id (``AKIA…``) its secret may stand: the same or the next line, this many characters."""
 NEAR_WORD_CHARS = 40
@@ -169,6 +172,8 @@ def _near(text: str, ids: list[SecretFinding], out: list[SecretFinding]) -> None
             token = text[token_start + 1 : m.end()]
             if "://" in token or _NOT_SECRET_BEFORE.search(text[max(0, m.start() - 40) : m.start()]):
                 continue
+            if _DIGEST_PREFIX.match(m.group(0)):
+                continue  # sha512-…, sha256:… (subresource integrity, OCI digests)
             if re.match(r"\.[A-Za-z]{1,5}\b", text[m.end() : m.end() + 6]):
                 continue  # a file name
             if looks_random(m.group(0).rstrip("=")):
@@ -178,7 +183,7 @@ def _near(text: str, ids: list[SecretFinding], out: list[SecretFinding]) -> None
 # -- personal data -----------------------------------------------------------------------------------
 
 _EMAIL = re.compile(
-    r"(?<![\w.%+\-])(?P<local>[A-Za-z0-9._%+\-]+)@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+    r"(?<![\w.%+\-!#$&*=?^~])(?P<local>[A-Za-z0-9._%+\-!#$&*=?^~]+)@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.(?P<tld>[A-Za-z]{2,})(?![\w\-])"
 )
 FILE_SUFFIXES = frozenset(
