@@ -115,13 +115,9 @@ def test_the_emit_wrapper_keeps_event_order_and_redacts_every_stream() -> None:
     emit(ToolOutput(tool_id="t1", tool_name="bash", delta="/bPxRfiCYEXAMPLEKEY\n"))
     text = "Write to bob@example.com"
     emit(TurnEnd(turn=1, text=text, stop_reason="end_turn", usage={}, cost_usd=0.0, tool_calls=0))
-    assert [type(e).__name__ for e in got] == [
-        "ThinkingDelta",
-        "TextDelta",
-        "TextDelta",
-        "ToolOutput",
-        "TurnEnd",
-    ]
+    kinds = [type(e).__name__ for e in got]
+    runs = [k for i, k in enumerate(kinds) if i == 0 or kinds[i - 1] != k]
+    assert runs == ["ThinkingDelta", "TextDelta", "ToolOutput", "TurnEnd"]
     shown = "".join(getattr(e, "text", "") or getattr(e, "delta", "") for e in got)
     assert "bob@" not in shown and "wJalr" not in shown and "[REDACTED:aws_secret_key]" in shown
     assert got[-1].text == "Write to [REDACTED:email]"  # type: ignore[attr-defined]
