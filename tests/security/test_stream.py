@@ -109,6 +109,7 @@ def test_the_emit_wrapper_keeps_event_order_and_redacts_every_stream() -> None:
 
     emit = SanitizingEmit(got.append, Provider())
     emit(ThinkingDelta(text="user mail bob@exa"))
+    emit(ThinkingDelta(text="mple.com"))
     emit(TextDelta(text="Write to bob@exa"))
     emit(TextDelta(text="mple.com"))
     emit(ToolOutput(tool_id="t1", tool_name="bash", delta="AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG"))

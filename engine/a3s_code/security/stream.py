@@ -207,14 +207,14 @@ class SanitizingEmit:
             if out := self._thinking.feed(event.text):
                 self._emit(ThinkingDelta(text=out))
             return
+        self._flush_text()
+        self._flush_thinking()
         if isinstance(event, ToolOutput):
             if event.tool_id not in self._tools:
                 self._tools[event.tool_id] = (event.tool_name, stream_sanitizer(self._security))
             if out := self._tools[event.tool_id][1].feed(event.delta):
                 self._emit(event.model_copy(update={"delta": out}))
             return
-        self._flush_text()
-        self._flush_thinking()
         if isinstance(event, ToolEnd) and event.tool_id in self._tools:
             self._flush_tool(event.tool_id)
         if isinstance(event, TurnEnd):
