@@ -108,6 +108,10 @@ _TAG_RUN = re.compile("[\U000e0000-\U000e007f]+")
 _VARIATION_RUN = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]{2,}")
 
 
+SPLITTERS = re.compile(INVISIBLE.pattern[:-1] + "\u00ad\u034f]")
+"""Invisible characters plus soft hyphens and combining grapheme joiners: all that can split a word unseen."""
+
+
 def has_invisible(text: str) -> bool:
     return INVISIBLE.search(text) is not None
 
@@ -168,8 +172,8 @@ def _selector_byte(cp: int) -> int:
 
 
 def without_invisible(text: str) -> str:
-    """The text with every zero-width, bidi, tag and variation character removed (to match words split by them)."""
-    return INVISIBLE.sub("", text)
+    """The text with every character that can split a word unseen removed (``SPLITTERS``), to match the words."""
+    return SPLITTERS.sub("", text)
 
 
 # -- hidden markup -------------------------------------------------------------------------------

@@ -357,11 +357,11 @@ def _instructions(text: str, base: int) -> list[InjectionFinding]:
 
 def _visible(text: str) -> tuple[str, list[int]]:
     """The text without invisible characters, and for each of its characters the offset in ``text``."""
-    if not hidden.has_invisible(text):
+    if hidden.SPLITTERS.search(text) is None:
         return text, []
     where: list[int] = []
     at = 0
-    for m in hidden.INVISIBLE.finditer(text):
+    for m in hidden.SPLITTERS.finditer(text):
         where.extend(range(at, m.start()))
         at = m.end()
     where.extend(range(at, len(text)))
