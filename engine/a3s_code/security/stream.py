@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..events import AgentEvent, TextDelta, ThinkingDelta, ToolEnd, ToolOutput, TurnEnd
+from ..events import AgentEvent, TextDelta, ThinkingDelta, ToolEnd, ToolOutput, TurnEnd, TurnStart
 from .patterns import name_is_secret
 from .redact import SecretFinding, apply, find_secrets
 
@@ -184,7 +184,8 @@ class SanitizingEmit:
 
     Deltas go through one stream sanitizer per stream (text, thinking, each tool's output); any
     other event first lets the held-back text out, so the order of events is kept. ``TurnEnd.text``
-    (which becomes ``AgentResult.text``) goes through ``sanitize_output`` whole.
+    (which becomes ``AgentResult.text``) and the prompt echoed in ``TurnStart`` (as the model gets
+    it) go through ``sanitize_output`` whole.
     """
 
     def __init__(self, emit: Callable[[AgentEvent], None], security: Any) -> None:
@@ -217,6 +218,8 @@ class SanitizingEmit:
             return
         if isinstance(event, ToolEnd) and event.tool_id in self._tools:
             self._flush_tool(event.tool_id)
+        if isinstance(event, TurnStart):
+            event = event.model_copy(update={"prompt": sanitize_output(self._security, event.prompt)})
         if isinstance(event, TurnEnd):
             for tool_id in list(self._tools):
                 self._flush_tool(tool_id)  # a tool whose ToolEnd never came (the turn was cancelled)
