@@ -25,6 +25,8 @@ class Shape:
     kind: str
     pattern: re.Pattern[str]
     check: Callable[[str], bool] | None = None
+    hints: tuple[str, ...] = ()
+    """Literal parts one of which every match contains: a fast test before the pattern runs."""
 
 
 def has_letter_and_digit(text: str) -> bool:
@@ -39,41 +41,77 @@ SHAPES: list[Shape] = [
             r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?"
             r"(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|\Z)"
         ),
+        hints=("-----BEGIN",),
     ),
-    Shape("anthropic_key", re.compile(_B + r"sk-ant-[A-Za-z0-9_\-]{20,}"), has_letter_and_digit),
+    Shape(
+        "anthropic_key",
+        re.compile(_B + r"sk-ant-[A-Za-z0-9_\-]{20,}"),
+        has_letter_and_digit,
+        hints=("sk-ant-",),
+    ),
     Shape(
         "openai_key",
         re.compile(_B + r"sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\-]{20,}"),
         has_letter_and_digit,
+        hints=("sk-",),
     ),
-    Shape("github_token", re.compile(_B + r"(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})")),
-    Shape("gitlab_token", re.compile(_B + r"gl(?:pat|dt|rt|cbt|ptt|ft|imt|agent)-[A-Za-z0-9_\-]{20,}")),
+    Shape(
+        "github_token",
+        re.compile(_B + r"(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})"),
+        hints=("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+    ),
+    Shape(
+        "gitlab_token",
+        re.compile(_B + r"gl(?:pat|dt|rt|cbt|ptt|ft|imt|agent)-[A-Za-z0-9_\-]{20,}"),
+        hints=("glpat-", "gldt-", "glrt-", "glcbt-", "glptt-", "glft-", "glimt-", "glagent-"),
+    ),
     Shape(
         "aws_access_key",
         re.compile(
             r"(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Z0-9])"
         ),
+        hints=("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "APKA", "ABIA", "ACCA", "A3T"),
     ),
-    Shape("google_api_key", re.compile(_B + r"AIza[0-9A-Za-z_\-]{35}" + _E)),
-    Shape("google_oauth", re.compile(_B + r"(?:ya29\.[0-9A-Za-z_\-]{20,}|GOCSPX-[A-Za-z0-9_\-]{28})")),
-    Shape("stripe_key", re.compile(_B + r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{20,}")),
-    Shape("slack_token", re.compile(_B + r"xox[abposre]-[A-Za-z0-9-]{10,}")),
+    Shape("google_api_key", re.compile(_B + r"AIza[0-9A-Za-z_\-]{35}" + _E), hints=("AIza",)),
+    Shape(
+        "google_oauth",
+        re.compile(_B + r"(?:ya29\.[0-9A-Za-z_\-]{20,}|GOCSPX-[A-Za-z0-9_\-]{28})"),
+        hints=("ya29.", "GOCSPX-"),
+    ),
+    Shape(
+        "stripe_key", re.compile(_B + r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{20,}"), hints=("_live_", "_test_")
+    ),
+    Shape("slack_token", re.compile(_B + r"xox[abposre]-[A-Za-z0-9-]{10,}"), hints=("xox",)),
     Shape(
         "webhook_url",
         re.compile(
             r"https://(?:hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+"
             r"|(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_\-]{20,})"
         ),
+        hints=("hooks.slack.com", "discord"),
     ),
-    Shape("jwt", re.compile(_B + r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
-    Shape("npm_token", re.compile(_B + r"npm_[A-Za-z0-9]{36}" + _E)),
-    Shape("pypi_token", re.compile(_B + r"pypi-AgE[A-Za-z0-9_\-]{50,}")),
-    Shape("huggingface_token", re.compile(_B + r"hf_[A-Za-z0-9]{34,}" + _E), has_letter_and_digit),
-    Shape("sendgrid_key", re.compile(_B + r"SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}")),
-    Shape("telegram_bot_token", re.compile(r"(?<![\w:])\d{8,10}:AA[A-Za-z0-9_\-]{33}" + _E)),
-    Shape("digitalocean_token", re.compile(_B + r"do[opr]_v1_[a-f0-9]{64}")),
-    Shape("shopify_token", re.compile(_B + r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}")),
-    Shape("age_secret_key", re.compile(r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}")),
+    Shape(
+        "jwt",
+        re.compile(_B + r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+        hints=("eyJ",),
+    ),
+    Shape("npm_token", re.compile(_B + r"npm_[A-Za-z0-9]{36}" + _E), hints=("npm_",)),
+    Shape("pypi_token", re.compile(_B + r"pypi-AgE[A-Za-z0-9_\-]{50,}"), hints=("pypi-AgE",)),
+    Shape(
+        "huggingface_token",
+        re.compile(_B + r"hf_[A-Za-z0-9]{34,}" + _E),
+        has_letter_and_digit,
+        hints=("hf_",),
+    ),
+    Shape("sendgrid_key", re.compile(_B + r"SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}"), hints=("SG.",)),
+    Shape("telegram_bot_token", re.compile(r"(?<![\w:])\d{8,10}:AA[A-Za-z0-9_\-]{33}" + _E), hints=(":AA",)),
+    Shape("digitalocean_token", re.compile(_B + r"do[opr]_v1_[a-f0-9]{64}"), hints=("_v1_",)),
+    Shape("shopify_token", re.compile(_B + r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"), hints=("shp",)),
+    Shape(
+        "age_secret_key",
+        re.compile(r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}"),
+        hints=("AGE-SECRET-KEY-1",),
+    ),
 ]
 
 # -- secrets named by what stands before them --------------------------------------------------
@@ -133,7 +171,7 @@ PLACEHOLDERS = frozenset(
     }
 )  # fmt: skip
 _REFERENCE = re.compile(
-    r"^(?:\$|%\(|%[A-Za-z_]|<|\{\{|\{%|\[REDACTED|[*&][A-Za-z_][A-Za-z_-]*$|![A-Za-z]|os\.|process\.env|env\.|"
+    r"^(?:\$|%\(|%[A-Za-z_]\w*%$|<|\{\{|\{%|\[REDACTED|[*&][A-Za-z_][A-Za-z_-]*$|!!?[A-Za-z]+$|os\.|process\.env|env\.|"
     r"ENV\[|getenv|secrets\.|vault:)",
     re.I,
 )

@@ -68,9 +68,9 @@ _PROSE = re.compile(
 )
 
 
-def _named(text: str, out: list[SecretFinding]) -> None:
+def _named(text: str, pos: int, out: list[SecretFinding]) -> None:
     for pattern in (_ASSIGNMENT, _FLAG, _K8S, _XML):
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(text, pos):
             name = m.group("name")
             if not name_is_secret(name):
                 continue
@@ -81,7 +81,7 @@ def _named(text: str, out: list[SecretFinding]) -> None:
             spaced = " " in text[m.end("name") : m.start(group)]
             if value_is_secret(value, quoted=quoted, followed_by=after, name=name, spaced=spaced):
                 out.append(SecretFinding(_kind_of(name), m.start(group), m.end(group)))
-    for m in _PROSE.finditer(text):
+    for m in _PROSE.finditer(text, pos) if " is" in text[pos:] or " was" in text[pos:] else ():
         value = m.group("uv").rstrip(".,;:!?")
         if has_letter_and_digit(value):
             out.append(SecretFinding("password", m.start("uv"), m.start("uv") + len(value)))
@@ -114,24 +114,27 @@ _URL_CREDENTIALS = re.compile(
 _NETRC = re.compile(r"(?<![\w-])(?:machine|login|account)[ \t]+\S+\s+password[ \t]+(?P<v>\S+)")
 
 
-def _positional(text: str, out: list[SecretFinding]) -> None:
-    for pattern in (_AUTHORIZATION, _BEARER):
-        for m in pattern.finditer(text):
+def _positional(text: str, pos: int, lowered: str, out: list[SecretFinding]) -> None:
+    """``lowered`` is ``text[pos:].lower()``: literal tests skip the patterns that cannot match."""
+    for hint, pattern in (("authorization", _AUTHORIZATION), ("bearer", _BEARER)):
+        if hint not in lowered:
+            continue
+        for m in pattern.finditer(text, pos):
             if value_is_secret(m.group("v"), quoted=True, followed_by="", name="authorization"):
                 out.append(SecretFinding("authorization", m.start("v"), m.end("v")))
-    for m in _CURL_USER.finditer(text):
+    for m in _CURL_USER.finditer(text, pos) if "-u" in lowered else ():
         if value_is_secret(m.group("v"), quoted=True, followed_by="", name="password", min_length=1):
             out.append(SecretFinding("password", m.start("v"), m.end("v")))
-    for m in _COOKIE.finditer(text):
+    for m in _COOKIE.finditer(text, pos) if "cookie" in lowered else ():
         for pair in _COOKIE_PAIR.finditer(m.group("rest")):
             start = m.start("rest") + pair.start("v")
             out.append(SecretFinding("cookie", start, start + len(pair.group("v"))))
             if m.group("set"):
                 break  # Set-Cookie: only the first pair is the cookie; the rest are attributes
-    for m in _URL_CREDENTIALS.finditer(text):
+    for m in _URL_CREDENTIALS.finditer(text, pos) if "://" in lowered else ():
         if value_is_secret(m.group("v"), quoted=True, followed_by="", name="password", min_length=1):
             out.append(SecretFinding("url_password", m.start("v"), m.end("v")))
-    for m in _NETRC.finditer(text):
+    for m in _NETRC.finditer(text, pos) if "password" in lowered else ():
         if value_is_secret(m.group("v"), quoted=True, followed_by="", name="password"):
             out.append(SecretFinding("password", m.start("v"), m.end("v")))
 
@@ -149,21 +152,22 @@ _NOT_SECRET_BEFORE = re.compile(
 _DIGEST_PREFIX = re.compile(r"(?i)(?:sha\d+|md5|blake2b?)[-:]")
 NEAR_ID_CHARS = 200
 """How far after a key id (``AKIA…``) its secret may stand: the same or the next line, this many characters."""
+_NEAR_HINTS = ("secret", "passw", "passphrase", "token", "key", "credential")
 NEAR_WORD_CHARS = 40
 """How far after ``secret``/``token``/``password`` a random-looking value is taken as the secret."""
 
 
-def _near(text: str, ids: list[SecretFinding], out: list[SecretFinding]) -> None:
+def _near(text: str, pos: int, ids: list[SecretFinding], out: list[SecretFinding]) -> None:
     anchors: list[tuple[int, int, str]] = [
         (f.end, NEAR_ID_CHARS, "aws_secret_key") for f in ids if f.kind == "aws_access_key"
     ]
-    anchors += [(m.end(), NEAR_WORD_CHARS, "secret") for m in _SECRET_WORD.finditer(text)]
+    anchors += [(m.end(), NEAR_WORD_CHARS, "secret") for m in _SECRET_WORD.finditer(text, pos)]
     for end, reach, kind in anchors:
         stop = text.find("\n", end)
         if kind == "aws_secret_key" and stop != -1:
             stop = text.find("\n", stop + 1)  # the next line too: a CSV of id and secret
         limit = min(end + reach, len(text) if stop == -1 else stop)
-        for m in _CANDIDATE.finditer(text, end, limit + 64):
+        for m in _CANDIDATE.finditer(text, end):
             if m.start() > limit:
                 break
             token_start = max(
@@ -203,22 +207,22 @@ _PHONES = (
 )
 
 
-def _personal(text: str, out: list[SecretFinding]) -> None:
-    for m in _EMAIL.finditer(text):
+def _personal(text: str, pos: int, out: list[SecretFinding]) -> None:
+    for m in _EMAIL.finditer(text, pos) if text.find("@", pos) != -1 else ():
         before = text[max(0, m.start() - 3) : m.start()]
         if m.group("tld").lower() in FILE_SUFFIXES or m.group("local") == "git" or before.endswith("://"):
             continue
         out.append(SecretFinding("email", m.start(), m.end(), True))
-    out.extend(SecretFinding("ssn", m.start(), m.end(), True) for m in _SSN.finditer(text))
+    out.extend(SecretFinding("ssn", m.start(), m.end(), True) for m in _SSN.finditer(text, pos))
     out.extend(
         SecretFinding("card_number", m.start(), m.end(), True)
-        for m in _CARD.finditer(text)
+        for m in _CARD.finditer(text, pos)
         if card_ok(m.group(0))
     )
     for pattern in _PHONES:
         out.extend(
             SecretFinding("phone", m.start(), m.end(), True)
-            for m in pattern.finditer(text)
+            for m in pattern.finditer(text, pos)
             if phone_ok(m.group(0))
         )
 
@@ -226,23 +230,45 @@ def _personal(text: str, out: list[SecretFinding]) -> None:
 # -- all together -------------------------------------------------------------------------------------
 
 
-def find_secrets(text: str) -> list[SecretFinding]:
+_SHAPE_HINTS = re.compile(
+    "(?=(" + "|".join(sorted({re.escape(h) for s in SHAPES for h in s.hints}, key=len, reverse=True)) + "))"
+)
+"""Every shape's hints, found where they overlap too (a lookahead): which shapes are worth running."""
+_NAME_HINTS = ("pass", "pwd", "secret", "token", "credential", "key", "pin")
+"""Every secret name (``patterns.SECRET_WORDS``) and the prose rule's words contain one of these."""
+REACH = 128
+"""How far before ``start`` a token-shaped finding (a key format, a name and its value) is looked for."""
+LINE_REACH = 320
+"""How far before ``start`` rules reading a line's head (a ``Cookie:`` header, a key id) look."""
+
+
+def find_secrets(text: str, start: int = 0) -> list[SecretFinding]:
     """Every secret and piece of personal data in ``text``, by position, without overlaps.
+
+    With ``start``, only what can reach into ``text[start:]`` is looked for (the text before it
+    serves as look-behind context): ``stream.StreamSanitizer`` passes what it has already shown.
 
     Where two findings overlap, the more specific rule wins (a format over a name, a name over a
     nearby word, credentials over personal data). The values never leave this function: callers
     get kinds and spans (``text[f.start:f.end]`` is the value, for hashing it as taint).
     """
     found: list[SecretFinding] = []
+    near, line = max(0, start - REACH), max(0, start - LINE_REACH)
+    present = {m.group(1) for m in _SHAPE_HINTS.finditer(text, near)}
     for shape in SHAPES:
-        for m in shape.pattern.finditer(text):
+        if shape.hints and present.isdisjoint(shape.hints):
+            continue
+        for m in shape.pattern.finditer(text, near):
             if shape.check is None or shape.check(m.group(0)):
                 found.append(SecretFinding(shape.kind, m.start(), m.end()))
     ids = list(found)
-    _named(text, found)
-    _positional(text, found)
-    _near(text, ids, found)
-    _personal(text, found)
+    lowered = text[line:].lower()
+    if any(w in lowered for w in _NAME_HINTS):
+        _named(text, near, found)
+    _positional(text, line, lowered, found)
+    if ids or any(w in lowered for w in _NEAR_HINTS):
+        _near(text, line, ids, found)
+    _personal(text, near, found)
     return _without_overlaps(found)
 
 

@@ -26,6 +26,7 @@ MAX_HOLD = 8192
 _DIGIT_RUN = frozenset("0123456789+(). -\t")
 _OPEN_XML = re.compile(r"<(?P<name>[A-Za-z_][\w.\-]{0,60})>[^<\n]*(?:<(?:/[\w.\-]*)?)?$")
 _K8S_VALUE = re.compile(r"[ \t]*(?:-[ \t]*)?value:[ \t]*")
+_QUOTE = re.compile("[\"'`]")
 _WORD = re.compile(r"[A-Za-z_][\w.\-]*")
 _BEGIN = "-----BEGIN"
 _HEADER = re.compile(r"[A-Z0-9 ]*-{0,4}")
@@ -35,10 +36,11 @@ _FOOTER = re.compile(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 class StreamSanitizer:
     """``feed(delta) -> text safe to show now``; ``flush() -> the held-back rest``, both redacted.
 
-    ``counts`` adds up the redactions per kind. ``find`` is ``redact.find_secrets`` unless replaced.
+    ``counts`` adds up the redactions per kind. ``find(window, start)`` is ``redact.find_secrets``
+    unless replaced.
     """
 
-    def __init__(self, find: Callable[[str], list[SecretFinding]] = find_secrets) -> None:
+    def __init__(self, find: Callable[[str, int], list[SecretFinding]] = find_secrets) -> None:
         self._find = find
         self._shown = ""
         """The raw tail of what was shown: look-behind context, never shown again."""
@@ -54,14 +56,16 @@ class StreamSanitizer:
         cut = base + _hold_point(self._pending, window, base)
         if cut - base > MAX_HOLD:
             cut = len(window) - CONTEXT_CHARS
-        return self._emit(window, base, cut, self._find(window))
+        if cut <= base:
+            return ""  # all of it may still become a secret: nothing to look at yet
+        return self._emit(window, base, cut, self._find(window, base))
 
     def flush(self) -> str:
         """Everything held back, redacted: call when the stream ends (or another event interrupts it)."""
         if not self._pending:
             return ""
         window = self._shown + self._pending
-        return self._emit(window, len(self._shown), len(window), self._find(window))
+        return self._emit(window, len(self._shown), len(window), self._find(window, len(self._shown)))
 
     def _emit(self, window: str, base: int, cut: int, findings: list[SecretFinding]) -> str:
         mine: list[SecretFinding] = []
@@ -111,16 +115,15 @@ def _open_value(window: str, line_start: int) -> int | None:
     ``value: "…`` under ``name: X_TOKEN``) or an element (``<password>a b…``).
     """
     line = window[line_start:]
-    xml = _OPEN_XML.search(line)
+    xml = _OPEN_XML.search(line) if "<" in line else None
     if xml is not None and name_is_secret(xml.group("name")):
         return line_start + xml.end("name") + 1
     quote, opened = "", -1
-    for i, ch in enumerate(line):
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "\"'`":
-            quote, opened = ch, i
+    for m in _QUOTE.finditer(line):
+        if not quote:
+            quote, opened = m.group(0), m.start()
+        elif m.group(0) == quote:
+            quote = ""
     if not quote:
         return None
     before = line[:opened]
