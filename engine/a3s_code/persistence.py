@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 
 from .messages import Message, Usage
+from .security.stream import sanitize_output
 from .store import FORMAT_VERSION
 
 if TYPE_CHECKING:
@@ -42,7 +44,7 @@ def snapshot(session: Session) -> dict[str, Any]:
     if session.security is not None:
         for key in _REDACTED:
             if key in data:
-                data[key] = _redact_strings(data[key], session.security.sanitize)
+                data[key] = _redact_strings(data[key], partial(sanitize_output, session.security))
     return data
 
 

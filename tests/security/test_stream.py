@@ -155,3 +155,39 @@ async def test_without_security_the_answer_is_untouched(fake_llm: FakeLLM, tmp_p
     fake_llm.add(Turn.text(ANSWER))
     result = await Agent(fake_llm.config()).session(tmp_path).send_async("who?")
     assert result.text == ANSWER
+
+
+class Upper:
+    """A provider of one's own with only the seed's method: its redaction is applied line by line."""
+
+    @staticmethod
+    def sanitize_output(text: str) -> str:
+        return text.replace("hunter2", "*******")
+
+    @staticmethod
+    def sanitize(text: str) -> str:
+        return text
+
+    @staticmethod
+    def scan(text: str, source: str) -> list[str]:
+        return []
+
+
+def test_a_provider_without_a_stream_sanitizer_gets_whole_lines() -> None:
+    got: list[object] = []
+    emit = SanitizingEmit(got.append, Upper())
+    for delta in ("pass is hun", "ter2\nnext li", "ne"):
+        emit(TextDelta(text=delta))
+    emit(
+        TurnEnd(turn=1, text="pass is hunter2", stop_reason="end_turn", usage={}, cost_usd=0.0, tool_calls=0)
+    )
+    assert [getattr(e, "text", None) for e in got] == ["pass is *******\n", "next line", "pass is *******"]
+
+
+def test_a_provider_that_redacts_nothing_holds_nothing_back() -> None:
+    from a3s_code.security import DefaultSecurityProvider
+
+    got: list[object] = []
+    emit = SanitizingEmit(got.append, DefaultSecurityProvider(redact_pii=False))
+    emit(TextDelta(text="mail bob@exa"))
+    assert [getattr(e, "text", None) for e in got] == ["mail bob@exa"]

@@ -23,6 +23,10 @@ class SecurityProvider(Protocol):
         """The text with secrets and personal data redacted."""
         ...
 
+    def sanitize_output(self, text: str) -> str:
+        """The seed's name for ``sanitize``: what the user sees (the answer, streamed text) goes through it."""
+        ...
+
     def scan(self, text: str, source: str) -> list[str]:
         """Prompt-injection findings (empty when clean). Findings warn; they never change permissions."""
         ...

@@ -169,15 +169,28 @@ class LineSanitizer:
         return self._sanitize(ready) if ready else ""
 
 
-Sanitizer = StreamSanitizer | LineSanitizer
+class PassThrough:
+    """For a provider whose ``stream_sanitizer()`` says None: it redacts nothing, so nothing is held."""
+
+    def feed(self, delta: str) -> str:
+        return delta
+
+    def flush(self) -> str:
+        return ""
+
+
+Sanitizer = StreamSanitizer | LineSanitizer | PassThrough
 
 
 def stream_sanitizer(security: Any) -> Sanitizer:
-    """The provider's own (``stream_sanitizer()``), else whole lines through its ``sanitize_output``."""
+    """The provider's own (``stream_sanitizer()``; None: pass through), else whole lines via ``sanitize_output``."""
     make = getattr(security, "stream_sanitizer", None)
-    made = make() if callable(make) else None
-    if isinstance(made, (StreamSanitizer, LineSanitizer)):
-        return made
+    if callable(make):
+        made = make()
+        if made is None:
+            return PassThrough()
+        if isinstance(made, (StreamSanitizer, LineSanitizer)):
+            return made
     sanitize = getattr(security, "sanitize_output", None) or security.sanitize
     return LineSanitizer(lambda text: str(sanitize(text)))
 
