@@ -85,6 +85,11 @@ NAMED_SHAPES = [
     ("Authorization: token {v}", "authorization"),
     ("Cookie: sessionid={v}; theme=dark", "cookie"),
     ("the wifi password is {v} for guests", "password"),
+    ("mysql -h db -u root -p{v} app < dump.sql", "password"),
+    ("PGPASSWORD={v} psql -h db", "password"),
+    ("sshpass -p '{v}' ssh deploy@host", "password"),
+    ("//registry.npmjs.org/:_authToken={v}", "token"),
+    ("jdbc:mysql://db:3306/app?user=root&password={v}&ssl=true", "password"),
 ]
 
 

@@ -185,6 +185,10 @@ WEAK: list[Signal] = [
             "ai agent",
             "ai assistant",
             "ai model",
+            "hey",
+            "hi ",
+            "dear",
+            "yo ",
         ),
         re.compile(
             r"\b(?:if|when)\s+you\s+are\s+an?\s+(?:AI|LLM|large\s+language\s+model|language\s+model|AI\s+assistant|"
@@ -192,9 +196,25 @@ WEAK: list[Signal] = [
             r"|\b(?:note|message|instructions?|attention|notice|reminder)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?"
             r"(?:AI|LLMs?|assistants?|agents?|AI\s+(?:assistants?|agents?|models?)|language\s+models?|Claude|Copilot|"
             r"ChatGPT|GPT|Codex|Cursor|Gemini)\b"
-            r"|^[ \t>#*_-]*(?:attention\s+)?(?:AI|LLM)s?(?:\s+(?:agents?|assistants?|models?))?\s*[:,!]",
+            r"|^[ \t>#*_-]*(?:attention\s+)?(?:AI|LLM)s?(?:\s+(?:agents?|assistants?|models?))?\s*[:,!]"
+            r"|\b(?:hey|hi|dear|yo),?\s+(?:AI|LLM|assistant|agent|Claude|Copilot|ChatGPT|GPT|Codex|Cursor|Gemini|bot)\b",
             _I,
         ),
+    ),
+    (
+        "orders for whoever reads this",
+        ("when", "if ", "before", "after", "while"),
+        re.compile(
+            r"\b(?:when|if|before|after|while)\s+(?:you\s+(?:are\s+)?)?(?:summari[sz]|answer|respond|repl|process|"
+            r"review|read|analy[sz]|translat)\w*\s+(?:this|the)\s+(?:page|document|repo(?:sitory)?|file|issue|pr|"
+            r"pull\s+request|e-?mail|message|content|text|tool|website|site)\b",
+            _I,
+        ),
+    ),
+    (
+        "pseudo-tag",
+        ("<",),
+        re.compile(r"<\s*/?\s*(?:important|instructions?|admin|secret|hidden|system_note)\s*>", _I),
     ),
     (
         "pipe to a shell",

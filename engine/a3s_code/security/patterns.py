@@ -142,6 +142,17 @@ KEY_QUALIFIERS = frozenset(
 )
 """``…_KEY`` is secret only after one of these words (``API_KEY``, ``secret-key``; not ``primary_key``)."""
 
+_GLUED = (
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "secretkey",
+    "accesskey",
+    "privatekey",
+)
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
@@ -155,8 +166,8 @@ def name_is_secret(name: str) -> bool:
     if not words:
         return False
     last = words[-1]
-    if last in SECRET_WORDS:
-        return True
+    if last in SECRET_WORDS or last.endswith(_GLUED):
+        return True  # DB_PASSWORD, and glued ones: PGPASSWORD, MYAPITOKEN
     if last == "key" and len(words) > 1:
         return words[-2] in KEY_QUALIFIERS or words[-2] + "key" in SECRET_WORDS
     return len(words) > 1 and words[-2] + last in SECRET_WORDS

@@ -111,6 +111,11 @@ _COOKIE_PAIR = re.compile(r"[^=;\s]+=(?P<v>[^;\s]{8,})")
 _URL_CREDENTIALS = re.compile(
     r"(?i)\b[a-z][a-z0-9+.\-]*://(?P<user>[^\s:/@'\"<>]*):(?P<v>[^\s@/'\"<>]+)@[A-Za-z0-9\[]"
 )
+_CLI_PASSWORD = re.compile(
+    r"(?<![\w-])(?:(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]*?[ \t]-p(?P<attached>[^\s'\"-][^\s'\"]*)"
+    r"|sshpass[ \t]+-p[ \t]*[\"']?(?P<sshpass>[^\s'\"]+))"
+)
+"""Passwords glued to a flag: ``mysql -u root -pS3cret``, ``sshpass -p S3cret ssh host``."""
 _NETRC = re.compile(r"(?<![\w-])(?:machine|login|account)[ \t]+\S+\s+password[ \t]+(?P<v>\S+)")
 
 
@@ -134,6 +139,10 @@ def _positional(text: str, pos: int, lowered: str, out: list[SecretFinding]) -> 
     for m in _URL_CREDENTIALS.finditer(text, pos) if "://" in lowered else ():
         if value_is_secret(m.group("v"), quoted=True, followed_by="", name="password", min_length=1):
             out.append(SecretFinding("url_password", m.start("v"), m.end("v")))
+    for m in _CLI_PASSWORD.finditer(text, pos) if "-p" in lowered else ():
+        group = "attached" if m.group("attached") else "sshpass"
+        if value_is_secret(m.group(group), quoted=True, followed_by="", name="password", min_length=1):
+            out.append(SecretFinding("password", m.start(group), m.end(group)))
     for m in _NETRC.finditer(text, pos) if "password" in lowered else ():
         if value_is_secret(m.group("v"), quoted=True, followed_by="", name="password"):
             out.append(SecretFinding("password", m.start("v"), m.end("v")))
