@@ -1,7 +1,7 @@
 """Redaction of streamed text on a small look-behind window, and the turn's emit wrapped with it.
 
 ``StreamSanitizer.feed(delta)`` returns what is safe to show now and holds back only a tail that
-could still become (part of) a secret: the last unfinished word, a run of digits that could grow
+could still become (part of) a secret: the last word (until the next one starts), a run of digits that could grow
 into a phone or card number, a quoted value opened after a secret name, an unfinished PEM private
 key. The rules of ``redact`` look only backwards for context, so with the last ``CONTEXT_CHARS``
 characters already shown kept as context, ``feed``s followed by ``flush()`` give exactly
@@ -94,8 +94,10 @@ def _hold_point(pending: str, window: str, base: int) -> int:
     """Where in ``pending`` the tail that could still become a secret starts (``len(pending)``: none)."""
     end = len(pending)
     hold = end
+    while hold > 0 and pending[hold - 1].isspace():
+        hold -= 1
     while hold > 0 and not pending[hold - 1].isspace():
-        hold -= 1  # the unfinished word
+        hold -= 1  # the last word: unfinished, or a value whose next character (code or not) is not in yet
     run = hold
     while run > 0 and pending[run - 1] in _DIGIT_RUN:
         run -= 1
