@@ -24,6 +24,10 @@ class Agent:
         self._memory_store: Any = None
         self._mcp: Any = None
         self._memories: dict[str, Any] = {}
+        if self.security_default():
+            from .security.logs import install_log_redaction
+
+            install_log_redaction()  # before any session logs a prompt
 
     @classmethod
     def create(cls, source: str | os.PathLike[str] | None = None) -> Agent:
@@ -204,6 +208,10 @@ class Agent:
             yolo_lanes=set(cfg.yolo_lanes) if cfg else set(),
         )
         return ConfirmationManager(policy, channel)
+
+    def security_default(self) -> bool:
+        """``security { default = true }`` in the config: every session gets the default provider."""
+        return self.config.security is not None and self.config.security.default
 
     def default_security(self) -> Any:
         from .security import DefaultSecurityProvider

@@ -73,7 +73,7 @@ class Session(SessionExtensions, SessionQueueAPI):
 
             self.permission_checker = PermissionPolicy.interactive_default()
         self.security = options.security_provider or (
-            agent.default_security() if options.default_security else None
+            agent.default_security() if options.default_security or agent.security_default() else None
         )
         self.session_allowed: set[str] = set()
         self._breaker = CircuitBreaker(threshold=max(1, options.circuit_breaker_threshold))
@@ -207,6 +207,9 @@ class Session(SessionExtensions, SessionQueueAPI):
         return True
 
     async def _turn(self, prompt: str, images: list[ImageBlock] | None, emit: Any) -> TurnOutcome | None:
+        from .security.stream import sanitizing_emit
+
+        emit = sanitizing_emit(emit, self.security)  # what the user sees: streamed text and the answer
         self.turns += 1
         turn = self.turns
         if not self._started:

@@ -170,6 +170,16 @@ class ToolSearchSettings(_Model):
     always_include: list[str] = []
 
 
+class SecurityConfig(_Model):
+    """``security { default = true }``: every session of this agent gets ``DefaultSecurityProvider``.
+
+    Then the model and the user see secrets and personal data redacted, saved sessions and log
+    lines hold none the provider recognises, and tool output is scanned for prompt injection.
+    """
+
+    default: bool = False
+
+
 class AgentConfig(_Model):
     default_model: str | None = None
     """``provider/model``, for example ``anthropic/claude-sonnet-4-20250514``."""
@@ -188,6 +198,7 @@ class AgentConfig(_Model):
     permissions: PermissionsConfig | None = None
     confirmation: ConfirmationConfig | None = None
     tool_search: ToolSearchSettings | None = None
+    security: SecurityConfig | None = None
 
     _source_path: Path | None = PrivateAttr(default=None)
 

@@ -7,13 +7,24 @@ import logging
 from typing import Protocol
 
 from . import injection, redact
+from .stream import StreamSanitizer
 
 log = logging.getLogger("a3s_code.security")
 
 
 class SecurityProvider(Protocol):
+    """What a session calls on text: ``sanitize_output`` (the seed's name; ``sanitize`` is the same) and ``scan``.
+
+    A provider may also offer ``stream_sanitizer()`` (a ``stream.StreamSanitizer``) for streamed
+    text; without one, streamed text is shown line by line through ``sanitize_output``.
+    """
+
     def sanitize(self, text: str) -> str:
         """The text with secrets and personal data redacted."""
+        ...
+
+    def sanitize_output(self, text: str) -> str:
+        """The seed's name for ``sanitize``: what the user sees (the answer, streamed text) goes through it."""
         ...
 
     def scan(self, text: str, source: str) -> list[str]:
@@ -40,6 +51,14 @@ class DefaultSecurityProvider:
         for kind, n in counts.items():
             self.redactions[kind] = self.redactions.get(kind, 0) + n
         return cleaned
+
+    def sanitize_output(self, text: str) -> str:
+        """What the user sees (the answer, streamed text): ``sanitize`` under the seed's name."""
+        return self.sanitize(text)
+
+    def stream_sanitizer(self) -> StreamSanitizer | None:
+        """A fresh ``feed``/``flush`` redactor for one stream of text, or None when redaction is off."""
+        return StreamSanitizer() if self.redact_pii else None
 
     def scan(self, text: str, source: str) -> list[str]:
         if not self.detect_injection:
