@@ -220,8 +220,8 @@ def value_is_secret(
         return False  # a call, an index, a type or an attribute: code, not a value
     if _DOTTED.fullmatch(stripped):
         return False
-    if stripped.startswith(("/", "./", "~/", "http://", "https://", "file:")):
-        return False  # a path or URL naming where the secret lives
+    if stripped.startswith(("/", "./", "~/", "http://", "https://", "file:")) and not looks_random(stripped):
+        return False  # a path or URL naming where the secret lives (base64 keys may start with "/")
     ends_code = followed_by[:1] in (")", ",", "}") or followed_by[:1] == ";" and spaced
     return not (_IDENTIFIER.fullmatch(stripped) and ends_code)
 
