@@ -21,7 +21,6 @@ import json
 import time
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
 
 if TYPE_CHECKING:
     import redis
@@ -35,15 +34,19 @@ FINAL_STATES = ("done", "timed_out", "cancelled", "dead")
 
 
 def mask_url(url: str) -> str:
-    """The URL with its password replaced by ``***``: the only form that may be logged or shown."""
-    parts = urlsplit(url)
-    if parts.password is None:
+    """The URL with its password replaced by ``***``: the only form that may be logged or shown.
+
+    Parsed by hand, not with ``urlsplit``, so that a malformed URL (an unescaped ``[`` or ``/`` in the
+    password) is still masked rather than raising; on doubt it masks more, never less.
+    """
+    scheme, sep, rest = url.partition("://")
+    at = rest.rfind("@")
+    if not sep or at < 0:
         return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host = f"{host}:{parts.port}"
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+    user, colon, _password = rest[:at].partition(":")
+    if not colon:
+        return url
+    return f"{scheme}://{user}:***@{rest[at + 1 :]}"
 
 
 @dataclass(frozen=True)

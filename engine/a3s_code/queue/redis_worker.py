@@ -144,11 +144,7 @@ class RedisWorker:
 
     async def _serve(self) -> None:
         delay = 0.1
-        while not self._stopping.is_set():
-            await self._slots.acquire()
-            if self._stopping.is_set():
-                self._slots.release()
-                break
+        while await self._free_slot():
             try:
                 self._reader = asyncio.create_task(self._next())
                 got = await self._reader
@@ -179,6 +175,20 @@ class RedisWorker:
                 else:
                     await self._slots.acquire()
                     self._start(lane, entry_id, fields)
+
+    async def _free_slot(self) -> bool:
+        """Wait for a free slot (True, now held) or for ``stop()`` (False)."""
+        acquiring = asyncio.create_task(self._slots.acquire())
+        stopping = asyncio.create_task(self._stopping.wait())
+        await asyncio.wait((acquiring, stopping), return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not self._stopping.is_set():
+            return True
+        if acquiring.done() and not acquiring.cancelled():
+            self._slots.release()
+        else:
+            acquiring.cancel()
+        return False
 
     async def _next(self) -> list[tuple[str, str, dict[str, str]]]:
         """Up to one entry per lane: a stalled task first, then new ones by lane priority, else wait."""
