@@ -15,6 +15,8 @@ USAGE_EPILOG = """examples:
   a3s-code -m openai/gpt-4o -w ../repo
   a3s-code doctor                   check config, keys, network, MCP servers and rg
   a3s-code worker --redis URL       run external lane tasks from Redis (see docs/queue.md)
+  a3s-code team-member --redis URL --team T --member worker-2 --role worker
+                                    one member of a team on Redis (see docs/teams.md)
 
 config: -c FILE, else $A3S_CONFIG, else ~/.a3s/config.hcl, else ./agent.hcl"""
 
@@ -61,6 +63,10 @@ def main(argv: list[str] | None = None) -> None:
         from .worker import main as worker
 
         raise SystemExit(worker(args_in[1:]))
+    if args_in[:1] == ["team-member"]:
+        from .team_member import main as team_member
+
+        raise SystemExit(team_member(args_in[1:]))
     args = _parser().parse_args(args_in)
     try:
         code = asyncio.run(_run(args))
