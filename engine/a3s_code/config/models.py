@@ -105,16 +105,11 @@ class QueueConfig(_Model):
     backend: Literal["local", "redis"] = "local"
     """Where external lanes wait: ``local`` (this process) or ``redis`` (streams any worker can read)."""
     url: SecretStr | None = None
-    """``redis://[user:password@]host:port/db`` or ``rediss://`` (TLS); kept secret in reprs and logs."""
+    """``redis://[user:password@]host:port/db`` or ``rediss://`` (TLS); kept secret in reprs and logs.
+    Checked when a session needs it, so ``env("A3S_REDIS_URL")`` may be unset where nothing does."""
     stream_prefix: str = Field("a3s", pattern=r"^[A-Za-z0-9_.:-]+$")
     idempotent_tools: list[str] = []
     """Execute-lane tools safe to run again when their worker died mid-task; reads always are."""
-
-    @model_validator(mode="after")
-    def _redis_needs_url(self) -> QueueConfig:
-        if self.backend == "redis" and not (self.url and self.url.get_secret_value()):
-            raise ValueError('backend = "redis" needs url = "redis://..." (for example env("A3S_REDIS_URL"))')
-        return self
 
 
 class SearchEngineConfig(_Model):

@@ -15,6 +15,7 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
+from ..errors import ConfigError
 from ..tools.base import ToolResult
 from .external import ExternalTask, ExternalTaskError, ExternalTasks, to_tool_result
 from .lanes import QueueError
@@ -304,11 +305,21 @@ class _Refused(QueueError):
 
 
 def redis_external_tasks(config: SessionQueueConfig, session_id: str, workspace: Path) -> RedisExternalTasks:
-    """The Redis backend a ``queue { backend = "redis" }`` config asks for (the URL is checked there)."""
-    assert config.url is not None
+    """The Redis backend a ``queue { backend = "redis" }`` config asks for.
+
+    Raises ConfigError when the URL is empty (an unset ``env(...)``) or not a Redis URL.
+    """
+    url = config.url.get_secret_value() if config.url is not None else ""
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        what = "is empty (is the variable its env(...) names set?)" if not url else "is not a Redis URL"
+        raise ConfigError(
+            f"queue.url {what}",
+            key="queue.url",
+            expected='redis://[user:password@]host:port/db, rediss://... (TLS) or env("A3S_REDIS_URL")',
+        )
     return RedisExternalTasks(
         session_id,
-        config.url.get_secret_value(),
+        url,
         prefix=config.stream_prefix,
         workspace=str(workspace),
         max_retries=max_retries(config.retry_policy),
