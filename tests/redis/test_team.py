@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -184,3 +185,17 @@ def test_a_team_of_member_processes_finishes_a_goal(
     ]
     retry_prompt = [p for p in script.seen["worker"] if p.startswith("Write tests for login")][-1]
     assert "cover the wrong-password case" in retry_prompt
+
+
+def test_the_redis_team_sample_in_the_docs_runs(redis_server: RedisServer, tmp_path: Path) -> None:
+    page = (ROOT / "docs" / "teams.md").read_text()
+    [sample] = [s for s in re.findall(r"```python\n(.*?)```", page, re.S) if "redis_team(" in s]
+    code = sample.replace("redis://:secret@redis-host:6379/0", redis_server.url)
+    code += "\nprint(sorted(team.members), len(board))\n"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[0] == "['worker-2'] 0"
+    client = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    assert client.hgetall("a3s:team:refactor-auth:members") == {"worker-2": "worker"}
