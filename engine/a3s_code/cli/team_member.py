@@ -70,8 +70,10 @@ async def _run(args: argparse.Namespace, url: str) -> int:
     elif args.role is not None and team.members[args.member].role != args.role:
         raise ConfigError(f"{args.member!r} is the team's {team.members[args.member].role}, not {args.role}")
     agent = Agent(load_config(discover_config_path(args.config)))
+    session = agent.session(args.workspace, SessionOptions(model=args.model))
+    await asyncio.to_thread(session.llm)  # load the provider's SDK now, not in the first task's time
     runner = TeamRunner(team)
-    runner.bind_session(args.member, agent.session(args.workspace, SessionOptions(model=args.model)))
+    runner.bind_session(args.member, session)
 
     def emit(event: TeamEvent) -> None:
         sys.stdout.write(TEAM_EVENT_ADAPTER.dump_json(event).decode() + "\n")
