@@ -124,7 +124,7 @@ async def team_run(fake: FakeLLM, root: Path, server: RedisServer, workers: int,
         err = (root / f"{name}-{member}.err").open("wb")
         procs.append(subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=ROOT))  # noqa: ASYNC220
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 300  # many processes loading an SDK at once on 2 cores
         while not all("joined team" in (root / f"{name}-{m}.err").read_text() for m, _ in members):
             assert time.monotonic() < deadline
             await asyncio.sleep(0.05)
