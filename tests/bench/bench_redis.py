@@ -180,7 +180,12 @@ async def main() -> None:
             print(
                 "| setup | worker processes | wall s | ratio to 1 worker | ideal ratio |\n|---|---:|---:|---:|---:|"
             )
-            for label, reviewers_of in (("1 reviewer", lambda w: 1), ("reviewers = workers", lambda w: w)):
+            setups = (
+                ("1 reviewer", lambda w: 1),
+                ("reviewers = workers", lambda w: w),
+                ("no reviewer", lambda w: 0),
+            )
+            for label, reviewers_of in setups:
                 base, base_ideal = 0.0, 0
                 for workers in (1, 4):
                     reviewers = reviewers_of(workers)
