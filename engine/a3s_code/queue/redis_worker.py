@@ -113,6 +113,8 @@ class RedisWorker:
         await self._connect()
         for lane in self.settings.lanes:
             await ensure_group(self._client, self.keys, lane)
+            # listed among the group's consumers (metrics) from now, not from its first read
+            await self._client.xgroup_createconsumer(self.keys.lane(lane), self.keys.group, self.name)
         log.info("worker %s serving %s from %s", self.name, ",".join(self.settings.lanes), self.where)
         if ready is not None:
             ready()
