@@ -43,9 +43,13 @@ class RedisServer:
     password: str = field(default_factory=lambda: secrets.token_hex(12))
     port: int = 0
     proc: subprocess.Popen[bytes] | None = None
+    tls: Path | None = None
+    """A folder with ``ca.pem``, ``server.pem`` and ``server.key``: serve TLS only (``rediss://``)."""
 
     @property
     def url(self) -> str:
+        if self.tls is not None:
+            return f"rediss://:{self.password}@127.0.0.1:{self.port}/0?ssl_ca_certs={self.tls / 'ca.pem'}"
         return f"redis://:{self.password}@127.0.0.1:{self.port}/0"
 
     def start(self) -> RedisServer:
@@ -63,6 +67,16 @@ class RedisServer:
                 "--appendfsync", "always",
                 "--logfile", str(self.directory / "redis.log"),
             ]  # fmt: skip
+            if self.tls is not None:
+                args[2] = "0"  # no plain port
+                args += ["--tls-port", str(self.port), "--tls-auth-clients", "no"]
+                args += [
+                    "--tls-cert-file",
+                    str(self.tls / "server.pem"),
+                    "--tls-key-file",
+                    str(self.tls / "server.key"),
+                ]
+                args += ["--tls-ca-cert-file", str(self.tls / "ca.pem")]
             self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             if self._wait_ready():
                 return self
@@ -74,7 +88,7 @@ class RedisServer:
     def _wait_ready(self, timeout: float = 10.0) -> bool:
         import redis
 
-        client = redis.Redis(host="127.0.0.1", port=self.port, password=self.password)
+        client = redis.Redis.from_url(self.url)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc is not None and self.proc.poll() is not None:
@@ -101,3 +115,22 @@ class RedisServer:
         """Same port, same data directory: what survives is what the AOF kept."""
         self.stop()
         self.start()
+
+
+def make_certificates(folder: Path) -> Path:
+    """A throw-away CA and a server certificate for 127.0.0.1, made with the ``openssl`` command."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is not installed; the TLS test needs it to make certificates")
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test-ca",
+            "-keyout", "ca.key", "-out", "ca.pem")  # fmt: skip
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "server.key",
+            "-out", "server.csr")  # fmt: skip
+    (folder / "san.cnf").write_text("subjectAltName = IP:127.0.0.1\n")
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-days", "1", "-extfile", "san.cnf", "-out", "server.pem")  # fmt: skip
+    return folder

@@ -22,7 +22,7 @@ from a3s_code.session import Session
 from a3s_code.tools.base import ToolResult
 from tests.fakellm import FakeLLM
 
-from .server import RedisServer
+from .server import RedisServer, make_certificates
 from .workers import WorkerProcess, queue_hcl
 
 
@@ -69,7 +69,7 @@ async def test_an_answer_after_the_timeout_is_refused_and_the_task_dead_lettered
 
     async def slow(task: WireTask) -> ToolResult:
         try:
-            await asyncio.sleep(0.8)  # the worker stops it at the task's timeout, and answers late
+            await asyncio.sleep(0.8)  # finishes after the session's 300 ms: its answer comes late
         finally:
             finished.set()
         return ToolResult("too late")
@@ -235,3 +235,18 @@ def test_mapped_paths_stay_inside_the_workdir(parts: list[str]) -> None:
 def test_a_masked_url_never_holds_the_password(user: str, password: str, scheme: str) -> None:
     masked = mask_url(f"{scheme}://{user}:{password}@10.1.2.3:6380/0")
     assert masked == f"{scheme}://{user}:***@10.1.2.3:6380/0"
+
+
+async def test_rediss_tls_is_honoured(fake_llm: FakeLLM, tmp_path: Path) -> None:
+    data = tmp_path / "tls-data"
+    data.mkdir()
+    server = RedisServer(data, tls=make_certificates(tmp_path / "certs")).start()
+    try:
+        (tmp_path / "notes.txt").write_text("over TLS\n")
+        session = session_for(fake_llm, tmp_path, queue_hcl(server.url, lane="query"))
+        async with worker_task(fast(server.url), ToolRunner(tmp_path).run):
+            result = await session.submit_async("query", {"file_path": "notes.txt"})
+        assert "over TLS" in result.output
+        assert session.queue_stats()["redis"]["url"].startswith("rediss://:***@127.0.0.1:")
+    finally:
+        server.stop()

@@ -51,6 +51,7 @@ HANDED_BACK = "handed-back"
 """The consumer that holds tasks a stopping worker gave back, marked idle so any worker reclaims them."""
 _LONG_IDLE_MS = 2**31 - 1
 _DEAD_MAX = 10_000
+_STOP_MARGIN_MS = 1000
 
 
 class WorkerError(A3SError):
@@ -265,11 +266,14 @@ class RedisWorker:
         await self._ack(lane, entry_id)
 
     async def _execute(self, task: WireTask) -> ToolResult:
+        # A backstop against a runaway tool: the session gave up at timeout_ms already, so its own
+        # timeout (not a race with ours) decides what the agent is told.
+        limit_ms = task.timeout_ms + _STOP_MARGIN_MS
         try:
-            async with asyncio.timeout(task.timeout_ms / 1000):
+            async with asyncio.timeout(limit_ms / 1000):
                 return await self._run_task(task)
         except TimeoutError:
-            return ToolResult.error(f"the worker stopped '{task.command_type}' after {task.timeout_ms} ms")
+            return ToolResult.error(f"the worker stopped '{task.command_type}' after {limit_ms} ms")
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a tool bug is this task's failure, not the worker's
