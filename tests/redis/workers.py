@@ -39,7 +39,7 @@ class WorkerProcess:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
-    def wait_for(self, text: str, timeout: float = 20.0) -> None:
+    def wait_for(self, text: str, timeout: float = 90.0) -> None:
         deadline = time.monotonic() + timeout
         while text not in self.log():
             if self.proc.poll() is not None and text not in self.log():

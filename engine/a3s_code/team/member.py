@@ -53,6 +53,7 @@ class MemberLoop:
         self.stop = stop or asyncio.Event()
         self.poll_s = runner.team.config.poll_interval_ms / 1000
         self._run_key = f"{board.base}:run"
+        self._seen_run = False
 
     async def serve(self, goal: str | None = None) -> TeamRunResult | None:
         """Until the run ends (or ``stop``); the lead returns the run's result, others None."""
@@ -74,15 +75,22 @@ class MemberLoop:
     # -- the lead ------------------------------------------------------------------------------
 
     async def _lead(self, goal: str) -> TeamRunResult:
-        await self._call(self.board.client.hset, self._run_key, mapping={"goal": goal, "state": "planning"})
-        try:
-            plan = await self.runner.ask(self.member, lead_prompt(goal), parse_plan, "lead", self.emit)
-        except TeamError as exc:
-            return await self._end("error", str(exc))
-        posted = [(await self._call(self.board.post, text, self.member.id), text) for text in plan.tasks]
-        planned = [PlannedTask(id=i, description=t) for i, t in posted if i is not None]
-        self.emit(TeamPlanned(goal=goal, tasks=planned, dropped=len(posted) - len(planned)))
-        await self._call(self.board.client.hset, self._run_key, "state", "running")
+        run = await self._call(self.board.client.hgetall, self._run_key)
+        if run.get("state") == "running" and run.get("goal") == goal:
+            pass  # a lead that restarted: the plan is on the board, wait for it
+        else:  # a new run (a finished one, or a lead that died while planning, is cleared first)
+            await self._call(self.board.clear)
+            await self._call(
+                self.board.client.hset, self._run_key, mapping={"goal": goal, "state": "planning"}
+            )
+            try:
+                plan = await self.runner.ask(self.member, lead_prompt(goal), parse_plan, "lead", self.emit)
+            except TeamError as exc:
+                return await self._end("error", str(exc))
+            posted = [(await self._call(self.board.post, text, self.member.id), text) for text in plan.tasks]
+            planned = [PlannedTask(id=i, description=t) for i, t in posted if i is not None]
+            self.emit(TeamPlanned(goal=goal, tasks=planned, dropped=len(posted) - len(planned)))
+            await self._call(self.board.client.hset, self._run_key, "state", "running")
         while not self.stop.is_set():
             tasks = await self._call(self.board.tasks)
             if all(t.status == "done" or self.board.exhausted(t) for t in tasks):
@@ -111,6 +119,7 @@ class MemberLoop:
         session = self.runner.session_of(self.member.id)
         while not self.stop.is_set():
             task = await self._call(self.board.claim, self.member.id)
+            self._seen_run = self._seen_run or task is not None
             if task is None:
                 if await self._finished():
                     return
@@ -134,6 +143,7 @@ class MemberLoop:
     async def _review(self) -> None:
         while not self.stop.is_set():
             task = await self._call(self.board.claim_review, self.member.id)
+            self._seen_run = self._seen_run or task is not None
             if task is None:
                 if await self._finished():
                     return
@@ -162,7 +172,11 @@ class MemberLoop:
     # -- plumbing ------------------------------------------------------------------------------
 
     async def _finished(self) -> bool:
-        return await self._call(self.board.client.hget, self._run_key, "state") == "finished"
+        """The run this member took part in is over (a finished run from before it joined is not)."""
+        state = await self._call(self.board.client.hget, self._run_key, "state")
+        if state in ("planning", "running"):
+            self._seen_run = True
+        return state == "finished" and self._seen_run
 
     async def _pause(self) -> None:
         with contextlib.suppress(TimeoutError):

@@ -185,6 +185,11 @@ class RedisTeamBoard:
     def __len__(self) -> int:
         return int(self.client.llen(self._order))
 
+    def clear(self) -> None:
+        """Remove every task (a new run on a team whose last run finished)."""
+        ids = cast("list[str]", self.client.lrange(self._order, 0, -1))
+        self.client.delete(self._order, f"{self.base}:seq", *(self._key(i) for i in ids))
+
     def exhausted(self, task: TeamTask) -> bool:
         """A rejected task that may not be claimed again."""
         return task.status == "rejected" and 0 < self.max_attempts <= task.attempts
