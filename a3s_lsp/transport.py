@@ -22,7 +22,6 @@ from . import errors
 
 if TYPE_CHECKING:
     from .protocol import A3SProtocol
-    from .workers import WorkerHub
 
 log = logging.getLogger(__name__)
 
@@ -182,23 +181,14 @@ def token_of(message: dict[str, Any]) -> str | None:
     return token if isinstance(token, str) else None
 
 
-def is_worker(message: dict[str, Any]) -> bool:
-    """A client that says ``initializationOptions.worker`` only serves external lane tasks."""
-    options = (message.get("params") or {}).get("initializationOptions")
-    return isinstance(options, dict) and bool(options.get("worker"))
-
-
 class TcpServer:
-    """Loopback TCP: one authenticated editor at a time (others are answered and closed), plus any
-    number of authenticated workers (``workers.py``)."""
+    """Loopback TCP: one authenticated editor at a time (others are answered and closed). External
+    workers do not connect here; they take tasks from Redis (docs/queue.md)."""
 
-    def __init__(
-        self, protocol: A3SProtocol, token: str, max_bytes: int, workers: WorkerHub | None = None
-    ) -> None:
+    def __init__(self, protocol: A3SProtocol, token: str, max_bytes: int) -> None:
         self.protocol = protocol
         self.token = token
         self.max_bytes = max_bytes
-        self.workers = workers
         self.active = False
         self.done = asyncio.Event()
 
@@ -214,9 +204,6 @@ class TcpServer:
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         message = await self._authenticate(reader, writer)
         if message is None:
-            return
-        if self.workers is not None and is_worker(message):
-            await self.workers.serve(message, reader, writer, self.max_bytes)
             return
         self.active = True
         try:
@@ -240,8 +227,7 @@ class TcpServer:
             with contextlib.suppress(ValueError):
                 message = json.loads(first)
         presented = token_of(message) if isinstance(message, dict) else None
-        worker = self.workers is not None and isinstance(message, dict) and is_worker(message)
-        if self.active and not worker:
+        if self.active:
             reason = "another client is already connected"
         elif presented is None or not hmac.compare_digest(presented.encode(), self.token.encode()):
             reason = "unauthorized: send initialize with initializationOptions.token"
