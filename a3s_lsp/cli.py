@@ -121,6 +121,6 @@ async def _serve(server, address, token, protocol_out) -> None:  # type: ignore[
         if address is None:
             await serve_stdio(server.protocol, sys.stdin.buffer, protocol_out, max_bytes)
         else:
-            await TcpServer(server.protocol, token, max_bytes, server.workers).serve(*address)
+            await TcpServer(server.protocol, token, max_bytes).serve(*address)
     finally:
         await server.sessions.shutdown()

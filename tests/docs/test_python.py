@@ -157,6 +157,7 @@ SPECS = [
 EXTERNAL = {
     ("docs/teams.md", "runner = TeamRunner(team)"): "tests/engine/test_team_docs.py",
     ("docs/teams.md", "board = team.task_board()"): "tests/engine/test_team_docs.py",
+    ("docs/teams.md", "team = redis_team("): "tests/redis/test_team.py",
 }
 """Samples another test already runs with a scripted model of their own."""
 

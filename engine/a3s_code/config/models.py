@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
 from ..errors import ConfigError
 
@@ -102,6 +102,14 @@ class QueueConfig(_Model):
     pressure_threshold: int | None = None
     lane_handlers: dict[Literal["query", "execute"], LaneHandlerSettings] = {}
     """``lane_handlers { execute { mode = "external", timeout_ms = 120000 } }``"""
+    backend: Literal["local", "redis"] = "local"
+    """Where external lanes wait: ``local`` (this process) or ``redis`` (streams any worker can read)."""
+    url: SecretStr | None = None
+    """``redis://[user:password@]host:port/db`` or ``rediss://`` (TLS); kept secret in reprs and logs.
+    Checked when a session needs it, so ``env("A3S_REDIS_URL")`` may be unset where nothing does."""
+    stream_prefix: str = Field("a3s", pattern=r"^[A-Za-z0-9_.:-]+$")
+    idempotent_tools: list[str] = []
+    """Execute-lane tools safe to run again when their worker died mid-task; reads always are."""
 
 
 class SearchEngineConfig(_Model):
