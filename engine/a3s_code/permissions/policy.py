@@ -13,7 +13,7 @@ from .protected import protected_reason
 from .rules import Rule
 from .shell import SimpleCommand, Unparseable, split_commands
 
-Mode = Literal["default", "accept_edits", "read_only", "bypass"]
+Mode = Literal["default", "accept_edits", "read_only", "bypass", "sandbox_auto_allow"]
 READ_ONLY_TOOLS = frozenset({"read", "grep", "glob", "ls", "web_fetch", "web_search"})
 EDIT_TOOLS = frozenset({"write", "edit", "patch"})
 PATH_TOOLS = READ_ONLY_TOOLS - {"web_fetch", "web_search"} | EDIT_TOOLS
@@ -75,8 +75,17 @@ class PermissionPolicy:
 
     def check(self, tool_name: str, args: dict[str, Any], workspace: Path) -> PermissionDecision:
         root = workspace.resolve()
-        if tool_name == "bash":
-            return self._check_bash(str(args.get("command", "")), root)
+        if tool_name in ("bash", "sandbox"):  # the sandbox tool is a shell too: the bash rules apply
+            command = str(args.get("command", ""))
+            decision = self._check_bash(command, root)
+            if tool_name == "sandbox" and decision.verdict != "deny":
+                named = self._decide("sandbox", [command], "text")  # rules that name the tool itself
+                decision = named if named.verdict == "deny" else decision
+            if self.mode == "sandbox_auto_allow" and decision.verdict == "ask" and decision.rule is None:
+                # The session has a sandbox (it refuses to start otherwise): what the command might do
+                # stays inside it. Deny rules, ask rules and guardrails (decisions with a rule) still hold.
+                return PermissionDecision("allow", "mode sandbox_auto_allow: runs inside the sandbox")
+            return decision
         if tool_name in PATH_TOOLS:
             return self._check_path_tool(tool_name, args, root)
         subject = str(args.get("url")) if "url" in args else json.dumps(args, sort_keys=True, default=str)

@@ -7,7 +7,8 @@ import codecs
 import contextlib
 import os
 import signal
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 KILL_GRACE_S = 0.5
@@ -50,6 +51,9 @@ async def _until_exit(proc: asyncio.subprocess.Process) -> None:
 
 @dataclass
 class ProcessResult:
+    """What a finished command left: merged stdout+stderr (capped), its exit status, and whether the
+    timeout stopped it (then ``exit_code`` is 124, as GNU ``timeout`` reports)."""
+
     output: str
     exit_code: int
     timed_out: bool
@@ -65,8 +69,6 @@ def kill_group(pid: int) -> None:
             os.killpg(pid, 0)
         except (ProcessLookupError, PermissionError):
             return
-        import time
-
         time.sleep(0.05)
         deadline -= 0.05
     with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -81,8 +83,15 @@ async def run_shell(
     timeout_s: float,
     on_output: Callable[[str], None],
     limit: int = 30_000,
+    pass_fds: Sequence[int] = (),
+    started: Callable[[int], Awaitable[None]] | None = None,
 ) -> ProcessResult:
-    """Run ``argv`` in a new session; stdout+stderr merged, streamed to ``on_output``, capped."""
+    """Run ``argv`` in a new session; stdout+stderr merged, streamed to ``on_output``, capped.
+
+    ``timeout_s`` is in seconds and covers ``started`` too. ``started(pid)`` runs right after the spawn
+    (a sandbox applies its limits there); if it raises, the process group is killed and the error
+    propagates. Cancelling the caller kills the group as well.
+    """
     proc = await asyncio.create_subprocess_exec(
         *argv,
         cwd=cwd,
@@ -91,6 +100,7 @@ async def run_shell(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
         start_new_session=True,
+        pass_fds=tuple(pass_fds),
     )
     out = CappedOutput(limit)
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
@@ -114,6 +124,8 @@ async def run_shell(
     try:
         try:
             async with asyncio.timeout(timeout_s):
+                if started is not None:
+                    await started(proc.pid)
                 done, _ = await asyncio.wait({reader, exited}, return_when=asyncio.FIRST_COMPLETED)
                 if reader in done:
                     await proc.wait()

@@ -1,0 +1,139 @@
+"""Resource limits for one sandboxed call, applied to bubblewrap's child before it runs the command.
+
+bwrap is started with ``--block-fd``: its child has entered the new namespaces and waits. We set its
+rlimits with ``prlimit(2)`` (inherited by everything it starts), then let it go.
+
+- Memory: ``RLIMIT_DATA`` = ``memory_mb`` per process (heap and private mappings; an allocation past it
+  fails, so the program dies with MemoryError / "Cannot allocate memory"). ``RLIMIT_AS`` is not used:
+  runtimes such as V8 and Go reserve large address ranges they never touch.
+- Processes: ``RLIMIT_NPROC``. Since Linux 5.14 it is counted per user namespace, so inside the
+  sandbox's fresh namespace it counts only the call's own processes and threads. The kernel never
+  applies it to the global root user (kernel/fork.c), so when the daemon runs as root the cap is a
+  ``pids.max`` cgroup instead (cgroup v2, or the v1 ``pids`` hierarchy), one per call.
+- ``RLIMIT_CORE`` = 0: a crashing command leaves no core file in the workspace.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import resource
+from dataclasses import dataclass
+from pathlib import Path
+
+from .base import SandboxError, SandboxUnavailableError
+
+MIB = 1024 * 1024
+_counter = itertools.count()
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory_mb: int | None
+    max_processes: int
+    """0: no cap."""
+    cpus: int | None = None
+
+
+def needs_cgroup(limits: Limits) -> bool:
+    """RLIMIT_NPROC binds everyone but the global root user."""
+    return limits.max_processes > 0 and os.geteuid() == 0
+
+
+def find_pids_hierarchy(mountinfo: str | None = None) -> Path | None:
+    """A cgroup folder where we may create children with a ``pids.max``; None when there is none.
+
+    ``mountinfo`` is ``/proc/self/mountinfo`` (format: proc(5)); tests pass their own.
+    """
+    if mountinfo is None:
+        try:
+            mountinfo = Path("/proc/self/mountinfo").read_text()
+        except OSError:
+            return None
+    v1: Path | None = None
+    v2: Path | None = None
+    for line in mountinfo.splitlines():
+        left, sep, right = line.partition(" - ")
+        if not sep:
+            continue
+        fields, tail = left.split(), right.split()
+        if len(fields) < 5 or len(tail) < 3:
+            continue
+        mount_point, fstype, super_options = Path(fields[4]), tail[0], tail[2]
+        if fstype == "cgroup" and "pids" in super_options.split(","):
+            v1 = v1 or mount_point
+        elif fstype == "cgroup2" and v2 is None:
+            v2 = mount_point
+    if v1 is not None and os.access(v1, os.W_OK):
+        return v1
+    if v2 is not None and _v2_has_pids(v2):
+        return v2
+    return None
+
+
+def _v2_has_pids(root: Path) -> bool:
+    try:
+        if "pids" not in (root / "cgroup.controllers").read_text().split():
+            return False
+        if "pids" not in (root / "cgroup.subtree_control").read_text().split():
+            (root / "cgroup.subtree_control").write_text("+pids")
+        return os.access(root, os.W_OK)
+    except OSError:
+        return False
+
+
+class PidsCgroup:
+    """One call's ``pids`` cgroup: created, joined by bwrap's child, removed when the call ends."""
+
+    def __init__(self, hierarchy: Path) -> None:
+        self.path = hierarchy / f"a3s-sandbox-{os.getpid()}-{next(_counter)}"
+
+    def create(self, max_processes: int) -> None:
+        try:
+            self.path.mkdir()
+            (self.path / "pids.max").write_text(str(max_processes))
+        except OSError as exc:
+            self.remove()
+            raise SandboxError(f"cannot create the process-cap cgroup {self.path}: {exc}") from exc
+
+    def add(self, pid: int) -> None:
+        (self.path / "cgroup.procs").write_text(str(pid))
+
+    def remove(self) -> None:
+        """Best effort: the namespace's processes are gone by now; an empty cgroup is harmless."""
+        with contextlib.suppress(OSError):
+            self.path.rmdir()
+
+
+def check_process_cap(limits: Limits) -> Path | None:
+    """The cgroup hierarchy the cap needs (None when rlimits suffice); raises when the cap can't hold."""
+    if not needs_cgroup(limits):
+        return None
+    hierarchy = find_pids_hierarchy()
+    if hierarchy is None:
+        raise SandboxUnavailableError(
+            "the sandbox's process cap cannot be enforced: the daemon runs as root, where the kernel "
+            "ignores RLIMIT_NPROC, and no writable cgroup with the pids controller was found. Fix: run "
+            "as a normal user, or give the daemon a writable cgroup (cgroup v2 with the pids "
+            "controller), or set max_processes = 0 in the sandbox block to run without a process cap"
+        )
+    return hierarchy
+
+
+def apply(pid: int, limits: Limits, cgroup: PidsCgroup | None) -> None:
+    """Set ``limits`` on bwrap's waiting child ``pid``; raises SandboxError when any cannot be set."""
+    try:
+        resource.prlimit(pid, resource.RLIMIT_CORE, (0, 0))
+        if limits.memory_mb:
+            size = limits.memory_mb * MIB
+            resource.prlimit(pid, resource.RLIMIT_DATA, (size, size))
+        if limits.max_processes:
+            resource.prlimit(pid, resource.RLIMIT_NPROC, (limits.max_processes, limits.max_processes))
+        if cgroup is not None:
+            cgroup.add(pid)
+        if limits.cpus:
+            allowed = sorted(os.sched_getaffinity(0))
+            os.sched_setaffinity(pid, allowed[: limits.cpus])
+    except (OSError, ValueError) as exc:
+        raise SandboxError(f"cannot apply the sandbox's limits: {exc}") from exc

@@ -1,0 +1,202 @@
+"""What a sandboxed command sees: the file-system plan, as bubblewrap arguments.
+
+- ``/`` is a tmpfs holding read-only binds of every top-level entry of the host root (or of ``image``)
+  and its top-level symlinks; it is remounted read-only at the end. (A plain ``--ro-bind / /`` would
+  leave no way to create ``/workspace``.)
+- Fresh ``/proc`` (the new PID namespace's), a minimal ``/dev``, and private tmpfs ``/tmp``,
+  ``/dev/shm`` and ``/run`` (``/run`` holds the host's service sockets: Docker, D-Bus).
+- The workspace read-write at its own path and at ``/workspace``; extra ``ro_mounts``/``rw_mounts``.
+- Credential files and folders hidden wherever a bind makes them visible: folders become an empty
+  read-only tmpfs, files read as ``/dev/null``.
+
+Mounts are ordered parents first, so a hide always lands on top of the bind that exposed it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import SandboxConfig, SandboxConfigError
+
+WORKSPACE_MOUNT = "/workspace"
+FRESH = frozenset({"proc", "dev", "tmp", "run", WORKSPACE_MOUNT.strip("/")})
+"""Top-level names never bound from the root: mounted fresh, or taken by the workspace."""
+
+HIDDEN_IN_HOME = (
+    ".ssh",
+    ".gnupg",
+    ".aws",
+    ".azure",
+    ".config/gcloud",
+    ".a3s",
+    ".docker",
+    ".kube",
+    ".netrc",
+    ".git-credentials",
+    ".password-store",
+    ".local/share/keyrings",
+    ".pgpass",
+    ".pypirc",
+    ".npmrc",
+    ".yarnrc.yml",
+    ".gem/credentials",
+    ".cargo/credentials",
+    ".cargo/credentials.toml",
+    ".config/gh",
+    ".config/hub",
+    ".config/op",
+    ".config/rclone",
+    ".config/github-copilot",
+    ".terraform.d",
+    ".vault-token",
+    ".s3cfg",
+    ".boto",
+    ".codex",
+    ".claude",
+    ".claude.json",
+    ".mozilla",
+    ".config/google-chrome",
+    ".config/chromium",
+    ".bash_history",
+    ".zsh_history",
+    ".python_history",
+    ".psql_history",
+    ".mysql_history",
+    ".node_repl_history",
+)
+"""Credential stores under the user's home (cloud CLIs, SSH, GPG, package registries, coding agents,
+browser profiles, shell histories)."""
+
+HIDDEN_SYSTEM = ("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/ssl/private")
+"""Readable only by root; a daemon running as root would otherwise show them to its commands."""
+
+
+@dataclass(frozen=True)
+class Bind:
+    source: Path
+    dest: str
+    writable: bool
+
+
+@dataclass(frozen=True)
+class _Op:
+    dest: str
+    rank: int
+    """Same depth: workspace (0), built-in hides (1), explicit mounts (2), the config's ``hide`` (3)."""
+    args: tuple[str, ...]
+
+
+def parse_mount(entry: str, base: Path, writable: bool) -> Bind:
+    """``"PATH"`` or ``"SOURCE:/dest"``; relative and ``~`` sources are resolved; raises when missing."""
+    source_text, _, dest = entry.partition(":")
+    source = Path(source_text).expanduser()
+    source = (source if source.is_absolute() else base / source).resolve()
+    if not source.exists():
+        kind = "rw_mounts" if writable else "ro_mounts"
+        raise SandboxConfigError(f"sandbox {kind} entry {entry!r}: {source} does not exist")
+    return Bind(source, dest or str(source), writable)
+
+
+def secret_paths(home: Path, extra: Iterable[Path] = ()) -> list[Path]:
+    """The built-in credential paths that exist and that this process could read, resolved."""
+    candidates = [home / rel for rel in HIDDEN_IN_HOME] + [Path(p) for p in HIDDEN_SYSTEM] + list(extra)
+    found: list[Path] = []
+    for path in candidates:
+        if not (path.exists() and os.access(path, os.R_OK)):
+            continue
+        real = path.resolve()
+        if real not in found:
+            found.append(real)
+    return found
+
+
+def _root_entries(root: Path) -> list[tuple[str, ...]]:
+    ops: list[tuple[str, ...]] = []
+    for entry in sorted(os.scandir(root), key=lambda e: e.name):
+        if entry.name in FRESH:
+            continue
+        inside = f"/{entry.name}"
+        if entry.is_symlink():
+            ops.append(("--symlink", os.readlink(entry.path), inside))
+        elif entry.is_dir(follow_symlinks=False) or entry.is_file(follow_symlinks=False):
+            ops.append(("--ro-bind", entry.path, inside))
+    return ops
+
+
+def _depth(dest: str) -> int:
+    return len(Path(dest).parts)
+
+
+def _visible_at(path: Path, binds: Sequence[Bind]) -> list[str]:
+    """Every place inside the sandbox where host ``path`` shows, through the binds that contain it."""
+    places: list[str] = []
+    for bind in binds:
+        if path == bind.source or bind.source in path.parents:
+            place = str(Path(bind.dest) / path.relative_to(bind.source))
+            if place not in places:
+                places.append(place)
+    return places
+
+
+def _hide(path: Path, place: str) -> tuple[str, ...]:
+    if path.is_dir():
+        return ("--perms", "0500", "--tmpfs", place)
+    return ("--ro-bind", "/dev/null", place)
+
+
+def plan(
+    config: SandboxConfig,
+    workspace: Path,
+    *,
+    image: Path | None,
+    extra: Sequence[Bind],
+    secrets: Sequence[Path],
+    user_hidden: Sequence[Path],
+) -> list[str]:
+    """The bwrap mount arguments for this session (namespaces, limits and the command come later)."""
+    if workspace == Path("/"):
+        raise SandboxConfigError("a sandbox cannot use / as the workspace")
+    root = image or Path("/")
+    args: list[str] = ["--tmpfs", "/"]
+    root_binds: list[Bind] = []
+    for op in _root_entries(root):
+        args += op
+        if op[0] == "--ro-bind":
+            root_binds.append(Bind(Path(op[1]), op[2], False))
+    if image is not None:
+        root_binds = []  # the host's files are not under an image root
+    small = str(min(64, config.memory_mb) * 1024 * 1024)
+    args += ["--proc", "/proc", "--dev", "/dev", "--size", small, "--tmpfs", "/dev/shm"]
+    args += [
+        "--size",
+        str(config.memory_mb * 1024 * 1024),
+        "--tmpfs",
+        "/tmp",
+        "--size",
+        small,
+        "--tmpfs",
+        "/run",
+    ]
+    if image is None and config.network:
+        resolv = Path("/etc/resolv.conf").resolve()
+        if resolv.is_relative_to("/run") and resolv.is_file():  # systemd-resolved's stub file
+            args += ["--ro-bind", str(resolv), str(resolv)]
+    work = [Bind(workspace, str(workspace), True)]
+    if str(workspace) != WORKSPACE_MOUNT:
+        work.append(Bind(workspace, WORKSPACE_MOUNT, True))
+    ops = [_Op(b.dest, 0, ("--bind", str(b.source), b.dest)) for b in work]
+    ops += [_Op(b.dest, 2, ("--bind" if b.writable else "--ro-bind", str(b.source), b.dest)) for b in extra]
+    mounted = [Path(op.dest) for op in ops]
+    binds = [*root_binds, *work, *extra]
+    for rank, hidden in ((1, secrets), (3, user_hidden)):
+        for path in hidden:
+            for place in _visible_at(path, binds):
+                if any(Path(place) in m.parents for m in mounted):
+                    continue  # the workspace or a mount the config asked for lives inside: keep it reachable
+                ops.append(_Op(place, rank, _hide(path, place)))
+    for mount in sorted(ops, key=lambda o: (_depth(o.dest), o.rank)):
+        args += mount.args
+    return [*args, "--remount-ro", "/"]
