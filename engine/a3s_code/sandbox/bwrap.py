@@ -24,7 +24,7 @@ from ..tools._proc import ProcessResult, run_shell
 from . import limits as lim
 from .base import SandboxCommandRequest, SandboxError, SandboxInfo, SandboxUnavailableError
 from .config import PROVIDER_KEY_VARIABLES, SandboxConfig, SandboxConfigError, resolve_image
-from .view import WORKSPACE_MOUNT, parse_mount, plan, secret_paths
+from .view import WORKSPACE_MOUNT, empty_file, parse_mount, plan, secret_paths
 
 PROBE_TIMEOUT_S = 15.0
 NAMESPACES = (
@@ -144,6 +144,7 @@ class BubblewrapSandbox:
         )
 
     async def exec(self, request: SandboxCommandRequest) -> ProcessResult:
+        empty_file()  # what hidden files are bound to; a temp cleaner may have removed it
         limits = lim.Limits(
             self._narrow_memory(request.memory_mb), self.config.max_processes, self.config.cpus
         )
@@ -192,7 +193,7 @@ class BubblewrapSandbox:
         finally:
             launch.abandon()
             if cgroup is not None:
-                cgroup.remove()
+                await asyncio.shield(cgroup.remove_async())
 
     # -- checks and settings -------------------------------------------------------------------
 

@@ -15,10 +15,12 @@ rlimits with ``prlimit(2)`` (inherited by everything it starts), then let it go.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import os
 import resource
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,9 +103,31 @@ class PidsCgroup:
         (self.path / "cgroup.procs").write_text(str(pid))
 
     def remove(self) -> None:
-        """Best effort: the namespace's processes are gone by now; an empty cgroup is harmless."""
+        """Remove it if it is empty (see ``remove_async``)."""
         with contextlib.suppress(OSError):
             self.path.rmdir()
+
+    async def remove_async(self, patience_s: float = 2.0) -> None:
+        """The namespace's last processes may still be dying: kill what is left, then remove it.
+
+        Gives up after ``patience_s`` seconds (an empty cgroup left behind is harmless)."""
+        for _ in range(max(1, int(patience_s / 0.02))):
+            try:
+                self.path.rmdir()
+                return
+            except FileNotFoundError:
+                return
+            except OSError:
+                for pid in self._members():
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGKILL)
+                await asyncio.sleep(0.02)
+
+    def _members(self) -> list[int]:
+        try:
+            return [int(p) for p in (self.path / "cgroup.procs").read_text().split()]
+        except (OSError, ValueError):
+            return []
 
 
 def check_process_cap(limits: Limits) -> Path | None:

@@ -7,14 +7,17 @@
   ``/dev/shm`` and ``/run`` (``/run`` holds the host's service sockets: Docker, D-Bus).
 - The workspace read-write at its own path and at ``/workspace``; extra ``ro_mounts``/``rw_mounts``.
 - Credential files and folders hidden wherever a bind makes them visible: folders become an empty
-  read-only tmpfs, files read as ``/dev/null``.
+  read-only tmpfs, files an empty read-only file.
 
 Mounts are ordered parents first, so a hide always lands on top of the bind that exposed it.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,10 +144,27 @@ def _visible_at(path: Path, binds: Sequence[Bind]) -> list[str]:
     return places
 
 
+def empty_file() -> Path:
+    """An empty read-only file to bind over hidden files (``/dev/null`` cannot be used: bwrap binds
+    with ``nodev``, so opening it would fail instead of reading nothing). Recreated if a temp
+    cleaner removed it; private to this user."""
+    global _EMPTY
+    if _EMPTY is None:
+        _EMPTY = Path(tempfile.mkdtemp(prefix="a3s-sandbox-")) / "empty"
+        atexit.register(shutil.rmtree, _EMPTY.parent, True)
+    if not _EMPTY.is_file():
+        _EMPTY.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _EMPTY.touch(mode=0o444)
+    return _EMPTY
+
+
+_EMPTY: Path | None = None
+
+
 def _hide(path: Path, place: str) -> tuple[str, ...]:
     if path.is_dir():
         return ("--perms", "0500", "--tmpfs", place)
-    return ("--ro-bind", "/dev/null", place)
+    return ("--ro-bind", str(empty_file()), place)
 
 
 def plan(
