@@ -13,7 +13,7 @@ USAGE_EPILOG = """examples:
   a3s-code                          interactive session in the current folder
   a3s-code "explain src/auth.py"    one prompt, answer on stdout
   a3s-code -m openai/gpt-4o -w ../repo
-  a3s-code doctor                   check config, keys, network, MCP servers and rg
+  a3s-code doctor                   check config, keys, network, MCP servers, rg and the sandbox
 
 config: -c FILE, else $A3S_CONFIG, else ~/.a3s/config.hcl, else ./agent.hcl"""
 

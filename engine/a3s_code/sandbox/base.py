@@ -19,9 +19,15 @@ class SandboxError(A3SError):
 
 
 class SandboxUnavailableError(SandboxError):
-    """This machine cannot run the configured sandbox; the message says why and how to fix it."""
+    """This machine cannot run the configured sandbox: ``reason`` says why, ``fix`` what to do; the
+    message is both."""
 
     code = "sandbox_unavailable"
+
+    def __init__(self, reason: str, fix: str = "") -> None:
+        self.reason = reason
+        self.fix = fix
+        super().__init__(f"{reason}. Fix: {fix}" if fix else reason)
 
 
 @dataclass(frozen=True)

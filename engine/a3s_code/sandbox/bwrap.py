@@ -49,8 +49,7 @@ INSTALL_HINT = (
     'bwrap = "/path/to/bwrap" in the sandbox block'
 )
 USERNS_HINT = (
-    "This happens inside containers and on systems that restrict unprivileged user namespaces. Fix one "
-    "of: 'sysctl -w kernel.unprivileged_userns_clone=1' (Debian kernels); "
+    "one of: 'sysctl -w kernel.unprivileged_userns_clone=1' (Debian kernels); "
     "'sysctl -w kernel.apparmor_restrict_unprivileged_userns=0' or an AppArmor profile for bwrap "
     "(Ubuntu 23.10 and later); run the container with --security-opt seccomp=unconfined "
     "--security-opt apparmor=unconfined (or --privileged); or run the daemon outside the container"
@@ -74,10 +73,10 @@ def find_bwrap(name: str) -> str:
         path = Path(name).expanduser()
         if path.is_file() and os.access(path, os.X_OK):
             return str(path)
-        raise SandboxUnavailableError(f"bubblewrap not found at {path}: {INSTALL_HINT}")
+        raise SandboxUnavailableError(f"bubblewrap not found at {path}", INSTALL_HINT)
     found = shutil.which(name)
     if found is None:
-        raise SandboxUnavailableError(f"bubblewrap is not installed (no {name!r} on PATH): {INSTALL_HINT}")
+        raise SandboxUnavailableError(f"bubblewrap is not installed (no {name!r} on PATH)", INSTALL_HINT)
     return found
 
 
@@ -206,15 +205,22 @@ class BubblewrapSandbox:
                 argv, capture_output=True, text=True, timeout=PROBE_TIMEOUT_S, check=False, cwd=self.workspace
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise SandboxUnavailableError(f"bubblewrap ({self.binary}) could not be run: {exc}") from exc
+            raise SandboxUnavailableError(
+                f"bubblewrap ({self.binary}) could not be run: {exc}", INSTALL_HINT
+            ) from exc
         if done.returncode == 0:
             return
         said = (done.stderr or done.stdout).strip() or f"exit status {done.returncode}"
         if any(marker in said.lower() for marker in _USERNS_FAILURES):
             raise SandboxUnavailableError(
-                f"bubblewrap cannot create its namespaces on this machine ({said}). {USERNS_HINT}"
+                f"bubblewrap cannot create its namespaces on this machine ({said}); this happens inside "
+                "containers and on systems that restrict unprivileged user namespaces",
+                USERNS_HINT,
             )
-        raise SandboxUnavailableError(f"bubblewrap could not start the sandbox: {said}")
+        raise SandboxUnavailableError(
+            f"bubblewrap could not start the sandbox: {said}",
+            "check the sandbox block's image and mounts; 'a3s-code doctor' runs the same check",
+        )
 
     def environment(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         """The variables a command sees: the allow-listed host ones, then ``extra`` (the session's

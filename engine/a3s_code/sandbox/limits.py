@@ -138,9 +138,9 @@ def check_process_cap(limits: Limits) -> Path | None:
     if hierarchy is None:
         raise SandboxUnavailableError(
             "the sandbox's process cap cannot be enforced: the daemon runs as root, where the kernel "
-            "ignores RLIMIT_NPROC, and no writable cgroup with the pids controller was found. Fix: run "
-            "as a normal user, or give the daemon a writable cgroup (cgroup v2 with the pids "
-            "controller), or set max_processes = 0 in the sandbox block to run without a process cap"
+            "ignores RLIMIT_NPROC, and no writable cgroup with the pids controller was found",
+            "run as a normal user, or give the daemon a writable cgroup (cgroup v2 with the pids "
+            "controller), or set max_processes = 0 in the sandbox block to run without a process cap",
         )
     return hierarchy
 
