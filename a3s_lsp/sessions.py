@@ -60,6 +60,7 @@ class HostedSession:
             "messages": len(s.history),
             "usage": s.usage.model_dump(mode="json"),
             "costUsd": s.cost_usd,
+            "sandbox": s.sandbox_info().to_json(),
         }
 
 
