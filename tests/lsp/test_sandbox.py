@@ -3,19 +3,17 @@ under sandbox_auto_allow, and a clear error (the daemon living on) where the san
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from pygls.exceptions import JsonRpcException
 
+from tests.engine.sandbox.helpers import needs_bwrap
 from tests.fakellm import FakeLLM
 from tests.lsp.editor import CLIENTS, Editor, start_editor, stop_editor
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("bwrap") is None, reason="needs bubblewrap (apt-get install bubblewrap)"
-)
+pytestmark = needs_bwrap
 SANDBOXED = 'permissions {\n  mode = "sandbox_auto_allow"\n}\nsandbox {\n  memory_mb = 256\n}\n'
 
 

@@ -174,12 +174,13 @@ class BubblewrapSandbox:
             child = await launch.read_child_pid()
             if child is None:
                 return  # bwrap stopped before creating the sandbox; its message is in the output
-            lim.apply(child, limits, cgroup)
+            lim.apply(child, limits)
             launch.release()
 
         try:
             if cgroup is not None:
                 cgroup.create(limits.max_processes)
+                argv = lim.in_cgroup(argv, cgroup)
             return await run_shell(
                 argv,
                 cwd=str(self.workspace),
@@ -192,7 +193,7 @@ class BubblewrapSandbox:
         finally:
             launch.abandon()
             if cgroup is not None:
-                await asyncio.shield(cgroup.remove_async())
+                cgroup.remove()
 
     # -- checks and settings -------------------------------------------------------------------
 
