@@ -116,13 +116,11 @@ class BubblewrapSandbox:
         base = base_dir or Path.cwd()
         self.binary = find_bwrap(config.bwrap)
         self.image = resolve_image(config.image, base) if config.image else None
-        extra = [parse_mount(e, base, False) for e in config.ro_mounts]
-        extra += [parse_mount(e, base, True) for e in config.rw_mounts]
-        user_hidden = [p.resolve() for p in (Path(h).expanduser() for h in config.hide) if p.exists()]
-        secrets = secret_paths(home or Path.home(), hidden)
-        self._mounts = plan(
-            config, self.workspace, image=self.image, extra=extra, secrets=secrets, user_hidden=user_hidden
-        )
+        self._extra = [parse_mount(e, base, False) for e in config.ro_mounts]
+        self._extra += [parse_mount(e, base, True) for e in config.rw_mounts]
+        self._home = home or Path.home()
+        self._hidden = list(hidden)
+        self._mounts()  # a config the plan refuses fails here, not on the first command
         self._limits = lim.Limits(config.memory_mb, config.max_processes, config.cpus)
         self._cgroups = lim.check_process_cap(self._limits)
         if check:
@@ -160,7 +158,7 @@ class BubblewrapSandbox:
             "--block-fd",
             str(launch.block_r),
             *self._namespace_args(network),
-            *self._mounts,
+            *self._mounts(),
             "--chdir",
             request.cwd,
             "--",
@@ -199,7 +197,7 @@ class BubblewrapSandbox:
 
     def check(self) -> None:
         """Run one trial sandbox with this session's exact view; raises SandboxUnavailableError."""
-        argv = [self.binary, *self._namespace_args(self.config.network), *self._mounts]
+        argv = [self.binary, *self._namespace_args(self.config.network), *self._mounts()]
         argv += ["--chdir", WORKSPACE_MOUNT, "--", "bash", "-c", "exit 0"]
         try:
             done = subprocess.run(
@@ -258,6 +256,19 @@ class BubblewrapSandbox:
                 "network access is off in this session's sandbox (sandbox { network = false })"
             )
         return self.config.network if asked is None else asked
+
+    def _mounts(self) -> list[str]:
+        """The file-system plan, made per call (a fraction of a millisecond) so that paths created
+        since the session started are covered: a new ``.git/hooks``, a new credential folder."""
+        user_hidden = [p.resolve() for p in (Path(h).expanduser() for h in self.config.hide) if p.exists()]
+        return plan(
+            self.config,
+            self.workspace,
+            image=self.image,
+            extra=self._extra,
+            secrets=secret_paths(self._home, self._hidden),
+            user_hidden=user_hidden,
+        )
 
     @staticmethod
     def _namespace_args(network: bool) -> list[str]:

