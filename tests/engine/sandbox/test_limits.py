@@ -6,6 +6,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -152,3 +153,36 @@ def test_the_pids_hierarchy_is_found_in_mountinfo(tmp_path: Path) -> None:
     assert (fake / "cgroup.subtree_control").read_text() == "+pids"  # the controller was enabled
     (fake / "cgroup.controllers").write_text("cpu memory\n")
     assert find_pids_hierarchy(V2.replace("/sys/fs/cgroup", str(fake))) is None
+
+
+async def test_background_jobs_end_with_the_command(shell: Callable[..., Shell]) -> None:
+    tag = marker()
+    started = time.monotonic()
+    result = await shell().bash(f"(exec -a {tag} sleep 30) & echo done")
+    assert result.output == "done" and time.monotonic() - started < 10
+    await asyncio.sleep(0.3)
+    assert running(tag) == []
+
+
+DAEMON = """
+import asyncio, sys
+from pathlib import Path
+from a3s_code.sandbox import BubblewrapSandbox, SandboxCommandRequest, SandboxConfig
+sandbox = BubblewrapSandbox(SandboxConfig(), Path(sys.argv[1]))
+asyncio.run(sandbox.exec(SandboxCommandRequest(sys.argv[2], sys.argv[1], timeout_s=60)))
+"""
+
+
+def test_the_sandbox_dies_with_the_daemon(workspace: Path) -> None:
+    tag = marker()
+    daemon = subprocess.Popen([PY, "-c", DAEMON, str(workspace), f"exec -a {tag} sleep 60"])
+    try:
+        deadline = time.monotonic() + 20
+        while not running(tag) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert running(tag), "the sandboxed command never started"
+    finally:
+        daemon.kill()  # SIGKILL: no cleanup code runs in the daemon
+        daemon.wait()
+    time.sleep(0.5)
+    assert running(tag) == []
