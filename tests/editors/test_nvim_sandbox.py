@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.editors.test_nvim_plugin import NVIM, PLUGIN
+from tests.editors.test_nvim_plugin import NVIM, run_plugin_script
 from tests.engine.sandbox.helpers import needs_bwrap
 from tests.fakellm import FakeLLM, Turn
 
@@ -51,21 +48,6 @@ def test_the_chat_header_names_the_sandbox(
     config = tmp_path / "agent.hcl"
     config.write_text(fake_llm_thread.config(extra=block))
     fake_llm_thread.add(Turn.text("Hi there."))
-    result = tmp_path / "chat.json"
-    cmd = [sys.executable, "-m", "a3s_lsp", "--config", str(config), "--log-file", str(tmp_path / "d.log")]
-    setup = (
-        f"A3S_CMD = {{{', '.join(json.dumps(c) for c in cmd)}}}\nA3S_ROOT = {json.dumps(str(project))}\n"
-        f"A3S_RESULT = {json.dumps(str(result))}\nA3S_PLUGIN = {json.dumps(str(PLUGIN))}\n"
-    )
-    (tmp_path / "test.lua").write_text(setup + SCRIPT)
-    run = subprocess.run(
-        [str(NVIM), "--headless", "--clean", "-u", "NONE", "-c", f"luafile {tmp_path / 'test.lua'}"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
-    assert result.exists(), f"nvim wrote no result (rc={run.returncode}): {run.stderr[-2000:]}"
-    chat = json.loads(result.read_text())
+    chat = run_plugin_script(tmp_path, project, config, SCRIPT)
     assert chat[0] == f"A3S · anthropic/claude-sonnet-4-20250514 · {label}"
     assert "## hello" in chat and "Hi there." in "\n".join(chat)
