@@ -23,7 +23,7 @@ from pathlib import Path
 from ..tools._proc import ProcessResult, run_shell
 from . import limits as lim
 from .base import SandboxCommandRequest, SandboxError, SandboxInfo, SandboxUnavailableError
-from .config import PROVIDER_KEY_VARIABLES, SandboxConfig, SandboxConfigError, resolve_image
+from .config import PROVIDER_KEY_VARIABLES, SandboxConfig, SandboxConfigError, host_path, resolve_image
 from .view import WORKSPACE_MOUNT, empty_file, parse_mount, plan, secret_paths
 
 PROBE_TIMEOUT_S = 15.0
@@ -67,10 +67,15 @@ class SecretEnv:
         return name in self.names or any(key and key in value for key in self.values)
 
 
+def _valid_variable(name: str, value: str) -> bool:
+    """What execve(2) can pass: no NUL anywhere, no ``=`` in the name."""
+    return bool(name) and "=" not in name and "\0" not in name and "\0" not in value
+
+
 def find_bwrap(name: str) -> str:
     """The bwrap executable's path; raises SandboxUnavailableError saying how to install it."""
     if "/" in name:
-        path = Path(name).expanduser()
+        path = host_path(name)
         if path.is_file() and os.access(path, os.X_OK):
             return str(path)
         raise SandboxUnavailableError(f"bubblewrap not found at {path}", INSTALL_HINT)
@@ -230,7 +235,7 @@ class BubblewrapSandbox:
         env.update(self.config.env)
         for name in ("BASH_ENV", "ENV"):  # files a non-interactive shell would source
             env.pop(name, None)
-        return {k: v for k, v in env.items() if not self.secret_env.forbids(k, v)}
+        return {k: v for k, v in env.items() if _valid_variable(k, v) and not self.secret_env.forbids(k, v)}
 
     def _check_env_settings(self) -> None:
         named = [p for p in self.config.env_passthrough if p in self.secret_env.names]
@@ -260,7 +265,7 @@ class BubblewrapSandbox:
     def _mounts(self) -> list[str]:
         """The file-system plan, made per call (a fraction of a millisecond) so that paths created
         since the session started are covered: a new ``.git/hooks``, a new credential folder."""
-        user_hidden = [p.resolve() for p in (Path(h).expanduser() for h in self.config.hide) if p.exists()]
+        user_hidden = [p.resolve() for p in (host_path(h) for h in self.config.hide) if p.exists()]
         return plan(
             self.config,
             self.workspace,

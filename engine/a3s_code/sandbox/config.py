@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -91,6 +92,14 @@ class SandboxConfig(BaseModel):
     bwrap: str = "bwrap"
     """The bubblewrap executable: a name looked up on PATH, or a path."""
 
+    @field_validator("image", "bwrap", "ro_mounts", "rw_mounts", "hide")
+    @classmethod
+    def _no_nul(cls, value: str | list[str] | None) -> str | list[str] | None:
+        for entry in [value] if isinstance(value, str) else value or []:
+            if "\0" in entry:
+                raise ValueError(f"{entry!r}: a path cannot contain a NUL byte")
+        return value
+
     @field_validator("ro_mounts", "rw_mounts")
     @classmethod
     def _mount_syntax(cls, value: list[str]) -> list[str]:
@@ -105,6 +114,12 @@ class SandboxConfig(BaseModel):
         return cls()
 
 
+def host_path(text: str, base: Path | None = None) -> Path:
+    """``~`` expanded (an unknown ``~user`` stays as written, never an exception), relative to ``base``."""
+    path = Path(os.path.expanduser(text))
+    return path if path.is_absolute() or base is None else base / path
+
+
 def resolve_image(image: str, base: Path) -> Path:
     """The root file-system folder ``image`` names; raises SandboxConfigError for anything else.
 
@@ -113,9 +128,14 @@ def resolve_image(image: str, base: Path) -> Path:
     ``ghcr.io/org/img@sha256:...``) gets an error saying how to make a folder from it instead.
     """
     raw = image.strip()
-    path = Path(raw).expanduser()
-    path = path if path.is_absolute() else base / path
-    if path.is_dir():
+    if not raw or "\0" in raw:
+        raise SandboxConfigError(f"sandbox image {image!r} is not a folder name")
+    path = host_path(raw, base)
+    try:
+        is_dir = path.is_dir()
+    except OSError as exc:  # a name too long for the file system, a loop of symlinks...
+        raise SandboxConfigError(f"sandbox image folder {path}: {exc.strerror or exc}") from None
+    if is_dir:
         root = path.resolve()
         if not any((root / p).exists() or (root / p).is_symlink() for p in ("bin/bash", "usr/bin/bash")):
             raise SandboxConfigError(

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import SandboxConfig, SandboxConfigError
+from .config import SandboxConfig, SandboxConfigError, host_path
 
 WORKSPACE_MOUNT = "/workspace"
 FRESH = frozenset({"proc", "dev", "tmp", "run", WORKSPACE_MOUNT.strip("/")})
@@ -118,8 +118,7 @@ class _Op:
 def parse_mount(entry: str, base: Path, writable: bool) -> Bind:
     """``"PATH"`` or ``"SOURCE:/dest"``; relative and ``~`` sources are resolved; raises when missing."""
     source_text, _, dest = entry.partition(":")
-    source = Path(source_text).expanduser()
-    source = (source if source.is_absolute() else base / source).resolve()
+    source = host_path(source_text, base).resolve()
     if not source.exists():
         kind = "rw_mounts" if writable else "ro_mounts"
         raise SandboxConfigError(f"sandbox {kind} entry {entry!r}: {source} does not exist")
