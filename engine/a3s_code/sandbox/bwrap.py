@@ -156,31 +156,24 @@ class BubblewrapSandbox:
             timeout_s = min(timeout_s, self.config.timeout_ms / 1000)
         cgroup = lim.PidsCgroup(self._cgroups) if self._cgroups is not None else None
         launch = _Launch()
-        argv = [
-            self.binary,
-            "--info-fd",
-            str(launch.info_w),
-            "--block-fd",
-            str(launch.block_r),
-            *self._namespace_args(network),
-            *self._mounts(),
-            "--chdir",
-            request.cwd,
-            "--",
-            "bash",
-            "-c",
-            request.command,
-        ]
 
         async def started(_pid: int) -> None:
             launch.close_child_ends()
             child = await launch.read_child_pid()
             if child is None:
                 return  # bwrap stopped before creating the sandbox; its message is in the output
-            lim.apply(child, limits)
+            try:
+                lim.apply(child, limits)
+            except SandboxError as exc:
+                if isinstance(exc.__cause__, ProcessLookupError):
+                    return  # bwrap's setup failed and its child is gone; its message is in the output
+                raise
             launch.release()
 
         try:
+            argv = [self.binary, "--info-fd", str(launch.info_w), "--block-fd", str(launch.block_r)]
+            argv += [*self._namespace_args(network), *self._mounts(), "--chdir", request.cwd]
+            argv += ["--", "bash", "-c", request.command]
             if cgroup is not None:
                 cgroup.create(limits.max_processes)
                 argv = lim.in_cgroup(argv, cgroup)

@@ -199,3 +199,15 @@ def test_image_folders_that_cannot_work_are_refused(workspace: Path, tmp_path: P
         Shell(workspace, SandboxConfig(image=str(tmp_path / "empty")))
     with pytest.raises(SandboxConfigError, match="ro_mounts entry"):
         Shell(workspace, SandboxConfig(ro_mounts=[str(tmp_path / "nope")]))
+
+
+async def test_a_mount_that_vanished_fails_the_call_with_bubblewraps_reason(
+    workspace: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    sh = Shell(workspace, SandboxConfig(rw_mounts=[str(cache)]))
+    cache.rmdir()
+    result = await sh.bash("echo ran > ran.txt")
+    assert result.is_error and "bwrap:" in result.output and str(cache) in result.output, result.output
+    assert not (workspace / "ran.txt").exists()
