@@ -8,12 +8,8 @@ The flags are bubblewrap's (bwrap(1), bubblewrap 0.8).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import json
 import os
 import shutil
-import signal
 import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -127,6 +123,9 @@ class BubblewrapSandbox:
         self._hidden = list(hidden)
         self._mounts()  # a config the plan refuses fails here, not on the first command
         self._limits = lim.Limits(config.memory_mb, config.max_processes, config.cpus)
+        self._limiter = lim.Limiter.find(self.image or Path("/"))
+        if config.cpus and self._limiter.taskset is None:
+            raise SandboxConfigError("cpus needs taskset (util-linux) in the sandbox image")
         self._cgroups = lim.check_process_cap(self._limits)
         if check:
             self.check()
@@ -155,25 +154,9 @@ class BubblewrapSandbox:
         if self.config.timeout_ms is not None:
             timeout_s = min(timeout_s, self.config.timeout_ms / 1000)
         cgroup = lim.PidsCgroup(self._cgroups) if self._cgroups is not None else None
-        launch = _Launch()
-
-        async def started(_pid: int) -> None:
-            launch.close_child_ends()
-            child = await launch.read_child_pid()
-            if child is None:
-                return  # bwrap stopped before creating the sandbox; its message is in the output
-            try:
-                lim.apply(child, limits)
-            except SandboxError as exc:
-                if isinstance(exc.__cause__, ProcessLookupError):
-                    return  # bwrap's setup failed and its child is gone; its message is in the output
-                raise
-            launch.release()
-
+        argv = [self.binary, *self._namespace_args(network), *self._mounts(), "--chdir", request.cwd]
+        argv += ["--", *self._limiter.command(limits, request.command)]
         try:
-            argv = [self.binary, "--info-fd", str(launch.info_w), "--block-fd", str(launch.block_r)]
-            argv += [*self._namespace_args(network), *self._mounts(), "--chdir", request.cwd]
-            argv += ["--", "bash", "-c", request.command]
             if cgroup is not None:
                 cgroup.create(limits.max_processes)
                 argv = lim.in_cgroup(argv, cgroup)
@@ -183,11 +166,8 @@ class BubblewrapSandbox:
                 env=self.environment(request.env),
                 timeout_s=timeout_s,
                 on_output=request.on_output,
-                pass_fds=(launch.info_w, launch.block_r),
-                started=started,
             )
         finally:
-            launch.abandon()
             if cgroup is not None:
                 cgroup.remove()
 
@@ -196,7 +176,7 @@ class BubblewrapSandbox:
     def check(self) -> None:
         """Run one trial sandbox with this session's exact view; raises SandboxUnavailableError."""
         argv = [self.binary, *self._namespace_args(self.config.network), *self._mounts()]
-        argv += ["--chdir", WORKSPACE_MOUNT, "--", "bash", "-c", "exit 0"]
+        argv += ["--chdir", WORKSPACE_MOUNT, "--", *self._limiter.command(self._limits, "exit 0")]
         try:
             done = subprocess.run(
                 argv, capture_output=True, text=True, timeout=PROBE_TIMEOUT_S, check=False, cwd=self.workspace
@@ -271,83 +251,3 @@ class BubblewrapSandbox:
     @staticmethod
     def _namespace_args(network: bool) -> list[str]:
         return [*NAMESPACES, *(["--share-net"] if network else [])]
-
-
-class _Launch:
-    """The two pipes bwrap gets: it reports its child's pid on one and waits on the other for a byte.
-
-    The child waits *before* it has a parent-death signal, so a child that was not released is killed
-    before its pipe closes (a closed pipe would let it run too). bwrap writes the pid before it lets
-    the child set up, so a stopped call finds the pid in the pipe even when nobody read it yet."""
-
-    def __init__(self) -> None:
-        self.info_r, self.info_w = os.pipe()
-        self.block_r, self.block_w = os.pipe()
-        self.info = b""
-        self.child: int | None = None
-        self.released = False
-        self._open = {self.info_r, self.info_w, self.block_r, self.block_w}
-
-    def _close(self, fd: int) -> None:
-        if fd in self._open:
-            self._open.discard(fd)
-            with contextlib.suppress(OSError):
-                os.close(fd)
-
-    def close_child_ends(self) -> None:
-        self._close(self.info_w)
-        self._close(self.block_r)
-
-    def _drain(self) -> bool:
-        """Read what is there without blocking; True at end of file."""
-        while True:
-            try:
-                chunk = os.read(self.info_r, 4096)
-            except BlockingIOError:
-                return False
-            except OSError:
-                return True
-            if not chunk:
-                return True
-            self.info += chunk
-
-    async def read_child_pid(self) -> int | None:
-        """The pid bwrap reports (None when it stopped before creating the sandbox)."""
-        os.set_blocking(self.info_r, False)
-        loop = asyncio.get_running_loop()
-        finished: asyncio.Future[None] = loop.create_future()
-
-        def readable() -> None:
-            if self._drain() and not finished.done():
-                finished.set_result(None)
-
-        loop.add_reader(self.info_r, readable)
-        try:
-            await finished
-        finally:
-            loop.remove_reader(self.info_r)
-        self.child = self._parse()
-        return self.child
-
-    def _parse(self) -> int | None:
-        try:
-            return int(json.loads(self.info)["child-pid"])
-        except (ValueError, KeyError, TypeError):
-            return None
-
-    def release(self) -> None:
-        os.write(self.block_w, b"1")
-        self.released = True
-        self._close(self.block_w)
-
-    def abandon(self) -> None:
-        if not self.released:
-            if self.child is None and self.info_r in self._open:
-                os.set_blocking(self.info_r, False)
-                self._drain()
-                self.child = self._parse()
-            if self.child is not None:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(self.child, signal.SIGKILL)
-        for fd in list(self._open):
-            self._close(fd)

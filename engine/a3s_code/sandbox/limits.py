@@ -1,7 +1,9 @@
-"""Resource limits for one sandboxed call, applied to bubblewrap's child before it runs the command.
+"""Resource limits for one sandboxed call, set inside the sandbox before the command starts.
 
-bwrap is started with ``--block-fd``: its child has entered the new namespaces and waits. We set its
-rlimits with ``prlimit(2)`` (inherited by everything it starts), then let it go.
+The command runs as ``prlimit --data=.. --nproc=.. --core=0 -- bash -c COMMAND`` (util-linux's
+``prlimit``, or bash's own ``ulimit`` then ``exec bash -c`` where an image has no prlimit), so the
+limits are in place, hard and soft, before the first byte of the command runs, and the command,
+without capabilities, cannot raise them.
 
 - Memory: ``RLIMIT_DATA`` = ``memory_mb`` per process (heap and private mappings; an allocation past it
   fails, so the program dies with MemoryError / "Cannot allocate memory"). ``RLIMIT_AS`` is not used:
@@ -19,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
-import resource
 import signal
 import threading
 import time
@@ -162,17 +163,41 @@ def in_cgroup(argv: list[str], cgroup: PidsCgroup) -> list[str]:
     return ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', str(cgroup.procs), *argv]
 
 
-def apply(pid: int, limits: Limits) -> None:
-    """Set ``limits`` on bwrap's waiting child ``pid``; raises SandboxError when any cannot be set."""
-    try:
-        resource.prlimit(pid, resource.RLIMIT_CORE, (0, 0))
-        if limits.memory_mb:
-            size = limits.memory_mb * MIB
-            resource.prlimit(pid, resource.RLIMIT_DATA, (size, size))
-        if limits.max_processes:
-            resource.prlimit(pid, resource.RLIMIT_NPROC, (limits.max_processes, limits.max_processes))
+@dataclass(frozen=True)
+class Limiter:
+    """The programs that set limits inside the sandbox, as paths seen from inside it."""
+
+    prlimit: str | None
+    taskset: str | None
+
+    @classmethod
+    def find(cls, root: Path) -> Limiter:
+        """Look in ``root`` (the host's ``/`` or an image folder) without following its symlinks out."""
+
+        def look(name: str) -> str | None:
+            for folder in ("usr/bin", "bin", "usr/sbin", "sbin", "usr/local/bin"):
+                if os.path.lexists(root / folder / name):
+                    return f"/{folder}/{name}"
+            return None
+
+        return cls(look("prlimit"), look("taskset"))
+
+    def command(self, limits: Limits, command: str) -> list[str]:
+        """The argv that runs ``bash -c command`` under ``limits``."""
+        argv: list[str] = []
         if limits.cpus:
-            allowed = sorted(os.sched_getaffinity(0))
-            os.sched_setaffinity(pid, allowed[: limits.cpus])
-    except (OSError, ValueError) as exc:
-        raise SandboxError(f"cannot apply the sandbox's limits: {exc}") from exc
+            if self.taskset is None:
+                raise SandboxError("cpus needs taskset (util-linux) in the sandbox's root")
+            allowed = sorted(os.sched_getaffinity(0))[: limits.cpus]
+            argv += [self.taskset, "--cpu-list", ",".join(map(str, allowed))]
+        data = (limits.memory_mb or 0) * MIB
+        if self.prlimit is not None:
+            argv += [self.prlimit, "--core=0:0"]
+            argv += [f"--data={data}:{data}"] if data else []
+            argv += [f"--nproc={limits.max_processes}:{limits.max_processes}"] if limits.max_processes else []
+            return [*argv, "--", "bash", "-c", command]
+        flags = ["-c", "0"]
+        flags += ["-d", str(data // 1024)] if data else []
+        flags += ["-u", str(limits.max_processes)] if limits.max_processes else []
+        shell = f'ulimit -H -S {" ".join(flags)} || exit 126; exec bash -c "$0"'
+        return [*argv, "bash", "-c", shell, command]

@@ -8,7 +8,7 @@ import contextlib
 import os
 import signal
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 KILL_GRACE_S = 0.5
@@ -83,14 +83,11 @@ async def run_shell(
     timeout_s: float,
     on_output: Callable[[str], None],
     limit: int = 30_000,
-    pass_fds: Sequence[int] = (),
-    started: Callable[[int], Awaitable[None]] | None = None,
 ) -> ProcessResult:
     """Run ``argv`` in a new session; stdout+stderr merged, streamed to ``on_output``, capped.
 
-    ``timeout_s`` is in seconds and covers ``started`` too. ``started(pid)`` runs right after the spawn
-    (a sandbox applies its limits there); if it raises, the process group is killed and the error
-    propagates. Cancelling the caller kills the group as well.
+    ``timeout_s`` is in seconds; on timeout, and when the caller is cancelled, the process group is
+    killed (SIGTERM, then SIGKILL after a short grace).
     """
     proc = await asyncio.create_subprocess_exec(
         *argv,
@@ -100,7 +97,6 @@ async def run_shell(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
         start_new_session=True,
-        pass_fds=tuple(pass_fds),
     )
     out = CappedOutput(limit)
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
@@ -124,8 +120,6 @@ async def run_shell(
     try:
         try:
             async with asyncio.timeout(timeout_s):
-                if started is not None:
-                    await started(proc.pid)
                 done, _ = await asyncio.wait({reader, exited}, return_when=asyncio.FIRST_COMPLETED)
                 if reader in done:
                     await proc.wait()

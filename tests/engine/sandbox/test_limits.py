@@ -186,3 +186,10 @@ def test_the_sandbox_dies_with_the_daemon(workspace: Path) -> None:
         daemon.wait()
     time.sleep(0.5)
     assert running(tag) == []
+
+
+async def test_cpus_pins_the_command(shell: Callable[..., Shell]) -> None:
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one CPU: nothing to pin")
+    assert (await shell(cpus=1).bash("nproc")).output == "1"
+    assert (await shell().bash("nproc")).output == str(len(os.sched_getaffinity(0)))

@@ -167,11 +167,20 @@ def minimal_rootfs(root: Path, programs: list[str]) -> Path:
 async def test_an_image_folder_replaces_the_host_root(workspace: Path, tmp_path: Path) -> None:
     image = minimal_rootfs(tmp_path / "rootfs", ["bash", "cat"])
     (workspace / "data.txt").write_text("workspace data\n")
-    sh = Shell(workspace, SandboxConfig(image=str(image), env={"PATH": "/usr/bin"}))
+    config = SandboxConfig(image=str(image), env={"PATH": "/usr/bin"}, memory_mb=128, max_processes=50)
+    sh = Shell(workspace, config)
     result = await sh.bash(
-        "cat /etc/marker data.txt /workspace/data.txt; [ -e /etc/passwd ] || echo no-host-etc"
+        "cat /etc/marker data.txt /workspace/data.txt; [ -e /etc/passwd ] || echo no-host-etc; ulimit -d -u"
     )
-    assert result.output.splitlines() == ["from the image", "workspace data", "workspace data", "no-host-etc"]
+    # no prlimit in this image: bash's own ulimit set the limits before the command ran
+    assert result.output.splitlines() == [
+        "from the image",
+        "workspace data",
+        "workspace data",
+        "no-host-etc",
+        "data seg size               (kbytes, -d) 131072",
+        "max user processes                  (-u) 50",
+    ]
     assert sh.sandbox.describe().image == str(image)
 
 
