@@ -63,6 +63,11 @@ class SecretEnv:
         return name in self.names or any(key and key in value for key in self.values)
 
 
+def _root() -> bool:
+    """The kernel exempts the global root user from RLIMIT_NPROC: limits are then set differently."""
+    return os.geteuid() == 0
+
+
 def _valid_variable(name: str, value: str) -> bool:
     """What execve(2) can pass: no NUL anywhere, no ``=`` in the name."""
     return bool(name) and "=" not in name and "\0" not in name and "\0" not in value
@@ -155,11 +160,12 @@ class BubblewrapSandbox:
             timeout_s = min(timeout_s, self.config.timeout_ms / 1000)
         cgroup = lim.PidsCgroup(self._cgroups) if self._cgroups is not None else None
         argv = [self.binary, *self._namespace_args(network), *self._mounts(), "--chdir", request.cwd]
-        argv += ["--", *self._limiter.command(limits, request.command)]
+        argv += ["--", *self._limiter.command(limits, request.command, inside=not _root())]
         try:
             if cgroup is not None:
                 cgroup.create(limits.max_processes)
-                argv = lim.in_cgroup(argv, cgroup)
+            if _root():
+                argv = lim.as_root(argv, limits, cgroup)
             return await run_shell(
                 argv,
                 cwd=str(self.workspace),
@@ -176,7 +182,14 @@ class BubblewrapSandbox:
     def check(self) -> None:
         """Run one trial sandbox with this session's exact view; raises SandboxUnavailableError."""
         argv = [self.binary, *self._namespace_args(self.config.network), *self._mounts()]
-        argv += ["--chdir", WORKSPACE_MOUNT, "--", *self._limiter.command(self._limits, "exit 0")]
+        argv += [
+            "--chdir",
+            WORKSPACE_MOUNT,
+            "--",
+            *self._limiter.command(self._limits, "exit 0", inside=not _root()),
+        ]
+        if _root():
+            argv = lim.as_root(argv, self._limits, None)
         try:
             done = subprocess.run(
                 argv, capture_output=True, text=True, timeout=PROBE_TIMEOUT_S, check=False, cwd=self.workspace

@@ -1,9 +1,10 @@
-"""Resource limits for one sandboxed call, set inside the sandbox before the command starts.
+"""Resource limits for one sandboxed call, in place (hard and soft) before the command starts; the
+command, without capabilities, cannot raise them.
 
-The command runs as ``prlimit --data=.. --nproc=.. --core=0 -- bash -c COMMAND`` (util-linux's
-``prlimit``, or bash's own ``ulimit`` then ``exec bash -c`` where an image has no prlimit), so the
-limits are in place, hard and soft, before the first byte of the command runs, and the command,
-without capabilities, cannot raise them.
+A normal user's command runs as ``prlimit --data=.. --nproc=.. --core=0 -- bash -c COMMAND`` inside the
+sandbox (util-linux's ``prlimit``, or bash's own ``ulimit`` then ``exec bash -c`` where an image has
+no prlimit): RLIMIT_NPROC has to be set inside the new user namespace (below). A root daemon starts
+bwrap from a shell that sets the memory and core limits and joins the call's pids cgroup (``as_root``).
 
 - Memory: ``RLIMIT_DATA`` = ``memory_mb`` per process (heap and private mappings; an allocation past it
   fails, so the program dies with MemoryError / "Cannot allocate memory"). ``RLIMIT_AS`` is not used:
@@ -12,7 +13,7 @@ without capabilities, cannot raise them.
   sandbox's fresh namespace it counts only the call's own processes and threads. The kernel never
   applies it to the global root user (kernel/fork.c), so when the daemon runs as root the cap is a
   ``pids.max`` cgroup instead (cgroup v2, or the v1 ``pids`` hierarchy), one per call, which bwrap
-  is started in (``in_cgroup``).
+  is started in (``as_root``).
 - ``RLIMIT_CORE`` = 0: a crashing command leaves no core file in the workspace.
 """
 
@@ -155,12 +156,20 @@ def check_process_cap(limits: Limits) -> Path | None:
     return hierarchy
 
 
-def in_cgroup(argv: list[str], cgroup: PidsCgroup) -> list[str]:
-    """``argv`` started inside ``cgroup``: a shell joins it, then execs ``argv`` (same pid).
+def as_root(argv: list[str], limits: Limits, cgroup: PidsCgroup | None) -> list[str]:
+    """For a daemon running as root: ``argv`` (bwrap) started by a shell that first sets the memory and
+    core limits (root's rlimits other than RLIMIT_NPROC hold, and bwrap passes them on) and joins
+    ``cgroup``, then execs it (same pid). The command then needs no limiter of its own.
 
     Joining before bwrap creates its namespaces costs about 0.1 ms; moving bwrap's child later, once
     it is in new namespaces, took over 10 ms per call on cgroup v1."""
-    return ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', str(cgroup.procs), *argv]
+    steps = ["ulimit -c 0"]
+    if limits.memory_mb:
+        steps.append(f"ulimit -d {limits.memory_mb * 1024}")
+    if cgroup is not None:
+        steps.append('echo $$ > "$0"')
+    script = " && ".join(steps) + ' && exec "$@"'
+    return ["/bin/sh", "-c", script, str(cgroup.procs) if cgroup else "sh", *argv]
 
 
 @dataclass(frozen=True)
@@ -182,14 +191,17 @@ class Limiter:
 
         return cls(look("prlimit"), look("taskset"))
 
-    def command(self, limits: Limits, command: str) -> list[str]:
-        """The argv that runs ``bash -c command`` under ``limits``."""
+    def command(self, limits: Limits, command: str, *, inside: bool = True) -> list[str]:
+        """The argv that runs ``bash -c command`` under ``limits``; with ``inside=False`` (a root
+        daemon) only ``cpus`` is applied here, the rest having been set outside (``as_root``)."""
         argv: list[str] = []
         if limits.cpus:
             if self.taskset is None:
                 raise SandboxError("cpus needs taskset (util-linux) in the sandbox's root")
             allowed = sorted(os.sched_getaffinity(0))[: limits.cpus]
             argv += [self.taskset, "--cpu-list", ",".join(map(str, allowed))]
+        if not inside:
+            return [*argv, "bash", "-c", command]
         data = (limits.memory_mb or 0) * MIB
         if self.prlimit is not None:
             argv += [self.prlimit, "--core=0:0"]

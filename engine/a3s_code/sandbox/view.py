@@ -155,12 +155,19 @@ def _depth(dest: str) -> int:
     return len(Path(dest).parts)
 
 
+def _inside(path: str, folder: str) -> bool:
+    """``path`` is ``folder`` or below it (both absolute and normalised; cheaper than Path.parents)."""
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
 def _visible_at(path: Path, binds: Sequence[Bind]) -> list[str]:
     """Every place inside the sandbox where host ``path`` shows, through the binds that contain it."""
     places: list[str] = []
+    text = str(path)
     for bind in binds:
-        if path == bind.source or bind.source in path.parents:
-            place = str(Path(bind.dest) / path.relative_to(bind.source))
+        source = str(bind.source)
+        if _inside(text, source):
+            place = bind.dest.rstrip("/") + text[len(source.rstrip("/")) :] if text != source else bind.dest
             if place not in places:
                 places.append(place)
     return places
@@ -191,7 +198,7 @@ def read_only_paths(workspace: Path) -> list[Path]:
         if not (path.exists() or path.is_symlink()):
             continue
         real = path.resolve()
-        if real.exists() and (real == workspace or workspace in real.parents) and real not in found:
+        if real.exists() and _inside(str(real), str(workspace)) and real not in found:
             found.append(real)
     return found
 
@@ -246,12 +253,12 @@ def plan(
     ops += [_Op(b.dest, 3, ("--bind" if b.writable else "--ro-bind", str(b.source), b.dest)) for b in extra]
     for path in read_only_paths(workspace):
         ops += [_Op(place, 1, ("--ro-bind", str(path), place)) for place in _visible_at(path, work)]
-    mounted = [Path(op.dest) for op in ops]
+    mounted = [op.dest for op in ops]
     binds = [*root_binds, *work, *extra]
     for rank, hidden in ((2, secrets), (4, user_hidden)):
         for path in hidden:
             for place in _visible_at(path, binds):
-                if any(Path(place) in m.parents for m in mounted):
+                if any(m != place and _inside(m, place) for m in mounted):
                     continue  # the workspace or a mount the config asked for lives inside: keep it reachable
                 ops.append(_Op(place, rank, _hide(path, place)))
     for mount in sorted(ops, key=lambda o: (_depth(o.dest), o.rank)):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from a3s_code.sandbox.limits import find_pids_hierarchy
+from a3s_code.sandbox.bwrap import NAMESPACES
+from a3s_code.sandbox.limits import Limiter, Limits, find_pids_hierarchy
 from tests.engine.sandbox.helpers import Shell, marker, needs_bwrap
 
 pytestmark = needs_bwrap
@@ -79,7 +81,8 @@ async def test_a_fork_bomb_is_contained_and_leaves_nothing_behind(shell: Callabl
 async def test_the_limits_are_visible_inside(shell: Callable[..., Shell]) -> None:
     result = await shell(memory_mb=300, max_processes=77).bash("cat /proc/self/limits")
     lines = {line[:26].strip(): line[26:].split() for line in result.output.splitlines()[1:]}
-    assert lines["Max processes"][:2] == ["77", "77"]
+    if os.geteuid() != 0:  # as root the kernel ignores RLIMIT_NPROC: the cap is a cgroup (tested above)
+        assert lines["Max processes"][:2] == ["77", "77"]
     assert lines["Max data size"][:2] == [str(300 * 1024 * 1024)] * 2
     assert lines["Max core file size"][:2] == ["0", "0"]
 
@@ -193,3 +196,26 @@ async def test_cpus_pins_the_command(shell: Callable[..., Shell]) -> None:
         pytest.skip("one CPU: nothing to pin")
     assert (await shell(cpus=1).bash("nproc")).output == "1"
     assert (await shell().bash("nproc")).output == str(len(os.sched_getaffinity(0)))
+
+
+SYSTEM_PY = "/usr/bin/python3"
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not os.path.exists(SYSTEM_PY), reason="as root, to try an ordinary user"
+)
+@pytest.mark.parametrize("image_has_prlimit", [True, False])
+def test_for_an_ordinary_user_the_limits_hold_inside_the_user_namespace(image_has_prlimit: bool) -> None:
+    """The suite runs as root in CI; a user's daemon takes the other path (RLIMIT_NPROC set inside the
+    sandbox's user namespace, by prlimit or by bash's ulimit): run that path as nobody."""
+    limiter = Limiter("/usr/bin/prlimit" if image_has_prlimit else None, None)
+    code = FORKS + "\nprint(bytearray(200 * 1024 * 1024) and 'allocated')\n"
+    command = limiter.command(Limits(memory_mb=64, max_processes=20), f"{SYSTEM_PY} -c {shlex.quote(code)}")
+    nobody = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"]
+    argv = [*nobody, "bwrap", "--ro-bind", "/", "/"]
+    argv += ["--dev", "/dev", "--proc", "/proc", *NAMESPACES, "--", *command]
+    done = subprocess.run(argv, cwd="/", capture_output=True, text=True, timeout=60, check=False)
+    out = done.stdout + done.stderr
+    assert "stopped after" in out and "MemoryError" in out and "allocated" not in out, out
+    forks = int(out.split("stopped after ")[1].split()[0])
+    assert 20 - 4 <= forks < 20
