@@ -153,7 +153,23 @@ def check_process_cap(limits: Limits) -> Path | None:
             "run as a normal user, or give the daemon a writable cgroup (cgroup v2 with the pids "
             "controller), or set max_processes = 0 in the sandbox block to run without a process cap",
         )
+    sweep(hierarchy)
     return hierarchy
+
+
+def sweep(hierarchy: Path) -> None:
+    """Remove empty per-call cgroups that daemons which have since exited left behind."""
+    for folder in hierarchy.glob("a3s-sandbox-*-*"):
+        try:
+            owner = int(folder.name.split("-")[2])
+            os.kill(owner, 0)
+        except ValueError:
+            continue
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        except PermissionError:
+            continue
 
 
 def as_root(argv: list[str], limits: Limits, cgroup: PidsCgroup | None) -> list[str]:

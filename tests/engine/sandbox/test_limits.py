@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from a3s_code.sandbox.bwrap import NAMESPACES
-from a3s_code.sandbox.limits import Limiter, Limits, find_pids_hierarchy
+from a3s_code.sandbox.limits import Limiter, Limits, find_pids_hierarchy, sweep
 from tests.engine.sandbox.helpers import Shell, marker, needs_bwrap
 
 pytestmark = needs_bwrap
@@ -138,6 +138,16 @@ async def test_the_sandbox_tool_starts_in_workspace_and_may_lower_memory(
     assert (workspace / "made.txt").read_text() == "hi\n"
     refused = await sh.tool(command="true", memory_mb=1024)
     assert refused.is_error and "above this session's sandbox limit of 256 MB" in refused.output
+
+
+def test_cgroups_left_by_exited_daemons_are_swept(tmp_path: Path) -> None:
+    dead = 2**22 + 7  # above the largest pid_max Linux allows: never a live process
+    stale, ours = tmp_path / f"a3s-sandbox-{dead}-3", tmp_path / f"a3s-sandbox-{os.getpid()}-1"
+    stale.mkdir()
+    ours.mkdir()
+    (tmp_path / "a3s-sandbox-odd").mkdir()
+    sweep(tmp_path)
+    assert not stale.exists() and ours.exists() and (tmp_path / "a3s-sandbox-odd").exists()
 
 
 V1 = "32 31 0:29 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids\n"
