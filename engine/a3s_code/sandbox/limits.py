@@ -50,7 +50,10 @@ def needs_cgroup(limits: Limits) -> bool:
 def find_pids_hierarchy(mountinfo: str | None = None) -> Path | None:
     """A cgroup folder where we may create children with a ``pids.max``; None when there is none.
 
-    ``mountinfo`` is ``/proc/self/mountinfo`` (format: proc(5)); tests pass their own.
+    ``mountinfo`` is ``/proc/self/mountinfo`` (format: proc(5)); tests pass their own. A cgroup v1
+    ``pids`` hierarchy is preferred; on cgroup v2 the root's ``cgroup.subtree_control`` gets ``+pids``
+    when it lacks it (allowed at the root even with processes in it, cgroup-v2.rst "No Internal
+    Process Constraint").
     """
     if mountinfo is None:
         try:
@@ -90,7 +93,7 @@ def _v2_has_pids(root: Path) -> bool:
 
 
 class PidsCgroup:
-    """One call's ``pids`` cgroup: created, joined by bwrap's child, removed when the call ends."""
+    """One call's ``pids`` cgroup: created, bwrap started in it (``as_root``), removed after the call."""
 
     def __init__(self, hierarchy: Path) -> None:
         self.path = hierarchy / f"a3s-sandbox-{os.getpid()}-{next(_counter)}"
