@@ -25,6 +25,7 @@ from .prompt import environment_section
 from .queue.session_api import SessionQueueAPI
 from .recovery import CircuitBreaker
 from .result import AgentResult
+from .sandbox.session import SessionSandbox
 from .session_ext import SessionExtensions
 from .tools.base import ToolContext, ToolResult
 from .tools.registry import ToolRegistry
@@ -43,7 +44,7 @@ class SessionBusyError(A3SError):
     code = "session_busy"
 
 
-class Session(SessionExtensions, SessionQueueAPI):
+class Session(SessionExtensions, SessionQueueAPI, SessionSandbox):
     """Created by ``Agent.session``; async methods end in ``_async``, the rest are the seed's sync API."""
 
     def __init__(self, agent: Agent, workspace: str | Path, options: SessionOptions) -> None:
@@ -61,6 +62,7 @@ class Session(SessionExtensions, SessionQueueAPI):
         self.cost_usd = 0.0
         self.turns = 0
         self.tools: ToolRegistry = agent.tool_registry()
+        self._init_sandbox(root)
         self.commands = CommandRegistry()
         for command in options.commands:
             self.commands.register(command)
@@ -72,6 +74,7 @@ class Session(SessionExtensions, SessionQueueAPI):
             from .permissions import PermissionPolicy
 
             self.permission_checker = PermissionPolicy.interactive_default()
+        self._check_sandbox_mode()
         self.security = options.security_provider or (
             agent.default_security() if options.default_security or agent.security_default() else None
         )

@@ -147,6 +147,12 @@ SPECS = [
         ),
     ),
     Spec(
+        "docs/security.md",
+        "with_sandbox(SandboxConfig(",
+        expect=("sandbox: bubblewrap, network off, 512 MB", "'/etc/x': Read-only file system", "kept"),
+        after="from pathlib import Path\nassert Path('note.txt').read_text() == 'kept\\n'\n",
+    ),
+    Spec(
         "docs/planning.md",
         "with_planning(True).with_goal_tracking(True)",
         script=planner,

@@ -13,7 +13,7 @@ USAGE_EPILOG = """examples:
   a3s-code                          interactive session in the current folder
   a3s-code "explain src/auth.py"    one prompt, answer on stdout
   a3s-code -m openai/gpt-4o -w ../repo
-  a3s-code doctor                   check config, keys, network, MCP servers and rg
+  a3s-code doctor                   check config, keys, network, MCP servers, rg and the sandbox
   a3s-code worker --redis URL       run external lane tasks from Redis (see docs/queue.md)
   a3s-code team-member --redis URL --team T --member worker-2 --role worker
                                     one member of a team on Redis (see docs/teams.md)

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
 from ..errors import ConfigError
+from ..sandbox.config import SandboxConfig
 
 
 class _Model(BaseModel):
@@ -159,7 +160,7 @@ class PermissionsConfig(_Model):
     allow: list[str] = []
     deny: list[str] = []
     ask: list[str] = []
-    mode: Literal["default", "accept_edits", "read_only", "bypass"] = "default"
+    mode: Literal["default", "accept_edits", "read_only", "bypass", "sandbox_auto_allow"] = "default"
 
 
 class ConfirmationConfig(_Model):
@@ -207,6 +208,8 @@ class AgentConfig(_Model):
     confirmation: ConfirmationConfig | None = None
     tool_search: ToolSearchSettings | None = None
     security: SecurityConfig | None = None
+    sandbox: SandboxConfig | None = None
+    """``sandbox { network = false  memory_mb = 512 }``: run bash in bubblewrap (``sandbox.SandboxConfig``)."""
 
     _source_path: Path | None = PrivateAttr(default=None)
 

@@ -84,6 +84,7 @@ def child_session(parent: Session, agent: AgentDefinition, max_steps: int) -> Se
         security_provider=parent.security,
         file_system=parent.fs,
         env=dict(popts.env),
+        bash_sandbox=parent.bash_sandbox,
     )
     child: Session = parent.agent.session(parent.workspace, options)
     for name in child.tools.names():
