@@ -98,8 +98,10 @@ async def test_sandbox_auto_allow_runs_contained_commands_unasked_but_rules_stil
         result = await session.tool_async("bash", {"command": command})
         assert "needs confirmation" not in result.output, (command, result.output)
     assert not (workspace / "build").exists() and (workspace / "who.txt").exists()
-    denied = await session.tool_async("bash", {"command": "rm -rf /home"})
+    denied = await session.tool_async("bash", {"command": "rm -rf /opt/data"})
     assert denied.is_error and "denied by rule" in denied.output
+    guarded = await session.tool_async("bash", {"command": "rm -rf /home"})
+    assert guarded.is_error and "guardrail" in guarded.output
     asked = await session.tool_async("sandbox", {"command": "git push origin main"})
     assert asked.is_error and "needs confirmation" in asked.output
     named = PermissionPolicy("sandbox_auto_allow").deny("sandbox")
