@@ -102,6 +102,7 @@ class EditTool(Tool[EditParams]):
     )
     Params = EditParams
     lane = "execute"
+    path_args = ("file_path",)
 
     async def _plan(self, params: EditParams, ctx: ToolContext) -> tuple[Path, str, str, str, int]:
         path = ctx.resolve(params.file_path)

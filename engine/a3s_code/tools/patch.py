@@ -182,6 +182,7 @@ class PatchTool(Tool[PatchParams]):
     )
     Params = PatchParams
     lane = "execute"
+    path_args = ("file_path",)
 
     async def _plan(self, params: PatchParams, ctx: ToolContext) -> tuple[Path, str, str | None, str, str]:
         path = ctx.resolve(params.file_path)
