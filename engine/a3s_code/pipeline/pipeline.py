@@ -435,9 +435,9 @@ class ToolPipeline:
         timeout_ms = self.settings().tool_timeout_ms
         try:
             if timeout_ms is None:
-                return await ToolRegistry.run(tool, params, ctx)
+                return await self.tools.run(tool, params, ctx)
             async with asyncio.timeout(timeout_ms / 1000):
-                return await ToolRegistry.run(tool, params, ctx)
+                return await self.tools.run(tool, params, ctx)
         except TimeoutError:
             return ToolResult.error(f"Tool '{tool.name}' timed out after {timeout_ms}ms")
 
