@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from a3s_code import Agent, Allow, Ask, Deny, SessionOptions
 from a3s_code.events import (
@@ -378,3 +380,53 @@ async def test_git_worktree_list_and_status_do_not_ask_but_create_does(fake_llm:
     assert isinstance(asked.check("git_worktree", {"command": "list"}), Ask)
     denied = session_for(fake_llm, repo, permission_checker=PermissionPolicy().deny("git_worktree"))
     assert isinstance(denied.check("git_worktree", {"command": "list"}), Deny)
+
+
+# -- the kind, as properties -------------------------------------------------------------------
+
+_SEGMENTS = st.sampled_from(
+    ["..", ".", "src", "link_out", "app.py", "outside", "outside.txt", "~", "sub", ""]
+)
+
+
+def _inside(ws: Path, raw: str) -> bool:
+    """The oracle: ``os.path.realpath`` of the path as the tools read it, compared with the workspace."""
+    real = os.path.realpath(os.path.join(ws, os.path.expanduser(raw)))
+    root = os.path.realpath(ws)
+    return real == root or real.startswith(root + os.sep)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(segments=st.lists(_SEGMENTS, min_size=1, max_size=6), absolute=st.sampled_from(["", "ws", "outside"]))
+def test_a_path_is_refused_exactly_when_it_resolves_outside(
+    fake_llm: FakeLLM, layout: tuple[Path, Path], segments: list[str], absolute: str
+) -> None:
+    ws, outside = layout
+    prefix = {"": "", "ws": f"{ws}/", "outside": f"{outside}/"}[absolute]
+    raw = prefix + "/".join(segments)
+    session = session_for(fake_llm, ws, permission_checker=PermissionPolicy("bypass"))
+    decision = session.check("read", {"file_path": raw})
+    assert (decision.stage == "boundary") == (not _inside(ws, raw)), (raw, decision)
+
+
+_PATTERN_PARTS = st.sampled_from(
+    ["..", "../..", ".", "src", "*", "**", "**/*", "*.txt", "{src,..}", "link_out", "outside", "[a-z]*", "~"]
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(_PATTERN_PARTS, min_size=1, max_size=4), lead=st.sampled_from(["", "./", "src/"]))
+def test_a_glob_that_is_allowed_lists_only_files_inside(
+    fake_llm: FakeLLM, layout: tuple[Path, Path], parts: list[str], lead: str
+) -> None:
+    """Whatever the pattern: either the boundary refuses it, or the real glob finds nothing outside."""
+    ws, _ = layout
+    session = session_for(fake_llm, ws, permission_checker=PermissionPolicy("bypass"))
+    pattern = lead + "/".join(parts)
+    if session.check("glob", {"pattern": pattern}).stage == "boundary":
+        return
+    result = session.tool("glob", {"pattern": pattern})
+    listed = [] if result.is_error or result.output.startswith("No files") else result.output.split("\n\n")[0]
+    for line in listed.splitlines() if listed else []:
+        # A listed symlink is a name inside the workspace; what matters is the folder it was found in.
+        assert _inside(ws, os.path.dirname(line) or "."), (pattern, line)

@@ -3,7 +3,8 @@
 A tool names its path parameters (``Tool.path_args``) and its glob-pattern parameters
 (``Tool.pattern_args``, each relative to one of its path parameters). For each the pipeline:
 
-- refuses a NUL byte (no operating system accepts one in a path; it is an invalid argument);
+- refuses a NUL byte, in these and in every other argument but declared free text (no operating
+  system accepts one in a path, a command line or a name; it is an invalid argument);
 - refuses a ``$NAME`` / ``${NAME}`` reference: paths are taken literally, never shell-expanded, so
   ``$HOME/.ssh/id_rsa`` cannot mean one file to the check and another to the tool;
 - resolves the path exactly as the tools do (``paths.resolve_in_workspace``: ``~``, ``..``,
@@ -40,8 +41,20 @@ class Refusal:
     invalid: bool = False
 
 
-def check_boundary(tool: Tool[Any], params: ToolParams, workspace: Path) -> Refusal | None:
-    """None when every path and pattern argument of ``params`` stays inside ``workspace``."""
+def check_boundary(
+    tool: Tool[Any], params: ToolParams, workspace: Path, args: dict[str, Any] | None = None
+) -> Refusal | None:
+    """None when every path and pattern argument of ``params`` stays inside ``workspace``.
+
+    ``args`` (the raw arguments) are also searched for a NUL byte: no path, command line, URL or
+    pattern can hold one, so only the parameters a tool declares as free text (``Tool.text_args``:
+    file contents) may.
+    """
+    for name, value in (args or {}).items():
+        if name not in tool.text_args and _has_nul(value):
+            return Refusal(
+                f"{name} contains a NUL byte, which no path, command or name can hold", invalid=True
+            )
     root = workspace.resolve()
     bases: dict[str, Path] = {}
     for name in tool.path_args:
@@ -107,3 +120,13 @@ def _pattern(name: str, raw: str, base: Path, root: Path) -> Refusal | None:
             "patterns are confined like paths"
         )
     return None
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\0" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    return False

@@ -186,7 +186,7 @@ class ToolPipeline:
             params = tool.Params.model_validate(args)
         except ValidationError as exc:
             return _Prepared(Deny(format_validation_error(name, exc), "arguments"), tool)
-        refusal = check_boundary(tool, params, self.workspace)
+        refusal = check_boundary(tool, params, self.workspace, args)
         if refusal is not None:
             if refusal.invalid:
                 return _Prepared(Deny(f"Invalid arguments for tool '{name}': {refusal.message}", "arguments"))
@@ -247,7 +247,8 @@ class ToolPipeline:
                 return Deny(
                     f"{decision.reason}, and the confirmation policy ({standing[1]}) would not ask", "taint"
                 )
-        if self.confirmation is None:
+        nobody = isinstance(self.confirmation, ConfirmationManager) and self.confirmation.channel is None
+        if self.confirmation is None or nobody:
             from ..permissions import how_to_allow
 
             return Deny(

@@ -97,6 +97,9 @@ class Tool(ABC, Generic[P]):
     path_args: ClassVar[tuple[str, ...]] = ()
     """Parameters that name a file or folder: the pipeline resolves each (``~``, ``..``, symlinks)
     and refuses a call whose path leaves the workspace, before any rule or question."""
+    text_args: ClassVar[tuple[str, ...]] = ()
+    """Free-text parameters (file contents) that may hold any character, NUL included; a NUL byte
+    in any other argument is refused before the call is checked further."""
     pattern_args: ClassVar[Mapping[str, str]] = {}
     """Glob-pattern parameters, each mapped to the path parameter it is relative to (``""`` for the
     workspace root); confined like paths (``../../**/*`` is refused)."""
