@@ -33,7 +33,7 @@ def snapshot(session: Session) -> dict[str, Any]:
         "cost_usd": session.cost_usd,
         "turns": session.turns,
         "session_allowed": sorted(session.session_allowed),
-        "audit": [dict(e.__dict__) for e in getattr(session.confirmation, "audit", [])],
+        "audit": [dict(e.__dict__) for e in session.audit],
         "created_at": session.created_at,
         "updated_at": time.time(),
     }
@@ -70,9 +70,6 @@ def restore(session: Session, data: dict[str, Any]) -> None:
     session.turns = int(data.get("turns", 0))
     session.session_allowed.update(data.get("session_allowed", []))
     session.created_at = float(data.get("created_at", session.created_at))
-    allowed = getattr(session.confirmation, "session_allowed", None)
-    if isinstance(allowed, set):
-        allowed.update(data.get("session_allowed", []))
     for name in ("plan", "goal"):
         if name in data:
             setattr(session, f"restored_{name}", data[name])

@@ -84,6 +84,17 @@ SPECS = [
         expect=("Sample answer.", "agent.hcl", "$"),
     ),
     Spec(
+        "docs/security.md",
+        "decision = session.check(tool, args)",
+        expect=(
+            "deny boundary - path '../elsewhere",
+            "deny boundary - pattern",
+            "allow rules",
+            "deny rules",
+            "ask rules",
+        ),
+    ),
+    Spec(
         "docs/state-and-extensions.md",
         'add_mcp_server("calc"',
         prelude=True,

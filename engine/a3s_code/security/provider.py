@@ -39,6 +39,8 @@ class DefaultSecurityProvider:
         self.redact_pii = redact_pii
         self.detect_injection = detect_injection
         self.redactions: dict[str, int] = {}
+        self._tainted: set[str] = set()
+        self._tainted_lengths: set[int] = set()
         if redact_pii:
             from .logs import install_log_redaction
 
@@ -69,5 +71,19 @@ class DefaultSecurityProvider:
         return findings
 
     def taint_input(self, text: str) -> str:
-        """A stable fingerprint of untrusted input, for audit logs that must not hold the text."""
-        return hashlib.sha256(text.encode()).hexdigest()
+        """Remember ``text`` as tainted (a secret seen in the prompt or a tool's output).
+
+        Only its SHA-256 hex digest is kept, and returned; ``is_tainted`` answers for later text.
+        """
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        self._tainted.add(digest)
+        self._tainted_lengths.add(len(text))
+        return digest
+
+    def is_tainted(self, text: str) -> bool:
+        """Whether exactly ``text`` was passed to ``taint_input`` before."""
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() in self._tainted
+
+    def tainted_lengths(self) -> frozenset[int]:
+        """The lengths of the tainted values, so callers know which stretches of text to test."""
+        return frozenset(self._tainted_lengths)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -48,6 +48,13 @@ class ToolResult:
         return 1 if self.is_error else 0
 
 
+class InnerCalls(Protocol):
+    """How a delegating tool (``batch``) makes tool calls: each goes through the whole pipeline
+    (checks, hooks, confirmation, its lane, events) exactly as if the model had made it."""
+
+    async def call(self, tool_id: str, name: str, args: dict[str, Any]) -> ToolResult: ...
+
+
 @dataclass
 class ToolContext:
     """What a running tool may touch: its workspace (through ``fs``) and an output stream."""
@@ -62,6 +69,8 @@ class ToolContext:
     emit_event: Callable[[Any], None] | None = None
     """The running turn's event sink (an ``AgentEvent`` each), for tools that stream typed events
     (``task`` forwards its child agent's); None outside a turn."""
+    inner_calls: InnerCalls | None = None
+    """Set by the tool-call pipeline: the way a delegating tool makes its own calls."""
 
     def resolve(self, path: str | os.PathLike[str]) -> Path:
         """Absolute, symlink-resolved path; raises WorkspaceError outside the workspace."""
@@ -85,6 +94,20 @@ class Tool(ABC, Generic[P]):
     delegates: ClassVar[bool] = False
     """True for tools that make other tool calls (``batch``): those calls are each checked, confirmed
     and queued on their own, so the delegating call itself takes no lane slot and asks nothing."""
+    path_args: ClassVar[tuple[str, ...]] = ()
+    """Parameters that name a file or folder: the pipeline resolves each (``~``, ``..``, symlinks)
+    and refuses a call whose path leaves the workspace, before any rule or question."""
+    text_args: ClassVar[tuple[str, ...]] = ()
+    """Free-text parameters (file contents) that may hold any character, NUL included; a NUL byte
+    in any other argument is refused before the call is checked further."""
+    pattern_args: ClassVar[Mapping[str, str]] = {}
+    """Glob-pattern parameters, each mapped to the path parameter it is relative to (``""`` for the
+    workspace root); confined like paths (``../../**/*`` is refused)."""
+
+    def read_only(self, params: P) -> bool:
+        """Whether this call only reads (``git_worktree list``): with no rule naming it, it runs
+        without asking. Tools whose every call reads are named by the permission policy instead."""
+        return False
 
     @abstractmethod
     async def run(self, params: P, ctx: ToolContext) -> ToolResult: ...

@@ -102,6 +102,8 @@ class EditTool(Tool[EditParams]):
     )
     Params = EditParams
     lane = "execute"
+    path_args = ("file_path",)
+    text_args = ("old_string", "new_string")
 
     async def _plan(self, params: EditParams, ctx: ToolContext) -> tuple[Path, str, str, str, int]:
         path = ctx.resolve(params.file_path)

@@ -48,6 +48,8 @@ class GlobTool(Tool[GlobParams]):
     )
     Params = GlobParams
     lane = "query"
+    path_args = ("path",)
+    pattern_args = {"pattern": "path"}
 
     async def run(self, params: GlobParams, ctx: ToolContext) -> ToolResult:
         root = ctx.workspace.resolve()

@@ -48,6 +48,7 @@ class LsTool(Tool[LsParams]):
     )
     Params = LsParams
     lane = "query"
+    path_args = ("path",)
 
     async def run(self, params: LsParams, ctx: ToolContext) -> ToolResult:
         folder = ctx.resolve(params.path)

@@ -182,6 +182,8 @@ class PatchTool(Tool[PatchParams]):
     )
     Params = PatchParams
     lane = "execute"
+    path_args = ("file_path",)
+    text_args = ("diff",)
 
     async def _plan(self, params: PatchParams, ctx: ToolContext) -> tuple[Path, str, str | None, str, str]:
         path = ctx.resolve(params.file_path)

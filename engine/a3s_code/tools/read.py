@@ -33,6 +33,7 @@ class ReadTool(Tool[ReadParams]):
     description = "Read the contents of a file. Returns line-numbered output. Supports text files and images."
     Params = ReadParams
     lane = "query"
+    path_args = ("file_path",)
 
     async def run(self, params: ReadParams, ctx: ToolContext) -> ToolResult:
         path = ctx.resolve(params.file_path)

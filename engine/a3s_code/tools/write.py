@@ -23,6 +23,8 @@ class WriteTool(Tool[WriteParams]):
     )
     Params = WriteParams
     lane = "execute"
+    path_args = ("file_path",)
+    text_args = ("content",)
 
     async def _before(self, params: WriteParams, ctx: ToolContext) -> tuple[Path, str, str | None]:
         """The target, its display name and its current text (None when it does not exist yet)."""
