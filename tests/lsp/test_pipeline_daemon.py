@@ -35,12 +35,12 @@ async def test_worktree_requests_as_the_neovim_plugin_sends_them(editor: Editor,
     listed = await editor.request("a3s/worktree/list", {"sessionId": session})
     status = await editor.request("a3s/worktree/status", {"sessionId": session})
     assert not listed["isError"] and not status["isError"] and editor.confirmations == []
-    created = await editor.request("a3s/worktree/create", {"sessionId": session, "name": "feat-x"})
+    created = await editor.request("a3s/worktree/create", {"sessionId": session, "branch": "feat-x"})
     assert not created["isError"], created["output"]
     target = repo.parent / f"{repo.name}-feat-x"
     assert Path(created["metadata"]["path"]) == target and len(editor.confirmations) == 1
     assert _git(target, "rev-parse", "--abbrev-ref", "HEAD") == "feat-x"
-    removed = await editor.command("a3s.worktree.remove", {"sessionId": session, "name": "feat-x"})
+    removed = await editor.command("a3s.worktree.remove", {"sessionId": session, "branch": "feat-x"})
     assert not removed["isError"], removed["output"]
     assert not target.exists()  # noqa: ASYNC240
 

@@ -209,7 +209,24 @@ async def test_a_worker_maps_the_session_workspace_and_refuses_paths_outside(
     assert "the build box's a.txt" in mapped.output and "the build box's a.txt" in relative.output
     for refused in outside:
         assert refused.is_error and "do not read" not in refused.output
-    assert "outside the session's workspace" in outside[0].output
+    # The session's own boundary refuses these before any worker sees them (the worker's mapping is
+    # tested on its own in test_a_worker_refuses_paths_outside_its_workdir_mapping and the property test).
+    assert all("inside the workspace" in refused.output for refused in outside), outside
+
+
+async def test_a_worker_refuses_paths_outside_its_workdir_mapping(tmp_path: Path) -> None:
+    """A task that did not come through a session's boundary (any client may write to the stream)."""
+    workdir, session_root = tmp_path / "workdir", tmp_path / "laptop"
+    workdir.mkdir()
+    (tmp_path / "secret.txt").write_text("do not read\n")
+    runner = ToolRunner(workdir)
+    try:
+        for path in (str(tmp_path / "secret.txt"), "../secret.txt", str(session_root / ".." / "secret.txt")):
+            task = WireTask("t", "s", "query", "read", {"file_path": path}, 5000, str(session_root))
+            result = await runner.run(task)
+            assert result.is_error and "do not read" not in result.output, (path, result.output)
+    finally:
+        await runner.close()
 
 
 names = st.text(st.characters(codec="utf-8", exclude_characters="/\x00"), min_size=1, max_size=8)
