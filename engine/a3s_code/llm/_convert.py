@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from ..errors import LLMError
+from ..messages import Message
+
+if TYPE_CHECKING:
+    from .retry import Timeouts
+
+W = TypeVar("W")
 
 
 def parse_arguments(raw: str) -> dict[str, Any]:
@@ -30,8 +39,58 @@ def retry_after_seconds(headers: Any) -> float | None:
         return None
 
 
+def status_error(provider: str, status: int, detail: str) -> LLMError:
+    """Our error for an HTTP status (or an error event inside a 200 stream, named in ``detail``)."""
+    if status in (401, 403):
+        return LLMError(
+            f"{provider} rejected the API key ({status}): check the provider's api_key", status=status
+        )
+    overloaded = status == 200 and any(k in detail for k in ("overloaded_error", "api_error", "server_error"))
+    retryable = status in (408, 409, 429) or status >= 500 or overloaded
+    label = {429: "rate limited", 529: "overloaded"}.get(status, f"HTTP {status}")
+    if status == 200:
+        label = "error inside the stream"
+    return LLMError(f"{provider} request failed, {label}: {detail}", status=status, retryable=retryable)
+
+
 def is_transport_error(exc: BaseException) -> bool:
     """A dropped or broken HTTP stream (the SDKs let these through while iterating)."""
     import httpx2
 
     return isinstance(exc, httpx2.TransportError)
+
+
+def http_timeout(timeouts: Timeouts) -> Any:
+    """The SDK's HTTP timeout: only connecting (and waiting for a pooled connection) is bounded here.
+
+    Reads are bounded by the ``Watchdog`` per streamed event, not per socket read: a server that
+    trickles keep-alive bytes forever would never trip a read timeout.
+    """
+    import httpx2
+
+    return httpx2.Timeout(connect=timeouts.connect_s, read=None, write=None, pool=timeouts.connect_s)
+
+
+class WireCache(Generic[W]):
+    """Each history message's wire form, converted once while the message stays in the history.
+
+    History messages are never changed in place (a new turn appends, compaction builds new
+    ones), so a message object is its own cache key; the entry also holds the message, so its id
+    cannot be reused while cached. Only the last request's messages are kept.
+    """
+
+    def __init__(self, convert: Callable[[Message], W]) -> None:
+        self._convert = convert
+        self._entries: dict[int, tuple[Message, W]] = {}
+
+    def convert(self, messages: list[Message]) -> list[W]:
+        entries: dict[int, tuple[Message, W]] = {}
+        out: list[W] = []
+        for message in messages:
+            hit = self._entries.get(id(message))
+            if hit is None or hit[0] is not message:
+                hit = (message, self._convert(message))
+            entries[id(message)] = hit
+            out.append(hit[1])
+        self._entries = entries
+        return out
