@@ -57,6 +57,8 @@ class Turn:
     trickle_s: float | None = None
     """Send the stream's headers, then one byte of a keep-alive comment every ``trickle_s``
     seconds forever (no event ever completes), until the client goes away."""
+    trickle_after: int = 0
+    """Stream this many chunks of the reply before the trickle starts."""
     quirks: frozenset[str] | None = None
     """Chat Completions quirks for this turn (``QUIRKS``); None: the server's family's."""
     cached_tokens: int = 0

@@ -182,10 +182,13 @@ class FakeLLM:
             headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
         )
         await response.prepare(request)
+        chunks = self._chunks(api, turn, model, msg_id, body)
         if turn.trickle_s is not None:
+            for chunk in chunks[: turn.trickle_after]:
+                await response.write(chunk)
             return await self._trickle(request, response, turn.trickle_s)
         try:
-            for n, chunk in enumerate(self._chunks(api, turn, model, msg_id, body)):
+            for n, chunk in enumerate(chunks):
                 if turn.cut_after is not None and n >= turn.cut_after:
                     assert request.transport is not None
                     request.transport.close()

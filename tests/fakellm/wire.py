@@ -129,7 +129,7 @@ def openai_stream(turn: Turn, model: str, msg_id: str, quirks: frozenset[str] = 
     )
     out = [empty] if "empty_choices" in quirks else []
     out.append(chunk({"role": "assistant", "content": ""}))
-    whole = bool(quirks & {"whole_arguments", "one_delta"})
+    whole = bool(quirks & {"whole_arguments", "one_delta", "object_arguments"})
     together: list[dict[str, Any]] = []
     reasoning_key = "reasoning" if "reasoning_field" in quirks else "reasoning_content"
     calls = [i for i in turn.items if isinstance(i, ToolCall)]

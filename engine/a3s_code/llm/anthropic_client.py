@@ -59,6 +59,9 @@ class AnthropicClient:
             api_key=api_key, base_url=base_url, timeout=http_timeout(self.timeouts), max_retries=0
         )
         self.retry = retry or RetryPolicy()
+        # Bound now: the SDK imports a resource's module on first access, which must not count
+        # against a request's first-byte timeout (nor happen in the middle of a turn).
+        self._create = self._client.messages.create
         self._adaptive_only = frozenset(MODELS_TO_WARN_WITH_THINKING_ENABLED)
         self._wire = WireCache(to_wire)
         # The SDK copies a request body value by value in Python before sending it (O(history)
@@ -100,7 +103,7 @@ class AnthropicClient:
         params["messages"] = self._prepared.model_construct(root=params["messages"])
         dog = Watchdog(self.timeouts, "Anthropic")
         try:
-            stream = await dog.start(self._client.messages.create(**params, stream=True))
+            stream = await dog.start(self._create(**params, stream=True))
             try:
                 async for event in self._events(dog.events(stream)):
                     yield event

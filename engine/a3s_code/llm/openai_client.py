@@ -46,6 +46,9 @@ class OpenAIClient:
         )
         self._official = self.traits.official_endpoint(base_url)
         self.retry = retry or RetryPolicy()
+        # Bound now: the SDK imports a resource's module on first access, which must not count
+        # against a request's first-byte timeout (nor happen in the middle of a turn).
+        self._create = self._client.chat.completions.create
         self._wire = WireCache(to_wire)
 
     def stream(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
@@ -90,7 +93,7 @@ class OpenAIClient:
         bulky = {key: params.pop(key) for key in ("messages", "tools") if key in params}
         dog = Watchdog(self.timeouts, self.provider)
         try:
-            create = self._client.chat.completions.create(**params, messages=[], extra_body=bulky)
+            create = self._create(**params, messages=[], extra_body=bulky)
             stream = await dog.start(create)
             try:
                 async for event in self._events(dog.events(stream), request):

@@ -57,6 +57,9 @@ class ResponsesClient:
             api_key=api_key, base_url=base_url, timeout=http_timeout(self.timeouts), max_retries=0
         )
         self.retry = retry or RetryPolicy()
+        # Bound now: the SDK imports a resource's module on first access, which must not count
+        # against a request's first-byte timeout (nor happen in the middle of a turn).
+        self._create = self._client.responses.create
         self._wire = WireCache(to_input)
 
     def stream(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
@@ -105,7 +108,7 @@ class ResponsesClient:
         bulky = {key: params.pop(key) for key in ("input", "tools") if key in params}
         dog = Watchdog(self.timeouts, self.provider)
         try:
-            stream = await dog.start(self._client.responses.create(**params, extra_body=bulky))
+            stream = await dog.start(self._create(**params, extra_body=bulky))
             try:
                 async for event in self._events(dog.events(stream)):
                     yield event
