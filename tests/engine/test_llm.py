@@ -11,8 +11,8 @@ import pytest
 
 from a3s_code.errors import LLMError, LLMTimeoutError, MissingAPIKeyError
 from a3s_code.llm import LLMRequest, RetryPolicy, ToolSpec, create_client
-from a3s_code.llm.retry import Timeouts
 from a3s_code.llm.base import LLMClient, LLMResponse, LLMTextDelta, LLMToolCallStart
+from a3s_code.llm.retry import Timeouts
 from a3s_code.messages import Message
 from tests.fakellm import FakeLLM, Text, ToolCall, Turn
 
