@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -28,8 +29,17 @@ def register(server: A3SLanguageServer) -> None:
     def initialized(ls: A3SLanguageServer, params: types.InitializedParams) -> None:
         LogMessageHandler.install(ls)
         ls.start_config_watch()
+        # Import the engine and the default model's provider SDK now, off the event loop, so the
+        # first prompt neither waits for them nor stalls other requests while they load.
+        threading.Thread(target=_warm_up, args=(ls.settings.config,), name="a3s-warm-up", daemon=True).start()
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: A3SLanguageServer, params: None) -> None:
         ls.sessions.cancel_all()
         ls.stop_config_watch()
+
+
+def _warm_up(config: str | None) -> None:
+    from a3s_code.llm.deferred import warm_up
+
+    log.debug("warmed up: %s", ", ".join(warm_up(config)))

@@ -161,6 +161,7 @@ class Agent:
             timeouts=timeouts,
             retry=retry,
             traits=traits_for(model_cfg),
+            deferred=True,
         )
 
     def pricing(self, model: str) -> ModelPricing | None:

@@ -77,7 +77,7 @@ class ProviderConfig(_Model):
     api: Literal["responses", "chat"] | None = None
     """Which OpenAI API to speak: ``responses`` (the default on OpenAI's own endpoint) or ``chat``
     (Chat Completions, the default for compatible servers: Ollama, vLLM, LM Studio...)."""
-    timeouts: ProviderTimeouts = ProviderTimeouts()
+    timeouts: ProviderTimeouts = Field(default_factory=lambda: ProviderTimeouts.model_validate({}))
     models: list[ModelConfig] = []
 
     @model_validator(mode="after")

@@ -33,9 +33,11 @@ def create_client(
     timeouts: Timeouts | None = None,
     retry: RetryPolicy | None = None,
     traits: ModelTraits | None = None,
+    deferred: bool = False,
 ) -> LLMClient:
     """``anthropic`` uses the Messages API; every other provider is OpenAI-compatible at
-    ``base_url`` and speaks ``api`` (default: ``default_api``).
+    ``base_url`` and speaks ``api`` (default: ``default_api``). ``deferred``: return at once and
+    import the SDK and build the client in a worker thread on first use (``DeferredClient``).
 
     Raises ``MissingAPIKeyError`` (naming the variable to set) when a remote provider has no key.
     """
@@ -48,6 +50,23 @@ def create_client(
                 f"provider '{provider}' has no API key: set the environment variable {variable} "
                 f'(the config can read it with api_key = env("{variable}"))'
             )
+    if deferred:
+        from .deferred import DeferredClient
+
+        key = api_key
+
+        def build() -> LLMClient:
+            return create_client(
+                provider,
+                api_key=key,
+                base_url=base_url,
+                api=api,
+                timeouts=timeouts,
+                retry=retry,
+                traits=traits,
+            )
+
+        return DeferredClient(provider, build)
     if provider == "anthropic":
         from .anthropic_client import AnthropicClient
 
