@@ -39,7 +39,16 @@ def register(server: A3SLanguageServer) -> None:
         ls.stop_config_watch()
 
 
+_FIRST_PROMPT_MODULES = ("watchfiles", "a3s_lsp.reload", "a3s_lsp.confirm", "a3s_lsp.lspfs", "a3s_code")
+"""What the event loop imports itself on the way to a first prompt: imported here first, so the
+loop never waits on an import lock this thread holds while it loads the heavy provider SDK."""
+
+
 def _warm_up(config: str | None) -> None:
+    import importlib
+
+    for name in _FIRST_PROMPT_MODULES:
+        importlib.import_module(name)
     from a3s_code.llm.deferred import warm_up
 
     log.debug("warmed up: %s", ", ".join(warm_up(config)))

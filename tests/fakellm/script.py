@@ -63,6 +63,8 @@ class Turn:
     """Chat Completions quirks for this turn (``QUIRKS``); None: the server's family's."""
     cached_tokens: int = 0
     reasoning_tokens: int = 0
+    text_chunk: int | None = None
+    """Characters per streamed text delta (default: each text in about four deltas)."""
 
     @classmethod
     def text(cls, text: str, **kw: Any) -> Turn:
@@ -83,7 +85,9 @@ class Turn:
         return cls(status=status, retry_after=retry_after)
 
     def chunks_of_text(self, text: str) -> list[str]:
-        """Split text into a few deltas so streaming is real."""
+        """Split text into a few deltas so streaming is real (or ``text_chunk`` characters each)."""
+        if self.text_chunk:
+            return [text[i : i + self.text_chunk] for i in range(0, len(text), self.text_chunk)]
         if len(text) < 8:
             return [text] if text else []
         step = max(1, len(text) // 4)

@@ -44,6 +44,8 @@ class FakeLLM:
         """``time.perf_counter()`` when each request arrived (benchmarks)."""
         self.chunk_times: list[tuple[float, bytes]] = []
         """When each streamed chunk was written (benchmarks: latency to the client)."""
+        self.finished: list[float] = []
+        """``time.perf_counter()`` when each streamed reply was fully written (benchmarks)."""
         self.disconnects = 0
         """Streams the client closed before the end (cancellation)."""
         self.url = ""
@@ -198,6 +200,7 @@ class FakeLLM:
                 await response.write(chunk)
                 self.chunk_times.append((time.perf_counter(), chunk))
             await response.write_eof()
+            self.finished.append(time.perf_counter())
         except (ConnectionResetError, asyncio.CancelledError):
             self.disconnects += 1
             raise

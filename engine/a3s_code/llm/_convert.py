@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -94,3 +95,18 @@ class WireCache(Generic[W]):
             out.append(hit[1])
         self._entries = entries
         return out
+
+
+def prewarm(construct: Callable[..., Any], event_type: Any, sample: dict[str, Any]) -> None:
+    """Do, in the thread that builds a client, the one-time work of a first streamed request.
+
+    The SDKs build a pydantic validator for their stream-event union the first time they parse
+    an event (hundreds of ms), and httpx's async backend module loads on the first request;
+    both would otherwise run on the event loop in the middle of the first turn. ``construct`` is
+    the SDK's own ``construct_type``, given one ``sample`` event. Best effort: never raises.
+    """
+    try:
+        importlib.import_module("anyio._backends._asyncio")
+        construct(type_=event_type, value=sample)
+    except Exception:  # an SDK that parses differently just warms up later, on the loop
+        return

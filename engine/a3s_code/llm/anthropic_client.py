@@ -28,6 +28,7 @@ from ._convert import (
     http_timeout,
     is_transport_error,
     parse_arguments,
+    prewarm,
     retry_after_seconds,
     status_error,
 )
@@ -62,6 +63,11 @@ class AnthropicClient:
         # Bound now: the SDK imports a resource's module on first access, which must not count
         # against a request's first-byte timeout (nor happen in the middle of a turn).
         self._create = self._client.messages.create
+        from anthropic._models import construct_type
+        from anthropic.types import RawMessageStreamEvent
+
+        delta = {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": ""}}
+        prewarm(construct_type, RawMessageStreamEvent, delta)
         self._adaptive_only = frozenset(MODELS_TO_WARN_WITH_THINKING_ENABLED)
         self._wire = WireCache(to_wire)
         # The SDK copies a request body value by value in Python before sending it (O(history)

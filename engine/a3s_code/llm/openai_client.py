@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import LLMError
 from ..messages import ImageBlock, Message, TextBlock, ThinkingBlock, ToolResultBlock, ToolUseBlock, Usage
 from ._chat_calls import ToolCallAccumulator, used_tool_ids
-from ._convert import WireCache, http_timeout
+from ._convert import WireCache, http_timeout, prewarm
 from ._openai_common import ModelTraits, classify_openai_error
 from ._watchdog import Watchdog
 from .base import LLMRequest, LLMResponse, LLMStreamEvent, LLMTextDelta, LLMThinkingDelta, LLMToolCallStart
@@ -49,6 +49,11 @@ class OpenAIClient:
         # Bound now: the SDK imports a resource's module on first access, which must not count
         # against a request's first-byte timeout (nor happen in the middle of a turn).
         self._create = self._client.chat.completions.create
+        from openai._models import construct_type
+        from openai.types.chat import ChatCompletionChunk
+
+        chunk = {"id": "", "object": "chat.completion.chunk", "created": 0, "model": "", "choices": []}
+        prewarm(construct_type, ChatCompletionChunk, chunk)
         self._wire = WireCache(to_wire)
 
     def stream(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:

@@ -25,7 +25,7 @@ from ..messages import (
     ToolUseBlock,
     Usage,
 )
-from ._convert import WireCache, http_timeout, parse_arguments, status_error
+from ._convert import WireCache, http_timeout, parse_arguments, prewarm, status_error
 from ._openai_common import ModelTraits, classify_openai_error
 from ._watchdog import Watchdog
 from .base import LLMRequest, LLMResponse, LLMStreamEvent, LLMTextDelta, LLMThinkingDelta, LLMToolCallStart
@@ -60,6 +60,13 @@ class ResponsesClient:
         # Bound now: the SDK imports a resource's module on first access, which must not count
         # against a request's first-byte timeout (nor happen in the middle of a turn).
         self._create = self._client.responses.create
+        from openai._models import construct_type
+        from openai.types.responses import ResponseStreamEvent
+
+        delta = {"type": "response.output_text.delta", "item_id": "", "output_index": 0, "content_index": 0}
+        prewarm(
+            construct_type, ResponseStreamEvent, {**delta, "delta": "", "logprobs": [], "sequence_number": 0}
+        )
         self._wire = WireCache(to_input)
 
     def stream(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
