@@ -236,6 +236,12 @@ async def main(rounds: int, runs: int) -> None:
             floors.append(floor)
             settled.append((await daemon_first_prompt(fake, config, work, settle_s=3.0))[1])
 
+        anthropic_config = root / "anthropic-long.hcl"
+        anthropic_config.write_text(fake.config("anthropic"))
+        anthropic_work = root / "anthropic-work"
+        anthropic_work.mkdir()
+        _, _, start = await ours_long_session(fake, anthropic_config, anthropic_work, rounds)
+        anthropic_round = rounds_ms(fake, start, start + rounds)
         session_id, store, start = await ours_long_session(fake, config, work, rounds)
         ours_round = rounds_ms(fake, start, start + rounds)
         resume_ours = []
@@ -284,6 +290,9 @@ async def main(rounds: int, runs: int) -> None:
     )
     print(row("per-round time at history 10", ours_round[0], codex_round[0] if codex_round else None))
     print(row(f"per-round time at history {rounds}", ours_round[1], codex_round[1] if codex_round else None))
+    print(
+        f"| per-round time, Anthropic path, history 10 / {rounds} | {anthropic_round[0]:.1f} / {anthropic_round[1]:.1f} ms | | |"
+    )
     print("\n| goal | measured | target |\n|---|---:|---:|")
     print(
         f"| our round at history {rounds} / at history 10 | {ours_round[1] / ours_round[0]:.2f}x | ≤ 1.3x |"
