@@ -180,20 +180,38 @@ def long_session_turns(rounds: int, tool: str, args: dict[str, Any]) -> list[Tur
     return [Turn(items=[ToolCall(tool, args)]) for _ in range(rounds)] + [Turn.text("All done.")]
 
 
-async def ours_long_session(fake: FakeLLM, config: Path, root: Path, rounds: int) -> tuple[str, Path, int]:
-    """A ``rounds``-round session (reading a 2 KB file each round), saved; (id, store, first request)."""
-    from a3s_code import Agent, SessionOptions
+LONG = (
+    "import sys\nfrom a3s_code import Agent, SessionOptions\n"
+    "options = SessionOptions(max_tool_rounds=int(sys.argv[3]) + 1).with_file_session_store(sys.argv[2])\n"
+    "session = Agent(sys.argv[1]).session('.', options)\n"
+    "result = session.send('Read notes.txt again and again.')\n"
+    "assert result.stop_reason == 'end_turn', result\n"
+    "session.save()\nprint(session.session_id)\n"
+)
 
+
+async def ours_long_session(fake: FakeLLM, config: Path, root: Path, rounds: int) -> tuple[str, Path, int]:
+    """A ``rounds``-round session (reading a 2 KB file each round) in its own process, as Codex's
+    runs, saved; (session id, store, index of its first request in the fake's log)."""
     (root / "notes.txt").write_text("".join(f"line {i}: some notes about the project\n" for i in range(50)))
     store = root / "sessions"
     fake.add(*long_session_turns(rounds, "read", {"file_path": "notes.txt"}))
     first = len(fake.arrivals)
-    options = SessionOptions(max_tool_rounds=rounds + 1).with_file_session_store(str(store))
-    session = Agent(str(config)).session(root, options)
-    result = await session.send_async("Read notes.txt again and again.")
-    assert result.stop_reason == "end_turn", result
-    await session.save_async()
-    return session.session_id, store, first
+    done = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        LONG,
+        str(config),
+        str(store),
+        str(rounds),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        cwd=root,
+    )
+    out, err = await done.communicate()
+    if done.returncode != 0:
+        raise RuntimeError(err.decode()[-800:])
+    return out.decode().split()[-1], store, first
 
 
 RESUME = (

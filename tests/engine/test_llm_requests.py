@@ -136,3 +136,29 @@ async def test_switching_provider_mid_session_keeps_the_history_sendable(
     assert (await session.send_async("hi")).text == "hello from claude"
     sent = fake_llm.last_request()["messages"]
     assert not [b for m in sent for b in m["content"] if b["type"] == "thinking"]
+
+
+SAME_HEADERS = ("content-type", "accept", "authorization", "x-api-key", "anthropic-version")
+
+
+@pytest.mark.parametrize("name", ["anthropic", "chat", "chat-compatible", "responses", "responses-reasoning"])
+async def test_the_body_sent_is_the_one_the_sdks_create_sends(fake_llm: FakeLLM, name: str) -> None:
+    """We post each history message's JSON encoded once; the SDK's own ``create`` is the oracle."""
+    kind = {"anthropic": "anthropic", "chat-compatible": "vllm"}.get(name, "openai")
+    base = fake_llm.anthropic_url if kind == "anthropic" else fake_llm.openai_url
+    api = "chat" if name.startswith("chat") else "responses" if name.startswith("responses") else None
+    traits = ModelTraits(declared_reasoning=name.endswith("reasoning"))
+    client = create_client(kind, api_key="k", base_url=base, api=api, traits=traits)
+    request = LLMRequest(
+        model="gpt-4.1", system="sys ü", messages=HISTORY, tools=TOOLS, thinking_budget=2048, temperature=0.5
+    )
+    fake_llm.text("one").text("two")
+    [event async for event in client.stream(request)]
+    extra = {"stream": True} if kind == "anthropic" else {}
+    stream = await client._create(**client.build_params(request), **extra)  # type: ignore[attr-defined]
+    async for _ in stream:
+        pass
+    ours, sdk = fake_llm.requests
+    assert ours == sdk
+    headers = [{k.lower(): v for k, v in h.items() if k.lower() in SAME_HEADERS} for h in fake_llm.headers]
+    assert headers[0] == headers[1] and headers[0]["content-type"] == "application/json"

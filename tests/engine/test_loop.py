@@ -176,7 +176,9 @@ async def test_circuit_breaker_opens_after_repeated_failures_and_fails_fast(
     assert second.error is not None and "circuit breaker triggered after 2 failed call(s)" in second.error
     sent = len(fake_llm.requests)
     third = await session.send_async("hello again")
-    assert third.stop_reason == "error" and third.error is not None and "circuit breaker is open" in third.error
+    assert (
+        third.stop_reason == "error" and third.error is not None and "circuit breaker is open" in third.error
+    )
     assert len(fake_llm.requests) == sent  # failed fast, nothing sent
 
 

@@ -73,28 +73,58 @@ def http_timeout(timeouts: Timeouts) -> Any:
 
 
 class WireCache(Generic[W]):
-    """Each history message's wire form, converted once while the message stays in the history.
+    """Each history message's wire form and its JSON text, made once while the message stays in
+    the history.
 
     History messages are never changed in place (a new turn appends, compaction builds new
     ones), so a message object is its own cache key; the entry also holds the message, so its id
-    cannot be reused while cached. Only the last request's messages are kept.
+    cannot be reused while cached. Only the last request's messages are kept. With the JSON text
+    cached, a request body costs a string join per round instead of re-encoding the whole
+    history (about 10 ms per MB on this project's machines).
     """
 
     def __init__(self, convert: Callable[[Message], W]) -> None:
         self._convert = convert
-        self._entries: dict[int, tuple[Message, W]] = {}
+        self._entries: dict[int, list[Any]] = {}
 
-    def convert(self, messages: list[Message]) -> list[W]:
-        entries: dict[int, tuple[Message, W]] = {}
-        out: list[W] = []
+    def _entries_for(self, messages: list[Message]) -> list[list[Any]]:
+        entries: dict[int, list[Any]] = {}
+        out: list[list[Any]] = []
         for message in messages:
             hit = self._entries.get(id(message))
             if hit is None or hit[0] is not message:
-                hit = (message, self._convert(message))
+                hit = [message, self._convert(message), None]
             entries[id(message)] = hit
-            out.append(hit[1])
+            out.append(hit)
         self._entries = entries
         return out
+
+    def convert(self, messages: list[Message]) -> list[W]:
+        return [entry[1] for entry in self._entries_for(messages)]
+
+    def fragments(self, messages: list[Message]) -> list[bytes]:
+        """Each message's JSON, UTF-8 (a list-valued wire form becomes its items, comma-separated)."""
+        out = []
+        for entry in self._entries_for(messages):
+            if entry[2] is None:
+                wire = entry[1]
+                text = ",".join(map(dumps, wire)) if isinstance(wire, list) else dumps(wire)
+                entry[2] = text.encode()
+            out.append(entry[2])
+        return out
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON, as the SDKs encode request bodies."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def json_body(params: dict[str, Any], key: str, fragments: list[bytes]) -> bytes:
+    """The request body: ``params`` plus ``key`` holding the already-encoded ``fragments``."""
+    items = b",".join(f for f in fragments if f)
+    rest = dumps(params)
+    tail = "}" if rest == "{}" else "," + rest[1:]
+    return b'{"%s":[%s]%s' % (key.encode(), items, tail.encode())
 
 
 def prewarm(construct: Callable[..., Any], event_type: Any, sample: dict[str, Any]) -> None:

@@ -27,6 +27,7 @@ from ._convert import (
     WireCache,
     http_timeout,
     is_transport_error,
+    json_body,
     parse_arguments,
     prewarm,
     retry_after_seconds,
@@ -52,7 +53,6 @@ class AnthropicClient:
     ) -> None:
         import anthropic
         from anthropic._data import MODELS_TO_WARN_WITH_THINKING_ENABLED
-        from pydantic import RootModel
 
         self._sdk = anthropic
         self.timeouts = timeouts or Timeouts()
@@ -70,9 +70,11 @@ class AnthropicClient:
         prewarm(construct_type, RawMessageStreamEvent, delta)
         self._adaptive_only = frozenset(MODELS_TO_WARN_WITH_THINKING_ENABLED)
         self._wire = WireCache(to_wire)
-        # The SDK copies a request body value by value in Python before sending it (O(history)
-        # every round); a pydantic model is dumped in one call in Rust instead.
-        self._prepared: Any = RootModel[list[dict[str, Any]]]
+        from anthropic.types import Message as SdkMessage
+        from anthropic.types import RawMessageStreamEvent
+
+        self._message = SdkMessage
+        self._stream_cls: Any = anthropic.AsyncStream[RawMessageStreamEvent]
 
     def stream(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
         return stream_with_retries(
@@ -83,11 +85,13 @@ class AnthropicClient:
         """Keyword arguments for ``AsyncMessages.create``: ``max_tokens``, ``messages``, ``model``,
         ``system``, ``tools`` and ``thinking`` (``budget_tokens`` from ``thinking_budget``, or
         ``adaptive`` for the models the SDK says no longer take a budget)."""
+        return {"messages": self._wire.convert(request.messages), **self._settings(request)}
+
+    def _settings(self, request: LLMRequest) -> dict[str, Any]:
         params: dict[str, Any] = {
             "model": request.model,
             "max_tokens": request.max_tokens,
             "system": [{"type": "text", "text": request.system, "cache_control": CACHE}],
-            "messages": self._wire.convert(request.messages),
         }
         if request.tools:
             tools: list[dict[str, Any]] = [
@@ -105,11 +109,17 @@ class AnthropicClient:
         return params
 
     async def _stream_once(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
-        params = self.build_params(request)
-        params["messages"] = self._prepared.model_construct(root=params["messages"])
+        # The body ``create(**build_params(request), stream=True)`` sends (a test compares the
+        # two), posted with the SDK's own client to the same route with the same stream type.
+        body = json_body(
+            {**self._settings(request), "stream": True}, "messages", self._wire.fragments(request.messages)
+        )
         dog = Watchdog(self.timeouts, "Anthropic")
         try:
-            stream = await dog.start(self._create(**params, stream=True))
+            post = self._client.post(
+                "/v1/messages", cast_to=self._message, content=body, stream=True, stream_cls=self._stream_cls
+            )
+            stream = await dog.start(post)
             try:
                 async for event in self._events(dog.events(stream)):
                     yield event

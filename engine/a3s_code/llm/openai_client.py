@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import LLMError
 from ..messages import ImageBlock, Message, TextBlock, ThinkingBlock, ToolResultBlock, ToolUseBlock, Usage
 from ._chat_calls import ToolCallAccumulator, used_tool_ids
-from ._convert import WireCache, http_timeout, prewarm
+from ._convert import WireCache, dumps, http_timeout, json_body, prewarm
 from ._openai_common import ModelTraits, classify_openai_error
 from ._watchdog import Watchdog
 from .base import LLMRequest, LLMResponse, LLMStreamEvent, LLMTextDelta, LLMThinkingDelta, LLMToolCallStart
@@ -55,6 +55,10 @@ class OpenAIClient:
         chunk = {"id": "", "object": "chat.completion.chunk", "created": 0, "model": "", "choices": []}
         prewarm(construct_type, ChatCompletionChunk, chunk)
         self._wire = WireCache(to_wire)
+        from openai.types.chat import ChatCompletion, ChatCompletionChunk
+
+        self._completion = ChatCompletion
+        self._stream_cls: Any = openai.AsyncStream[ChatCompletionChunk]
 
     def stream(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
         return stream_with_retries(
@@ -65,13 +69,15 @@ class OpenAIClient:
         """Keyword arguments for ``AsyncCompletions.create``. OpenAI's own endpoint gets
         ``max_completion_tokens`` (reasoning models refuse ``max_tokens``); compatible servers get
         ``max_tokens``, which they all know. ``temperature`` is left out for reasoning models."""
-        messages: list[dict[str, Any]] = [{"role": "system", "content": request.system}]
+        messages: list[dict[str, Any]] = [_system(request)]
         for converted in self._wire.convert(request.messages):
             messages.extend(converted)
+        return {"messages": messages, **self._settings(request)}
+
+    def _settings(self, request: LLMRequest) -> dict[str, Any]:
         limit_key = "max_completion_tokens" if self._official else "max_tokens"
         params: dict[str, Any] = {
             "model": request.model,
-            "messages": messages,
             limit_key: request.max_tokens,
             "stream": True,
             "stream_options": {"include_usage": True},
@@ -92,14 +98,20 @@ class OpenAIClient:
         return params
 
     async def _stream_once(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
-        params = self.build_params(request)
-        # The SDK walks every nested value of a request (O(history)); our messages are already
-        # in wire shape, so they travel in extra_body, which the SDK sends as given.
-        bulky = {key: params.pop(key) for key in ("messages", "tools") if key in params}
+        # The body ``create(**build_params(request))`` sends (a test compares the two), each
+        # history message encoded once, posted with the SDK's client to the same route.
+        fragments = [dumps(_system(request)).encode(), *self._wire.fragments(request.messages)]
+        body = json_body(self._settings(request), "messages", fragments)
         dog = Watchdog(self.timeouts, self.provider)
         try:
-            create = self._create(**params, messages=[], extra_body=bulky)
-            stream = await dog.start(create)
+            post = self._client.post(
+                "/chat/completions",
+                cast_to=self._completion,
+                content=body,
+                stream=True,
+                stream_cls=self._stream_cls,
+            )
+            stream = await dog.start(post)
             try:
                 async for event in self._events(dog.events(stream), request):
                     yield event
@@ -150,6 +162,10 @@ class OpenAIClient:
 
     def _classify(self, exc: BaseException) -> tuple[LLMError, float | None] | None:
         return classify_openai_error(self._sdk, exc, self.provider, self.timeouts)
+
+
+def _system(request: LLMRequest) -> dict[str, Any]:
+    return {"role": "system", "content": request.system}
 
 
 def _usage(raw: Any) -> Usage:

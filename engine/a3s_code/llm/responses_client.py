@@ -25,7 +25,7 @@ from ..messages import (
     ToolUseBlock,
     Usage,
 )
-from ._convert import WireCache, http_timeout, parse_arguments, prewarm, status_error
+from ._convert import WireCache, http_timeout, json_body, parse_arguments, prewarm, status_error
 from ._openai_common import ModelTraits, classify_openai_error
 from ._watchdog import Watchdog
 from .base import LLMRequest, LLMResponse, LLMStreamEvent, LLMTextDelta, LLMThinkingDelta, LLMToolCallStart
@@ -68,6 +68,10 @@ class ResponsesClient:
             construct_type, ResponseStreamEvent, {**delta, "delta": "", "logprobs": [], "sequence_number": 0}
         )
         self._wire = WireCache(to_input)
+        from openai.types.responses import Response, ResponseStreamEvent
+
+        self._response = Response
+        self._stream_cls: Any = openai.AsyncStream[ResponseStreamEvent]
 
     def stream(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
         return stream_with_retries(
@@ -81,10 +85,12 @@ class ResponsesClient:
         items: list[dict[str, Any]] = []
         for converted in self._wire.convert(request.messages):
             items.extend(converted)
+        return {"input": items, **self._settings(request)}
+
+    def _settings(self, request: LLMRequest) -> dict[str, Any]:
         params: dict[str, Any] = {
             "model": request.model,
             "instructions": request.system,
-            "input": items,
             "max_output_tokens": request.max_tokens,
             "store": False,
             "stream": True,
@@ -111,11 +117,15 @@ class ResponsesClient:
         return params
 
     async def _stream_once(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
-        params = self.build_params(request)
-        bulky = {key: params.pop(key) for key in ("input", "tools") if key in params}
+        # The body ``create(**build_params(request))`` sends (a test compares the two), each
+        # history message encoded once, posted with the SDK's client to the same route.
+        body = json_body(self._settings(request), "input", self._wire.fragments(request.messages))
         dog = Watchdog(self.timeouts, self.provider)
         try:
-            stream = await dog.start(self._create(**params, extra_body=bulky))
+            post = self._client.post(
+                "/responses", cast_to=self._response, content=body, stream=True, stream_cls=self._stream_cls
+            )
+            stream = await dog.start(post)
             try:
                 async for event in self._events(dog.events(stream)):
                     yield event
