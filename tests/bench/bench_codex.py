@@ -313,8 +313,10 @@ async def main(rounds: int, runs: int) -> None:
     )
     print("\n| goal | measured | target |\n|---|---:|---:|")
     print(
-        f"| our round at history {rounds} / at history 10 | {ours_round[1] / ours_round[0]:.2f}x | ≤ 1.3x |"
+        f"| our round at history {rounds} / at history 10, Responses | {ours_round[1] / ours_round[0]:.2f}x | ≤ 1.3x |"
     )
+    ratio = anthropic_round[1] / anthropic_round[0]
+    print(f"| our round at history {rounds} / at history 10, Anthropic | {ratio:.2f}x | ≤ 1.3x |")
     if codex_round:
         print(
             f"| Codex's round at history {rounds} / at history 10 | {codex_round[1] / codex_round[0]:.2f}x | |"
