@@ -21,6 +21,7 @@ from aiohttp import web
 
 from .responses_wire import response_object, responses_stream
 from .script import FAMILIES, Responder, Turn
+from .strict import load as load_api_keys
 from .strict import unknown_keys
 from .wire import anthropic_message, anthropic_stream, error_body, openai_message, openai_stream
 
@@ -95,6 +96,8 @@ class FakeLLM:
     # -- lifecycle -----------------------------------------------------------------------------
 
     async def start(self, port: int = 0) -> str:
+        if self.strict:
+            await load_api_keys()
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_post("/v1/messages", self._anthropic)
         app.router.add_post("/v1/chat/completions", self._openai)

@@ -7,6 +7,7 @@ built for an SDK's old signature fails here as it would there.
 
 from __future__ import annotations
 
+import asyncio
 from functools import cache
 from typing import Any
 
@@ -30,6 +31,18 @@ def _keys(typed_dict: Any) -> frozenset[str]:
     return frozenset(typed_dict.__required_keys__ | typed_dict.__optional_keys__) | {"stream"}
 
 
+async def load() -> None:
+    """Read every API's keys, importing the SDKs in a worker thread (seconds, once per process):
+    done when the server starts, so no request waits on it and the server's event loop, often
+    the test's own, is never blocked by the import."""
+    for api in ("anthropic", "openai", "responses"):
+        if api not in _loaded:
+            _loaded[api] = await asyncio.to_thread(allowed_keys, api)
+
+
 def unknown_keys(api: str, body: dict[str, Any]) -> list[str]:
-    """The body's top-level keys the API does not define, sorted."""
-    return sorted(set(body) - allowed_keys(api))
+    """The body's top-level keys the API does not define, sorted (after ``load``)."""
+    return sorted(set(body) - _loaded[api])
+
+
+_loaded: dict[str, frozenset[str]] = {}

@@ -63,11 +63,6 @@ class AnthropicClient:
         # Bound now: the SDK imports a resource's module on first access, which must not count
         # against a request's first-byte timeout (nor happen in the middle of a turn).
         self._create = self._client.messages.create
-        from anthropic._models import construct_type
-        from anthropic.types import RawMessageStreamEvent
-
-        delta = {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": ""}}
-        prewarm(construct_type, RawMessageStreamEvent, delta)
         self._adaptive_only = frozenset(MODELS_TO_WARN_WITH_THINKING_ENABLED)
         self._wire = WireCache(to_wire)
         from anthropic.types import Message as SdkMessage
@@ -188,6 +183,15 @@ class AnthropicClient:
                 exc.response.headers
             )
         return None
+
+
+def warm() -> None:
+    """The SDK's one-time work of a first streamed reply, done ahead (see ``_convert.prewarm``)."""
+    from anthropic._models import construct_type
+    from anthropic.types import RawMessageStreamEvent
+
+    delta = {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": ""}}
+    prewarm(construct_type, RawMessageStreamEvent, delta)
 
 
 def _block(entry: dict[str, Any]) -> ContentBlock | None:

@@ -62,7 +62,8 @@ ENGINE_MODULES = ["a3s_code.session", "a3s_code.loop", "a3s_code.tools", "a3s_co
 
 
 def warm_up(config: str | None = None) -> list[str]:
-    """Import the engine and the default model's provider SDK; returns the modules imported.
+    """Import the engine and the default model's provider SDK, and build the SDK's stream-event
+    validator; returns the modules imported.
 
     Meant for a worker thread right after a host starts (the daemon calls it after LSP
     ``initialized``). Best effort: a missing or broken config warms the engine only, and nothing
@@ -83,8 +84,12 @@ def warm_up(config: str | None = None) -> list[str]:
     done = []
     for name in names:
         try:
-            importlib.import_module(name)
-            done.append(name)
+            module = importlib.import_module(name)
         except Exception as exc:
             log.debug("warm-up: cannot import %s (%s)", name, exc)
+            continue
+        done.append(name)
+        warm = getattr(module, "warm", None)
+        if name.startswith("a3s_code.llm.") and callable(warm):
+            warm()  # the SDK's stream-event validator, built here instead of on the first reply
     return done

@@ -49,11 +49,6 @@ class OpenAIClient:
         # Bound now: the SDK imports a resource's module on first access, which must not count
         # against a request's first-byte timeout (nor happen in the middle of a turn).
         self._create = self._client.chat.completions.create
-        from openai._models import construct_type
-        from openai.types.chat import ChatCompletionChunk
-
-        chunk = {"id": "", "object": "chat.completion.chunk", "created": 0, "model": "", "choices": []}
-        prewarm(construct_type, ChatCompletionChunk, chunk)
         self._wire = WireCache(to_wire)
         from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
@@ -162,6 +157,15 @@ class OpenAIClient:
 
     def _classify(self, exc: BaseException) -> tuple[LLMError, float | None] | None:
         return classify_openai_error(self._sdk, exc, self.provider, self.timeouts)
+
+
+def warm() -> None:
+    """The SDK's one-time work of a first streamed reply, done ahead (see ``_convert.prewarm``)."""
+    from openai._models import construct_type
+    from openai.types.chat import ChatCompletionChunk
+
+    chunk = {"id": "", "object": "chat.completion.chunk", "created": 0, "model": "", "choices": []}
+    prewarm(construct_type, ChatCompletionChunk, chunk)
 
 
 def _system(request: LLMRequest) -> dict[str, Any]:

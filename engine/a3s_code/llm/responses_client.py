@@ -60,13 +60,6 @@ class ResponsesClient:
         # Bound now: the SDK imports a resource's module on first access, which must not count
         # against a request's first-byte timeout (nor happen in the middle of a turn).
         self._create = self._client.responses.create
-        from openai._models import construct_type
-        from openai.types.responses import ResponseStreamEvent
-
-        delta = {"type": "response.output_text.delta", "item_id": "", "output_index": 0, "content_index": 0}
-        prewarm(
-            construct_type, ResponseStreamEvent, {**delta, "delta": "", "logprobs": [], "sequence_number": 0}
-        )
         self._wire = WireCache(to_input)
         from openai.types.responses import Response, ResponseStreamEvent
 
@@ -171,6 +164,15 @@ class ResponsesClient:
 
     def _classify(self, exc: BaseException) -> tuple[LLMError, float | None] | None:
         return classify_openai_error(self._sdk, exc, self.provider, self.timeouts)
+
+
+def warm() -> None:
+    """The SDK's one-time work of a first streamed reply, done ahead (see ``_convert.prewarm``)."""
+    from openai._models import construct_type
+    from openai.types.responses import ResponseStreamEvent
+
+    delta = {"type": "response.output_text.delta", "item_id": "", "output_index": 0, "content_index": 0}
+    prewarm(construct_type, ResponseStreamEvent, {**delta, "delta": "", "logprobs": [], "sequence_number": 0})
 
 
 def _content(done: dict[int, Any], texts: dict[int, list[str]]) -> list[ContentBlock]:
