@@ -151,17 +151,21 @@ class Agent:
 
     def llm_client(self, model: str, options: SessionOptions | None = None) -> LLMClient:
         from .llm.factory import create_client
-        from .llm.retry import RetryPolicy
+        from .llm.settings import limits_for, traits_for
 
         opts = options or SessionOptions()
         provider, model_cfg = self.config.resolve_model(model)
+        timeouts, retry = limits_for(provider, opts)
         return create_client(
             provider.name,
             api_key=self.config.effective_api_key(provider, model_cfg),
             base_url=self.config.effective_base_url(provider, model_cfg),
             api_key_env=self.config.api_key_variable(provider, model_cfg),
-            timeout_s=opts.llm_timeout_s,
-            retry=RetryPolicy(max_retries=opts.llm_max_retries, base_delay_s=opts.llm_retry_delay_ms / 1000),
+            api=provider.api,
+            timeouts=timeouts,
+            retry=retry,
+            traits=traits_for(model_cfg),
+            deferred=True,
         )
 
     def pricing(self, model: str) -> ModelPricing | None:

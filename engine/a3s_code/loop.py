@@ -19,7 +19,16 @@ from .events import (
     UsageEvent,
 )
 from .hooks import HookEngine
-from .llm.base import LLMClient, LLMRequest, LLMResponse, LLMTextDelta, LLMThinkingDelta, ToolSpec
+from .llm.base import (
+    LLMClient,
+    LLMRequest,
+    LLMResponse,
+    LLMRetrying,
+    LLMTextDelta,
+    LLMThinkingDelta,
+    RetryClock,
+    ToolSpec,
+)
 from .messages import ImageBlock, Message, TextBlock, ToolResultBlock, ToolUseBlock, Usage
 from .pipeline import CallResult, ToolCall, ToolPipeline
 from .pricing import ModelPricing
@@ -161,6 +170,7 @@ class AgentLoop:
             max_tokens=self.settings.max_tokens,
             thinking_budget=self.settings.thinking_budget,
             temperature=self.settings.temperature,
+            retry_clock=self._llm_retry_clock(),
         )
         await self.hooks.fire(
             "generate_start", {"model": self.settings.model_id, "messages": len(self.history)}
@@ -181,6 +191,13 @@ class AgentLoop:
         )
         return response
 
+    def _llm_retry_clock(self) -> RetryClock:
+        """One per turn (a loop runs one turn), so the provider's retry budget bounds the turn."""
+        clock: RetryClock | None = getattr(self, "_retry_clock", None)
+        if clock is None:
+            clock = self._retry_clock = RetryClock()
+        return clock
+
     def _request_tools(self) -> list[ToolSpec]:
         if self.tool_filter is None:
             return self.tool_specs
@@ -189,44 +206,40 @@ class AgentLoop:
         return self.tool_filter(self.tool_specs, last_user_text(self.history))
 
     async def _call_llm_with_retries(self, request: LLMRequest) -> LLMResponse:
-        attempt = 0
-        while True:
-            if self.breaker.is_open():
+        """One model call. The client retries transient failures itself (each announced here as a
+        recoverable error event) within the provider's ``max_retries`` and per-turn retry budget;
+        the circuit breaker counts the calls that failed for good."""
+        if self.breaker.is_open():
+            raise CircuitOpenError(
+                f"LLM circuit breaker is open after {self.breaker.failures} consecutive failures; "
+                f"calls resume after {self.breaker.cooldown_s:.0f}s"
+            )
+        try:
+            response: LLMResponse | None = None
+            async for ev in self.llm.stream(request):
+                if isinstance(ev, LLMTextDelta):
+                    self.emit(TextDelta(text=ev.text))
+                elif isinstance(ev, LLMThinkingDelta):
+                    self.emit(ThinkingDelta(text=ev.text))
+                elif isinstance(ev, LLMRetrying):
+                    message = (
+                        f"LLM call failed, retrying in {ev.delay_s:.1f}s (attempt {ev.attempt}): {ev.error}"
+                    )
+                    self.emit(ErrorEvent(message=message, code="llm_retry", recoverable=True))
+                elif isinstance(ev, LLMResponse):
+                    response = ev
+            if response is None:
+                raise LLMError("the model's stream ended without a final message")
+        except LLMError as exc:
+            if self.breaker.record_failure():
                 raise CircuitOpenError(
-                    f"LLM circuit breaker is open after {self.breaker.failures} consecutive failures; "
-                    f"calls resume after {self.breaker.cooldown_s:.0f}s"
-                )
-            attempt += 1
-            streamed = False
-            try:
-                response: LLMResponse | None = None
-                async for ev in self.llm.stream(request):
-                    if isinstance(ev, LLMTextDelta):
-                        streamed = True
-                        self.emit(TextDelta(text=ev.text))
-                    elif isinstance(ev, LLMThinkingDelta):
-                        streamed = True
-                        self.emit(ThinkingDelta(text=ev.text))
-                    elif isinstance(ev, LLMResponse):
-                        response = ev
-                if response is None:
-                    raise LLMError("the model's stream ended without a final message")
-            except LLMError as exc:
-                opened = self.breaker.record_failure()
-                if opened:
-                    raise CircuitOpenError(
-                        f"LLM circuit breaker triggered: failed after {attempt} attempt(s): {exc}"
-                    ) from exc
-                if streamed:
-                    raise
-                self.emit(
-                    ErrorEvent(message=f"LLM call failed, retrying: {exc}", code=exc.code, recoverable=True)
-                )
-                await asyncio.sleep(0.1 * attempt)
-                continue
-            self.breaker.record_success()
-            self._account(response.usage)
-            return response
+                    f"LLM circuit breaker triggered after {self.breaker.failures} failed call(s): {exc}",
+                    limit=exc.limit,
+                ) from exc
+            raise
+        self.breaker.record_success()
+        self._account(response.usage)
+        return response
 
     def _account(self, usage: Usage) -> None:
         self.last_input_tokens = usage.input_tokens + usage.cache_read_tokens + usage.cache_write_tokens

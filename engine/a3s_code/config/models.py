@@ -52,12 +52,42 @@ class ModelConfig(_Model):
     limit: ModelLimit | None = None
 
 
+class ProviderTimeouts(_Model):
+    """``timeouts { ... }`` in a provider block: how long a model request may wait, and how much
+    a turn may retry. Milliseconds; 0 turns a limit off.
+
+    ``connect_ms``: opening the connection. ``first_byte_ms``: from sending a request to the
+    first streamed event. ``idle_ms``: between two events of a started stream (keep-alive
+    comments do not count). ``retry_budget_ms``: time one turn may lose to failed requests and
+    the waits before retrying them. ``max_retries``: retries of one request.
+    """
+
+    connect_ms: int = Field(10_000, ge=0)
+    first_byte_ms: int = Field(120_000, ge=0)
+    idle_ms: int = Field(120_000, ge=0)
+    retry_budget_ms: int = Field(300_000, ge=0)
+    max_retries: int | None = Field(None, ge=0)
+    """Default: the session's ``llm_max_retries`` (3)."""
+
+
 class ProviderConfig(_Model):
     name: str
     api_key: str | None = None
     api_key_env: str | None = None
     base_url: str | None = None
+    api: Literal["responses", "chat"] | None = None
+    """Which OpenAI API to speak: ``responses`` (the default on OpenAI's own endpoint) or ``chat``
+    (Chat Completions, the default for compatible servers: Ollama, vLLM, LM Studio...)."""
+    timeouts: ProviderTimeouts = Field(default_factory=lambda: ProviderTimeouts.model_validate({}))
     models: list[ModelConfig] = []
+
+    @model_validator(mode="after")
+    def _api_for_openai_only(self) -> ProviderConfig:
+        if self.api is not None and self.name == "anthropic":
+            raise ValueError(
+                "'api' applies to OpenAI-compatible providers; anthropic speaks the Messages API"
+            )
+        return self
 
     def find_model(self, model_id: str) -> ModelConfig | None:
         return next((m for m in self.models if m.id == model_id), None)
