@@ -368,6 +368,7 @@ class AgentLoop:
             env=base.env,
             extras={**base.extras, "loop": self},
             emit_event=self.emit,
+            seen=base.seen,
         )
 
     async def _authorize(self, use: ToolUseBlock) -> str | None:

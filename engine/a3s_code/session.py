@@ -27,6 +27,7 @@ from .result import AgentResult
 from .session_ext import SessionExtensions
 from .tools.base import ToolContext, ToolResult
 from .tools.registry import ToolRegistry
+from .tools.seen import SeenFiles
 
 if TYPE_CHECKING:
     from .agent import Agent
@@ -61,6 +62,8 @@ class Session(SessionExtensions, SessionQueueAPI):
         for command in options.commands:
             self.commands.register(command)
         self.fs = options.file_system or LocalFileSystem()
+        self.seen_files = SeenFiles()
+        """Which file versions the agent has read: ``write`` replaces only a version it has seen."""
         self.permission_checker = options.permission_checker or agent.permission_checker()
         self.confirmation = agent.confirmation_manager(options)
         if self.permission_checker is None and self.confirmation is not None:
@@ -159,7 +162,11 @@ class Session(SessionExtensions, SessionQueueAPI):
 
     def tool_context(self) -> ToolContext:
         return ToolContext(
-            workspace=self.workspace, fs=self.fs, env=dict(self.options.env), extras={"session": self}
+            workspace=self.workspace,
+            fs=self.fs,
+            env=dict(self.options.env),
+            extras={"session": self},
+            seen=self.seen_files,
         )
 
     # -- turns ---------------------------------------------------------------------------------
@@ -314,7 +321,7 @@ class Session(SessionExtensions, SessionQueueAPI):
             session_id=self.session_id,
             llm=self.llm(),
             tools=self.tools,
-            tool_specs=self.tools.specs(),
+            tool_specs=self.tools.specs(self.model),
             context=self.tool_context(),
             system_prompt=self.system_prompt(),
             history=self.history,
