@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -333,28 +333,6 @@ class IgnoreRules:
             if self.match("/".join(parts[:depth]), True):
                 return True
         return self.match(rel, is_dir)
-
-    def walk(self, start: str = "") -> Iterator[str]:
-        """Every non-ignored file under ``start`` (workspace-relative), pruning ignored directories."""
-        stack = [start]
-        while stack:
-            rel_dir = stack.pop()
-            try:
-                entries = list(os.scandir(self.root / rel_dir))
-            except OSError:
-                continue
-            for entry in entries:
-                rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-                try:
-                    is_dir = entry.is_dir(follow_symlinks=False)
-                except OSError:
-                    continue
-                if self.match(rel, is_dir):
-                    continue
-                if is_dir:
-                    stack.append(rel)
-                else:
-                    yield rel
 
 
 # --- glob patterns ----------------------------------------------------------------------------------

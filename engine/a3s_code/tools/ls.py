@@ -18,10 +18,23 @@ class LsParams(ToolParams):
     path: str = Field(default=".", description="Directory to list (default: workspace root)")
 
 
-def _entries(folder: Path) -> list[tuple[int, str, str]]:
-    """(sort group, name, line) per entry: folders first so the layout reads top-down."""
-    rows: list[tuple[int, str, str]] = []
-    for entry in os.scandir(folder):
+def _entries(folder: Path, shown: int) -> tuple[list[str], int]:
+    """The first ``shown`` lines and the number of entries, folders first so the layout reads top-down.
+
+    Sorting needs only the entry types the directory listing already gives; only the entries that are
+    shown are ``lstat``-ed (for their size), so a folder of 100,000 files costs one listing.
+    """
+    keyed: list[tuple[int, str, str, os.DirEntry[str]]] = []
+    with os.scandir(folder) as listing:
+        for entry in listing:
+            try:
+                group = 0 if entry.is_dir(follow_symlinks=False) else 1
+            except OSError:
+                continue
+            keyed.append((group, entry.name.casefold(), entry.name, entry))
+    keyed.sort(key=lambda k: k[:3])
+    lines: list[str] = []
+    for group, _, name, entry in keyed[:shown]:
         try:
             st = entry.stat(follow_symlinks=False)
         except OSError:
@@ -31,13 +44,12 @@ def _entries(folder: Path) -> list[tuple[int, str, str]]:
                 target = os.readlink(entry.path)
             except OSError:
                 target = "?"
-            rows.append((1, entry.name, f"l {st.st_size:>10} {entry.name} -> {target}"))
-        elif entry.is_dir(follow_symlinks=False):
-            rows.append((0, entry.name, f"d {st.st_size:>10} {entry.name}/"))
+            lines.append(f"l {st.st_size:>10} {name} -> {target}")
+        elif group == 0:
+            lines.append(f"d {st.st_size:>10} {name}/")
         else:
-            rows.append((1, entry.name, f"- {st.st_size:>10} {entry.name}"))
-    rows.sort(key=lambda r: (r[0], r[1].casefold(), r[1]))
-    return rows
+            lines.append(f"- {st.st_size:>10} {name}")
+    return lines, len(keyed)
 
 
 class LsTool(Tool[LsParams]):
@@ -56,10 +68,9 @@ class LsTool(Tool[LsParams]):
             raise ToolError(f"Path not found: {shown}")
         if not folder.is_dir():
             raise ToolError(f"{shown} is not a directory")
-        rows = await asyncio.to_thread(_entries, folder)
-        if not rows:
+        lines, count = await asyncio.to_thread(_entries, folder, MAX_ENTRIES)
+        if not count:
             return ToolResult(output=f"(directory {shown} is empty)", metadata={"count": 0})
-        lines = [line for _, _, line in rows[:MAX_ENTRIES]]
-        if len(rows) > MAX_ENTRIES:
-            lines.append(f"\n[Showing {MAX_ENTRIES} of {len(rows)} entries]")
-        return ToolResult(output="\n".join(lines), metadata={"count": len(rows)})
+        if count > MAX_ENTRIES:
+            lines.append(f"\n[Showing {MAX_ENTRIES} of {count} entries]")
+        return ToolResult(output="\n".join(lines), metadata={"count": count})
