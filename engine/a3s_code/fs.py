@@ -69,6 +69,13 @@ class WindowReader(Protocol):
     ) -> TextWindow: ...
 
 
+@runtime_checkable
+class TemplateWriter(Protocol):
+    """Optional: a FileSystem that can write a new file in another file's encoding (a moved file)."""
+
+    async def write_text_like(self, path: Path, content: str, template: Path) -> None: ...
+
+
 async def read_window(
     fs: FileSystem, path: Path, offset: int, limit: int, max_bytes: int, max_line: int
 ) -> TextWindow:
@@ -143,16 +150,22 @@ def disk_encoding(path: Path) -> TextEncoding:
         return bom_encoding(data[:4]) or UTF8
 
 
-def write_disk_text(path: Path, content: str) -> None:
-    """Write ``content`` atomically in the file's own encoding (blocking; run it in a thread).
-
-    Raises UnencodableTextError (the file is left as it was), SymlinkSwapError.
+def write_disk_text(path: Path, content: str, encoding: TextEncoding | None = None) -> None:
+    """Write ``content`` atomically in the file's own encoding, or ``encoding`` when given (blocking;
+    run it in a thread). Raises UnencodableTextError (the file is left as it was), SymlinkSwapError.
     """
-    encoding = disk_encoding(path)
+    encoding = encoding or disk_encoding(path)
     if encoding.bom and content.startswith("\ufeff"):
         content = content[1:]  # the BOM is written from the encoding; one in the text would double it
     data = encoding.encode(content, path.name)
     nofollow.write_atomic(path, data)
+
+
+def write_disk_text_like(path: Path, content: str, template: Path) -> None:
+    """Write ``content`` to ``path`` in ``template``'s encoding when ``path`` is new (a moved file keeps
+    its encoding); an existing ``path`` keeps its own."""
+    encoding = disk_encoding(path if nofollow.file_size(path) is not None else template)
+    write_disk_text(path, content, encoding)
 
 
 def read_disk_window(path: Path, offset: int, limit: int, max_bytes: int, max_line: int) -> TextWindow:
@@ -185,6 +198,10 @@ class LocalFileSystem:
 
     async def write_text(self, path: Path, content: str) -> None:
         await asyncio.to_thread(write_disk_text, path, content)
+
+    async def write_text_like(self, path: Path, content: str, template: Path) -> None:
+        """Like ``write_text``; a new file takes ``template``'s encoding (a moved file)."""
+        await asyncio.to_thread(write_disk_text_like, path, content, template)
 
     async def delete(self, path: Path) -> None:
         await asyncio.to_thread(nofollow.unlink, path)

@@ -10,18 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 from ..errors import ToolError
+from ..fs import TemplateWriter
 from ._text import read_current, unified_diff
 from .base import ToolContext
-
-
-@runtime_checkable
-class TemplateWriter(Protocol):
-    """Optional: a FileSystem that can write a new file in another file's encoding (a moved file)."""
-
-    async def write_text_like(self, path: Path, content: str, template: Path) -> None: ...
 
 
 @dataclass
