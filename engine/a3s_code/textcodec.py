@@ -6,11 +6,13 @@ Detection order (the same for reading and for writing back):
 2. a NUL byte in the first 8 KB without a BOM: binary, as git and ripgrep decide;
 3. strict UTF-8;
 4. otherwise ``charset-normalizer`` on a sample, its equally good candidates ordered by how common they
-   are (Windows-1252 before Windows-1250, Shift_JIS before EUC-KR, ...).
+   are (Windows-1252 before Windows-1250, Shift_JIS before EUC-KR, ...); then Windows-1252 and
+   ISO-8859-1 as the last resort.
 
 A legacy encoding is accepted only when its strict decode of the *whole* file encodes back to the same
 bytes, so text decoded here and changed in one place writes every other byte back unchanged. Bytes that
-no candidate decodes that way are refused (``UndecodableFileError``), never replaced by U+FFFD.
+no candidate decodes that way (a file whose BOM announces an encoding its bytes break) are refused
+(``UndecodableFileError``), never replaced by U+FFFD.
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ _PREFERRED = (
     "cp874",
 )
 """Tie-break between candidates the detector scores alike: the encodings met most often first."""
+_FALLBACK = ("cp1252", "iso8859_1")
+"""Tried last, when the detector finds nothing it trusts (short texts): Windows-1252, then ISO-8859-1,
+which decodes any byte one-to-one (the last resort Neovim's default 'fileencodings' uses too)."""
 _LABELS = {
     "utf_8": "UTF-8",
     "utf_16_le": "UTF-16LE",
@@ -277,7 +282,9 @@ def legacy_candidates(data: bytes) -> tuple[TextEncoding, ...]:
     if found is not None:
         _CACHE.move_to_end(key)
         return found
-    found = tuple(TextEncoding(codec) for codec in _ranked(data[:SAMPLE_BYTES]))
+    ranked = _ranked(data[:SAMPLE_BYTES])
+    ranked += [codec for codec in _FALLBACK if codec not in ranked]
+    found = tuple(TextEncoding(codec) for codec in ranked)
     _CACHE[key] = found
     if len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)

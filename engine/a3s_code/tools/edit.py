@@ -2,7 +2,8 @@
 
 ``old_string`` is looked up exactly; when that fails and it spans lines, it is looked up again with each
 line break matching either LF or CRLF (models write LF; files may use CRLF, or both). ``new_string``
-takes the line endings of the text it replaces, so a file's line endings are kept. The search, the
+takes the line endings of the text it replaces, line break by line break, so a file's line endings are
+kept. The search, the
 replacement and the diff run in a worker thread, and the diff covers only the changed region, so a
 20 MB file neither blocks the event loop nor pays for a line diff of the whole file.
 """
@@ -45,22 +46,20 @@ def _spans(text: str, old: str) -> list[tuple[int, int]]:
 
 
 def _fit(new: str, text: str, start: int, end: int) -> str:
-    """``new`` with the line endings of the text it replaces (``text[start:end]``) or, when that has no
-    line break, of the line it sits in."""
+    """``new`` with the line endings of the text it replaces (``text[start:end]``): its k-th line break
+    takes the ending of the k-th one replaced (the last one's beyond), or, when nothing with a line break
+    is replaced, the ending of the line it sits in."""
     if "\n" not in new:
         return new
     segment = text[start:end]
+    plain = new.replace("\r\n", "\n").split("\n")
     if "\n" in segment:
-        first = segment.index("\n")
-        eol = (
-            "\r\n"
-            if segment[first - 1 : first] == "\r" or (first == 0 and text[start - 1 : start] == "\r")
-            else "\n"
-        )
+        at = [i for i, ch in enumerate(segment) if ch == "\n"]
+        old = ["\r\n" if (segment[i - 1] if i else text[start - 1 : start]) == "\r" else "\n" for i in at]
+        endings = [old[min(k, len(old) - 1)] for k in range(len(plain) - 1)]
     else:
-        eol = local_eol(text, start)
-    plain = new.replace("\r\n", "\n")
-    return plain if eol == "\n" else plain.replace("\n", "\r\n")
+        endings = [local_eol(text, start)] * (len(plain) - 1)
+    return "".join(part + eol for part, eol in zip(plain, endings, strict=False)) + plain[-1]
 
 
 def plan_edit(text: str, shown: str, params: EditParams) -> tuple[str, int]:
