@@ -29,12 +29,12 @@ _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLL
 
 
 class SymlinkSwapError(WorkspaceError):
-    """A component of a checked path is now a symbolic link: the path changed after it was checked."""
+    """A component of a checked path is now a symbolic link (or no folder): it changed after the check."""
 
     def __init__(self, path: Path, component: str) -> None:
         super().__init__(
-            f"{path}: '{component}' became a symbolic link after the path was checked; "
-            "nothing was read or written through it"
+            f"{path}: '{component}' changed after the path was checked (it is a symbolic link now, or "
+            "no longer a folder); nothing was read or written through it"
         )
 
 
@@ -70,7 +70,7 @@ def _open_dir(fd: int, part: str, path: Path, create: bool) -> int:
                 os.mkdir(part, 0o777, dir_fd=fd)
             return os.open(part, _DIR_FLAGS, dir_fd=fd)
     except OSError as exc:
-        if exc.errno in (errno.ELOOP, errno.ENOTDIR) and _is_link(fd, part):
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):  # a folder when checked, not one now
             raise SymlinkSwapError(path, part) from None
         raise
 
