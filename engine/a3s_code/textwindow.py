@@ -168,6 +168,8 @@ def _lines(chunks: Iterator[bytes], to_skip: list[int], keep: int) -> Iterator[t
     longer = False
     last_open = False
     for chunk in chunks:
+        if not chunk:
+            continue  # a decoder waiting for the rest of a character
         last_open = not chunk.endswith(b"\n")
         start = 0
         if skip:
