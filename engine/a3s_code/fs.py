@@ -13,7 +13,7 @@ import codecs
 import contextlib
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -22,6 +22,7 @@ from .textcodec import (
     UTF8,
     NotTextError,
     TextEncoding,
+    UnencodableTextError,
     bom_encoding,
     decode,
     detect,
@@ -116,9 +117,32 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+CHUNK = 1 << 20
+
+
 def read_disk_text(path: Path) -> tuple[str, TextEncoding]:
-    """A file's text and encoding, read without following symlinks (blocking; run it in a thread)."""
-    return decode(nofollow.read_bytes(path), path.name)
+    """A file's text and encoding, read without following symlinks (blocking; run it in a thread).
+
+    UTF-8, the common case, is decoded 1 MB at a time as it is read, so a big file is never held as
+    bytes and text at once, and the event loop gets the interpreter back between chunks.
+    """
+    with nofollow.open_read(path) as fh:
+        head = fh.read(CHUNK)
+        if bom_encoding(head) is None and not looks_binary(head):
+            decoder = codecs.getincrementaldecoder("utf-8")("strict")
+            parts: list[str] = []
+            try:
+                chunk = head
+                while chunk:
+                    parts.append(decoder.decode(chunk))
+                    chunk = fh.read(CHUNK)
+                parts.append(decoder.decode(b"", final=True))
+                return "".join(parts), UTF8
+            except UnicodeDecodeError:
+                del parts
+        fh.seek(0)
+        data = fh.read()
+    return decode(data, path.name)
 
 
 def disk_encoding(path: Path) -> TextEncoding:
@@ -157,8 +181,19 @@ def write_disk_text(path: Path, content: str, encoding: TextEncoding | None = No
     encoding = encoding or disk_encoding(path)
     if encoding.bom and content.startswith("\ufeff"):
         content = content[1:]  # the BOM is written from the encoding; one in the text would double it
-    data = encoding.encode(content, path.name)
-    nofollow.write_atomic(path, data)
+    nofollow.write_atomic(path, _encoded(content, encoding, path.name))
+
+
+def _encoded(content: str, encoding: TextEncoding, name: str) -> Iterator[bytes]:
+    """``content`` encoded 1M characters at a time (never all of it as bytes at once)."""
+    yield encoding.bom
+    encoder = codecs.getincrementalencoder(encoding.codec)("strict")
+    for start in range(0, len(content), CHUNK):
+        try:
+            yield encoder.encode(content[start : start + CHUNK])
+        except UnicodeEncodeError as exc:
+            raise UnencodableTextError(name, encoding, content, start + exc.start) from None
+    yield encoder.encode("", final=True)
 
 
 def write_disk_text_like(path: Path, content: str, template: Path) -> None:

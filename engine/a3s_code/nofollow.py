@@ -18,13 +18,29 @@ import errno
 import os
 import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from .errors import WorkspaceError
 
 _SUPPORTED = os.open in os.supports_dir_fd and os.rename in os.supports_dir_fd and hasattr(os, "O_NOFOLLOW")
+
+
+def _umask() -> int:
+    """The process umask, read without changing it when the kernel tells (/proc, Linux 4.7+)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # read it the only portable way, once, at import (no other thread yet)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
 _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC
 
 
@@ -103,25 +119,26 @@ def read_bytes(path: Path) -> bytes:
         return fh.read()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``: temp file in the same folder, fsync, rename; parents created.
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Replace ``path`` with ``data`` (bytes, or chunks written as they come): temp file in the same
+    folder, fsync, rename; parents created. If producing a chunk raises, the temp file is removed and
+    ``path`` is left as it was.
 
     An existing file keeps its permission bits; a new one gets 0666 less the umask. Raises
     SymlinkSwapError when a folder on the way, or the file itself, is now a symlink.
     """
+    chunks = [data] if isinstance(data, bytes) else data
     if not _SUPPORTED:
         from .fs import atomic_write_bytes
 
-        atomic_write_bytes(path, data)
+        atomic_write_bytes(path, b"".join(chunks))
         return
     name = path.name
     with parent_dir(path, create=True) as dfd:
         try:
             st = os.stat(name, dir_fd=dfd, follow_symlinks=False)
         except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
+            mode = 0o666 & ~_UMASK
         else:
             if stat.S_ISLNK(st.st_mode):
                 raise SymlinkSwapError(path, name)
@@ -134,7 +151,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         )
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                for chunk in chunks:
+                    fh.write(chunk)
                 fh.flush()
                 os.fchmod(fh.fileno(), mode)
                 os.fsync(fh.fileno())

@@ -82,6 +82,10 @@ def plan_edit(text: str, shown: str, params: EditParams) -> tuple[str, int]:
             f"old_string found {len(spans)} times in {shown} (at lines {listed}). Use replace_all=true to "
             f"replace all occurrences, or provide a more specific string."
         )
+    fitted = [_fit(new, text, start, end) for start, end in spans]
+    if all(text[s:e] == old for s, e in spans) and len(set(fitted)) == 1:
+        # one C-level pass, one new string: no slices of a big file held alongside it
+        return text.replace(old, fitted[0], len(spans)), len(spans)
     pieces: list[str] = []
     last = 0
     for start, end in spans:

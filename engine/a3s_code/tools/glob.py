@@ -40,10 +40,26 @@ class GlobParams(ToolParams):
         return "." if value is None else value
 
 
+def _prefilter(pattern: str) -> str | None:
+    """The pattern's last segment when rg can match it as a file name (no '**', '[' or nested braces)."""
+    last = pattern.rsplit("/", 1)[-1]
+    if "**" in last or not set(last) <= _PREFILTER_SAFE or last.count("{") > 1:
+        return None
+    return last
+
+
+def _decided_by_rg(pattern: str) -> bool:
+    """Whether every file rg lists for ``pattern`` matches it: '[fixed/folders/]**/<last>', where rg
+    starts at the fixed folders and filters on the last segment."""
+    last = _prefilter(pattern)
+    prefix = literal_prefix(pattern)
+    return last is not None and pattern == "/".join(p for p in (prefix, "**", last) if p)
+
+
 def _rg_args(rg: str, start: str, pattern: str) -> list[str]:
     args = [rg, "--files", "--hidden", "--no-require-git", "--no-messages", "--glob", "!.git"]
-    last = pattern.rsplit("/", 1)[-1]
-    if "**" not in last and set(last) <= _PREFILTER_SAFE:
+    last = _prefilter(pattern)
+    if last is not None:
         # A file type whose glob is the last segment matches a file's name at any depth: a superset of
         # what the full pattern accepts, so rg lists (and this process reads) only candidates. (A
         # type, not --glob: rg lets --glob override .gitignore.)
@@ -70,9 +86,12 @@ async def _list(args: list[str], cwd: Path) -> list[str]:
 
 
 def _matches(listed: list[str], base_rel: str, pattern: str) -> list[str]:
-    regex = glob_regex(pattern)
-    cut = len(base_rel) + 1 if base_rel else 0
-    found = [rel for rel in listed if regex.match(rel[cut:])]
+    if _decided_by_rg(pattern):
+        found = listed
+    else:
+        regex = glob_regex(pattern)
+        cut = len(base_rel) + 1 if base_rel else 0
+        found = [rel for rel in listed if regex.match(rel[cut:])]
     found.sort()
     return found
 
