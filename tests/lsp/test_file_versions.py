@@ -117,3 +117,23 @@ async def test_a_buffer_the_editor_decoded_wrongly_is_never_edited(
     assert end["exit_code"] != 0 and "U+FFFD" in end["output"] and "Reopen" in end["output"]
     assert editor.edits == [] and editor.text(uri) == raw.decode("utf-8", errors="replace")
     assert (project / "legacy.py").read_bytes() == raw
+
+
+async def test_a_patch_the_editor_refuses_in_part_changes_no_file(
+    editor: Editor, fake_llm: FakeLLM, project: Path
+) -> None:
+    (project / "closed.txt").write_text("alpha\n")
+    uri = editor.open(project / "app.py")
+    editor.refuse = "the user rejected the change"
+    patch = (
+        "*** Begin Patch\n*** Update File: closed.txt\n@@\n-alpha\n+ALPHA\n"
+        "*** Update File: app.py\n@@\n-y = 2\n+y = 3\n*** End Patch"
+    )
+    fake_llm.tool_call("patch", {"diff": patch})
+    fake_llm.text("understood")
+    await _turn(editor, "apply it")
+    (end,) = _ends(editor, "patch")
+    assert end["exit_code"] != 0 and "the user rejected the change" in end["output"]
+    assert "No file was changed" in end["output"]
+    assert (project / "closed.txt").read_text() == "alpha\n"
+    assert editor.text(uri) == "x = 1\ny = 2\n"
