@@ -89,12 +89,17 @@ def window_of_text(
     size: int | None = None,
 ) -> TextWindow:
     """A window of text held in memory (an editor buffer, or a file small enough to read whole)."""
-    all_lines = _split(text)
+    all_lines = split_lines(text)
     taken, capped = take(all_lines[offset:], offset, limit, max_bytes, max_line)
     return TextWindow(taken, offset, len(all_lines), capped, text_digest(text), encoding, size)
 
 
-def _split(text: str) -> list[str]:
+def split_lines(text: str) -> list[str]:
+    """Lines without their ``\\n``/``\\r\\n``; a final newline does not add an empty line.
+
+    ``str.splitlines`` is not used: it also splits on form feeds and Unicode separators, which would
+    shift line numbers away from what editors and ripgrep report.
+    """
     if not text:
         return []
     lines = text.split("\n")

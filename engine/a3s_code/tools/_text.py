@@ -15,6 +15,7 @@ from pathspec import GitIgnoreSpec
 
 from ..errors import ToolError
 from ..textcodec import BinaryFileError, NotTextError
+from ..textwindow import split_lines as split_lines
 from .base import ToolContext
 
 MAX_LINE_LENGTH = 2000
@@ -34,20 +35,6 @@ def cut(line: str, limit: int = MAX_LINE_LENGTH) -> str:
 def numbered(lines: Sequence[str], first: int, *, limit: int = MAX_LINE_LENGTH) -> str:
     """cat -n style: 1-based ``first`` number, right-aligned in 6 columns, a tab, the (cut) line."""
     return "\n".join(f"{first + i:>6}\t{cut(line, limit)}" for i, line in enumerate(lines))
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines without their ``\\n``/``\\r\\n``; a final newline does not add an empty line.
-
-    ``str.splitlines`` is not used: it also splits on form feeds and Unicode separators, which would
-    shift line numbers away from what editors and ripgrep report.
-    """
-    if not text:
-        return []
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 def eol_of(text: str) -> str:

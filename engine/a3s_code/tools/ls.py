@@ -24,17 +24,21 @@ def _entries(folder: Path, shown: int) -> tuple[list[str], int]:
     Sorting needs only the entry types the directory listing already gives; only the entries that are
     shown are ``lstat``-ed (for their size), so a folder of 100,000 files costs one listing.
     """
-    keyed: list[tuple[int, str, str, os.DirEntry[str]]] = []
+    dirs: list[tuple[str, str, os.DirEntry[str]]] = []
+    files: list[tuple[str, str, os.DirEntry[str]]] = []
     with os.scandir(folder) as listing:
         for entry in listing:
             try:
-                group = 0 if entry.is_dir(follow_symlinks=False) else 1
+                group = dirs if entry.is_dir(follow_symlinks=False) else files
             except OSError:
                 continue
-            keyed.append((group, entry.name.casefold(), entry.name, entry))
-    keyed.sort(key=lambda k: k[:3])
+            group.append((entry.name.casefold(), entry.name, entry))
+    dirs.sort()  # names are unique, so entries themselves are never compared
+    files.sort()
     lines: list[str] = []
-    for group, _, name, entry in keyed[:shown]:
+    for is_dir, (_, name, entry) in [(True, d) for d in dirs[:shown]] + [
+        (False, f) for f in files[: max(0, shown - len(dirs))]
+    ]:
         try:
             st = entry.stat(follow_symlinks=False)
         except OSError:
@@ -45,11 +49,11 @@ def _entries(folder: Path, shown: int) -> tuple[list[str], int]:
             except OSError:
                 target = "?"
             lines.append(f"l {st.st_size:>10} {name} -> {target}")
-        elif group == 0:
+        elif is_dir:
             lines.append(f"d {st.st_size:>10} {name}/")
         else:
             lines.append(f"- {st.st_size:>10} {name}")
-    return lines, len(keyed)
+    return lines, len(dirs) + len(files)
 
 
 class LsTool(Tool[LsParams]):
