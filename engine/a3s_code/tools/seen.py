@@ -23,6 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import ToolError
+from ..fs import STREAM_ABOVE
 from ..textwindow import TextWindow, text_digest
 
 KEEP_VERSIONS = 8
@@ -31,7 +32,14 @@ KEEP_VERSIONS = 8
 class NotSeenError(ToolError):
     """Refusal to replace text the agent has not read; the message tells the model what to do."""
 
-    def __init__(self, shown: str, action: str, *, never_read: bool) -> None:
+    def __init__(self, shown: str, action: str, *, never_read: bool, too_big: bool = False) -> None:
+        if too_big:
+            super().__init__(
+                f"Refused to {action} {shown}: it is too big to be read whole (over "
+                f"{STREAM_ABOVE // (1 << 20)} MB), so its current text would be lost unseen. Change the "
+                "parts you mean to change with edit or patch instead."
+            )
+            return
         why = (
             "you have not read it in this session"
             if never_read
@@ -94,7 +102,10 @@ class SeenFiles:
     def check(self, path: Path, text: str, shown: str, action: str) -> None:
         """Raise NotSeenError unless ``text`` (the file's current text) is a version the agent has seen."""
         if not self.has_seen(path, text):
-            raise NotSeenError(shown, action, never_read=not self.read_any(path))
+            too_big = (
+                len(text) > STREAM_ABOVE // 4 and len(text.encode("utf-8", "surrogatepass")) > STREAM_ABOVE
+            )
+            raise NotSeenError(shown, action, never_read=not self.read_any(path), too_big=too_big)
 
     def forget(self, path: Path) -> None:
         """The file is gone (deleted, or moved away)."""

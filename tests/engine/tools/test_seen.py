@@ -142,3 +142,15 @@ async def test_an_openai_session_offers_the_envelope(fake_llm: FakeLLM, tmp_path
     await _session(fake_llm, tmp_path, "gpt-4o").send_async("hi")
     tools = {t["function"]["name"]: t["function"]["description"] for t in fake_llm.requests[1]["tools"]}
     assert tools["patch"].startswith("Apply a patch to files: a unified diff")
+
+
+async def test_a_file_too_big_to_read_whole_is_changed_by_parts(tracked: Harness) -> None:
+    from a3s_code.fs import STREAM_ABOVE
+
+    path = tracked.root / "huge.log"
+    path.write_text("".join(f"{i:099}\n" for i in range(STREAM_ABOVE // 100 + 10)))
+    await tracked.run("read", file_path="huge.log")
+    result = await tracked.run("write", file_path="huge.log", content="small\n")
+    assert (
+        result.is_error and "too big to be read whole" in result.output and "edit or patch" in result.output
+    )
