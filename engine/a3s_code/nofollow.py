@@ -91,13 +91,6 @@ def _open_dir(fd: int, part: str, path: Path, create: bool) -> int:
         raise
 
 
-def _is_link(fd: int, name: str) -> bool:
-    try:
-        return stat.S_ISLNK(os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode)
-    except OSError:
-        return False
-
-
 def open_read(path: Path) -> BinaryIO:
     """The file opened for reading in binary mode; the caller closes it. Raises like ``open``."""
     if not _SUPPORTED:
@@ -106,7 +99,7 @@ def open_read(path: Path) -> BinaryIO:
         try:
             fd = os.open(path.name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dfd)
         except OSError as exc:
-            if exc.errno == errno.ELOOP and _is_link(dfd, path.name):
+            if exc.errno == errno.ELOOP:  # the file was swapped for a symlink after the check
                 raise SymlinkSwapError(path, path.name) from None
             if exc.errno == errno.EISDIR:
                 raise IsADirectoryError(exc.errno, os.strerror(exc.errno), str(path)) from None
