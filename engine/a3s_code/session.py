@@ -32,6 +32,7 @@ from .sandbox.session import SessionSandbox
 from .session_ext import SessionExtensions
 from .tools.base import ToolContext, ToolResult
 from .tools.registry import ToolRegistry
+from .tools.seen import SeenFiles
 
 if TYPE_CHECKING:
     from .agent import Agent
@@ -74,6 +75,8 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox):
         for command in options.commands:
             self.commands.register(command)
         self.fs = options.file_system or LocalFileSystem()
+        self.seen_files = SeenFiles()
+        """Which file versions the agent has read: ``write`` replaces only a version it has seen."""
         permission_checker = options.permission_checker or agent.permission_checker()
         confirmation = agent.confirmation_manager(options)
         if permission_checker is None and confirmation is not None:
@@ -226,7 +229,11 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox):
 
     def tool_context(self) -> ToolContext:
         return ToolContext(
-            workspace=self.workspace, fs=self.fs, env=dict(self.options.env), extras={"session": self}
+            workspace=self.workspace,
+            fs=self.fs,
+            env=dict(self.options.env),
+            extras={"session": self},
+            seen=self.seen_files,
         )
 
     # -- turns ---------------------------------------------------------------------------------
@@ -422,7 +429,7 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox):
             session_id=self.session_id,
             llm=self.llm(),
             tools=self.tools,
-            tool_specs=self.tools.specs(),
+            tool_specs=self.tools.specs(self.model),
             pipeline=self.pipeline,
             system_prompt=self.system_prompt(),
             history=self.history,

@@ -164,6 +164,20 @@ SPECS = [
         after="from pathlib import Path\nassert Path('note.txt').read_text() == 'kept\\n'\n",
     ),
     Spec(
+        "docs/files.md",
+        'session.tool("patch", {"diff": patch})',
+        files={"notes.txt": "first draft\n"},
+        expect=(
+            "Refused to overwrite notes.txt: you have not read it",
+            "Applied the patch:\nM notes.txt\nA todo.txt",
+        ),
+        after=(
+            "from pathlib import Path\n"
+            "assert Path('notes.txt').read_text() == 'second draft\\n'\n"
+            "assert Path('todo.txt').read_text() == 'ship it\\n'\n"
+        ),
+    ),
+    Spec(
         "docs/planning.md",
         "with_planning(True).with_goal_tracking(True)",
         script=planner,

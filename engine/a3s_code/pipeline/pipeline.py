@@ -477,6 +477,7 @@ class ToolPipeline:
             emit_output=emit_output,
             env=base.env,
             extras=base.extras,
+            seen=base.seen,
             emit_event=emit,
             inner_calls=_InnerCalls(self, emit, on_call),
         )

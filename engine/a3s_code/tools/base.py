@@ -15,6 +15,7 @@ from ..fs import FileSystem, LocalFileSystem
 from ..llm.base import ToolSpec
 from ..messages import ImageBlock
 from ..paths import display_path, resolve_in_workspace
+from .seen import SeenFiles
 
 Lane = Literal["query", "execute"]
 
@@ -71,6 +72,9 @@ class ToolContext:
     (``task`` forwards its child agent's); None outside a turn."""
     inner_calls: InnerCalls | None = None
     """Set by the tool-call pipeline: the way a delegating tool makes its own calls."""
+    seen: SeenFiles | None = None
+    """The session's record of the file versions the agent has read (``tools.seen``); None leaves the
+    rule that a whole file may only be replaced once its current text was read unchecked."""
 
     def resolve(self, path: str | os.PathLike[str]) -> Path:
         """Absolute, symlink-resolved path; raises WorkspaceError outside the workspace."""
@@ -116,9 +120,14 @@ class Tool(ABC, Generic[P]):
         """For tools that change files: the unified diff a confirmation shows. None if not applicable."""
         return None
 
-    def spec(self) -> ToolSpec:
+    def description_for(self, model: str | None) -> str:
+        """The description ``model`` ("provider/model-id") sees; a tool may suit it to the model family
+        (``patch`` offers OpenAI models the envelope format they are trained on)."""
+        return self.description
+
+    def spec(self, model: str | None = None) -> ToolSpec:
         schema = self.Params.model_json_schema()
         schema.pop("title", None)
         for prop in schema.get("properties", {}).values():
             prop.pop("title", None)
-        return ToolSpec(name=self.name, description=self.description, input_schema=schema)
+        return ToolSpec(name=self.name, description=self.description_for(model), input_schema=schema)

@@ -57,8 +57,9 @@ class ToolRegistry:
     def names(self) -> list[str]:
         return sorted(self._tools)
 
-    def specs(self) -> list[ToolSpec]:
-        return [t.spec() for t in self._tools.values()]
+    def specs(self, model: str | None = None) -> list[ToolSpec]:
+        """Every tool's spec, descriptions suited to ``model`` ("provider/model-id") when given."""
+        return [t.spec(model) for t in self._tools.values()]
 
     async def execute(self, name: str, args: dict[str, Any], ctx: ToolContext) -> ToolResult:
         """Run a tool; every expected failure becomes an error result, never an exception."""
