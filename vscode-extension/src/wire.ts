@@ -576,6 +576,7 @@ export interface Usage {
   output_tokens?: number;
   cache_read_tokens?: number;
   cache_write_tokens?: number;
+  reasoning_tokens?: number;
 }
 
 export interface UsageEvent {
