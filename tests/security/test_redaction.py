@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import random
+import re
 import string
 
 import pytest
@@ -41,7 +42,12 @@ def random_token(alphabet: str, size: int) -> st.SearchStrategy[str]:
 
 aws_secrets = random_token(string.ascii_letters + string.digits + "/+", 40)
 passwords = st.text(ALNUM + "!#%^*_-", min_size=8, max_size=24).filter(
-    lambda s: any(c.isalpha() for c in s) and any(c.isdigit() for c in s) and len(set(s)) > 2
+    lambda s: (
+        any(c.isalpha() for c in s)
+        and any(c.isdigit() for c in s)
+        and len(set(s)) > 2
+        and not re.fullmatch(r"%[A-Za-z_]\w*%", s)
+    )  # %NAME% is a Windows variable reference, not a value
 )
 tokens = random_token(ALNUM + "_-", 32)
 
@@ -240,3 +246,13 @@ def test_a_private_key_is_redacted_whole() -> None:
     assert redact(text)[0] == "key:\n[REDACTED:private_key]\nok"
     cert = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----"
     assert redact(cert)[0] == cert
+
+
+@FAST
+@given(body=st.text("0123456789", min_size=12, max_size=15))
+def test_an_ungrouped_card_number_is_found_after_a_card_word_and_not_as_a_bare_id(body: str) -> None:
+    number = next(n for n in (f"4{body}{d}" for d in "0123456789") if luhn_ok(n))
+    assume(len(set(number)) > 1)
+    assert "card_number" in redact(f'"card_number": "{number}"')[1]
+    assert "card_number" in redact(f"paid with visa {number} yesterday")[1]
+    assert redact(f"order id {number} shipped")[0] == f"order id {number} shipped"

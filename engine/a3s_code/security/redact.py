@@ -210,6 +210,9 @@ FILE_SUFFIXES = frozenset(
 """``logo@2x.png`` and ``lodash@4.17.21`` are file and package names, not e-mail addresses."""
 _SSN = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])")
 _CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
+_CARD_WORD = re.compile(r"(?i)card|visa|master|amex|discover|\bpan\b|\bcc\b|credit|debit|payment")
+"""An ungrouped run of digits is a card only after one of these words (else it is an ID or a count);
+a grouped one (``4111 1111 1111 1111``) is a card by its shape."""
 _PHONES = (
     re.compile(r"(?<![\w+])\+\d{1,3}[ .\-]?\(?\d{1,4}\)?(?:[ .\-]?\d{2,4}){2,4}(?![\w.])"),
     re.compile(r"(?<![\w.\-])\(?\d{3}\)?[ .\-]\d{3}[ .\-]\d{4}(?![\w.\-])"),
@@ -227,6 +230,7 @@ def _personal(text: str, pos: int, out: list[SecretFinding]) -> None:
         SecretFinding("card_number", m.start(), m.end(), True)
         for m in _CARD.finditer(text, pos)
         if card_ok(m.group(0))
+        and (not m.group(0).isdigit() or _CARD_WORD.search(text, max(0, m.start() - 40), m.start()))
     )
     for pattern in _PHONES:
         out.extend(
