@@ -48,6 +48,9 @@ class SessionOptions:
     security_provider: Any | None = None
     """A ``security.SecurityProvider``: ``sanitize(text)`` and ``scan(text, source)``."""
     # host integration
+    roots: list[str] = field(default_factory=list)
+    """Further folders the session may read and change besides its workspace (``roots``): an
+    editor's other workspace folders. Relative paths still start at the workspace."""
     file_system: FileSystem | None = None
     env: dict[str, str] = field(default_factory=dict)
     commands: list[SlashCommand] = field(default_factory=list)
@@ -129,6 +132,10 @@ class SessionOptions:
 
     def with_file_system(self, fs: FileSystem) -> SessionOptions:
         self.file_system = fs
+        return self
+
+    def with_root(self, path: str) -> SessionOptions:
+        self.roots.append(path)
         return self
 
     def with_builtin_skills(self) -> SessionOptions:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 
+from .errors import A3SError
 from .messages import Message, Usage
 from .security.stream import sanitize_output
 from .store import FORMAT_VERSION
@@ -27,6 +28,7 @@ def snapshot(session: Session) -> dict[str, Any]:
         "format_version": FORMAT_VERSION,
         "id": session.session_id,
         "workspace": str(session.workspace),
+        "roots": [str(r) for r in session.roots.extra()],
         "model": session.model,
         "history": history,
         "usage": session.usage.model_dump(),
@@ -70,6 +72,11 @@ def restore(session: Session, data: dict[str, Any]) -> None:
     session.turns = int(data.get("turns", 0))
     session.session_allowed.update(data.get("session_allowed", []))
     session.created_at = float(data.get("created_at", session.created_at))
+    for folder in data.get("roots", []):
+        try:
+            session.add_root(folder)
+        except A3SError as exc:  # the folder is gone: the session works on without it
+            log.warning("session %s: saved root left out: %s", session.session_id, exc)
     for name in ("plan", "goal"):
         if name in data:
             setattr(session, f"restored_{name}", data[name])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 DEFAULT_ROLE = "You are A3S Code, an expert AI coding agent"
@@ -71,6 +73,16 @@ class SystemPromptSlots:
         return "\n\n".join(parts)
 
 
-def environment_section(workspace: str, tool_names: list[str]) -> str:
-    """Facts the model needs about where it runs."""
-    return f"## Environment\n- Workspace: {workspace}\n- Tools available: {', '.join(tool_names)}"
+def environment_section(
+    workspace: str, tool_names: list[str], extra_roots: Sequence[os.PathLike[str] | str] = ()
+) -> str:
+    """Facts the model needs about where it runs; further roots are named with how to reach them."""
+    lines = ["## Environment", f"- Workspace: {workspace}"]
+    if extra_roots:
+        folders = ", ".join(os.fspath(r) for r in extra_roots)
+        lines.append(
+            f"- Further workspace roots (use absolute paths to reach them; relative paths start "
+            f"at the workspace): {folders}"
+        )
+    lines.append(f"- Tools available: {', '.join(tool_names)}")
+    return "\n".join(lines)

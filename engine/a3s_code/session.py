@@ -28,6 +28,7 @@ from .prompt import environment_section
 from .queue.session_api import SessionQueueAPI
 from .recovery import CircuitBreaker
 from .result import AgentResult
+from .roots import SessionRoots
 from .sandbox.session import SessionSandbox
 from .session_ext import SessionExtensions
 from .tools.base import ToolContext, ToolResult
@@ -52,7 +53,7 @@ class SessionBusyError(A3SError):
     code = "session_busy"
 
 
-class Session(SessionExtensions, SessionQueueAPI, SessionSandbox):
+class Session(SessionExtensions, SessionQueueAPI, SessionSandbox, SessionRoots):
     """Created by ``Agent.session``; async methods end in ``_async``, the rest are the seed's sync API."""
 
     def __init__(self, agent: Agent, workspace: str | Path, options: SessionOptions) -> None:
@@ -61,7 +62,7 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox):
             raise A3SError(f"workspace {root} is not a directory")
         self.agent = agent
         self.options = options
-        self.workspace = root
+        self._init_roots(root)  # self.workspace, self.roots
         self.session_id = options.session_id or uuid.uuid4().hex
         self.model = options.model or agent.default_model()
         agent.check_model(self.model)
@@ -118,6 +119,7 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox):
             confirmation=confirmation,
             skills=self._skill_restrictions,
             settings=self._pipeline_settings,
+            extra_roots=self.roots.extra,
         )
         """Every tool call of this session, from any caller, is decided and run here."""
         self._check_sandbox_mode()
@@ -189,7 +191,9 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox):
 
     def system_prompt(self) -> str:
         base = self.options.prompt_slots().build()
-        prompt = base + "\n\n" + environment_section(str(self.workspace), self.tool_names())
+        prompt = (
+            base + "\n\n" + environment_section(str(self.workspace), self.tool_names(), self.roots.extra())
+        )
         if self.active_skills:
             from .skills import render
 
@@ -234,6 +238,7 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox):
             env=dict(self.options.env),
             extras={"session": self},
             seen=self.seen_files,
+            extra_roots=self.roots.extra(),
         )
 
     # -- turns ---------------------------------------------------------------------------------
@@ -580,10 +585,8 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox):
 
     def read_file(self, path: str) -> str:
         """The file's current text (unsaved editor content included when the host overlays it)."""
-        from .paths import resolve_in_workspace
-
         try:
-            return run_sync(self.fs.read_text(resolve_in_workspace(self.workspace, path)), "read_file")
+            return run_sync(self.fs.read_text(self.tool_context().resolve(path)), "read_file")
         except FileNotFoundError:
             raise ToolError(f"File not found: {path}") from None
 

@@ -8,7 +8,8 @@ A tool names its path parameters (``Tool.path_args``) and its glob-pattern param
 - refuses a ``$NAME`` / ``${NAME}`` reference: paths are taken literally, never shell-expanded, so
   ``$HOME/.ssh/id_rsa`` cannot mean one file to the check and another to the tool;
 - resolves the path exactly as the tools do (``paths.resolve_in_workspace``: ``~``, ``..``,
-  absolute paths and symlinks of the existing part followed) and refuses one outside the workspace;
+  absolute paths and symlinks of the existing part followed) and refuses one outside the workspace
+  (the session's primary root and its further roots, ``SessionOptions.roots``);
 - for a glob pattern, resolves its fixed leading folders the same way (``../../**/*`` starts two
   folders up, so it is refused), and refuses ``..`` after a wildcard or inside braces, where no
   static check can tell where it leads.
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import WorkspaceError
-from ..paths import resolve_in_workspace
+from ..paths import resolve_in_workspace, within
 from ..tools.base import Tool, ToolParams
 
 _VARIABLE = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{)")
@@ -42,9 +43,14 @@ class Refusal:
 
 
 def check_boundary(
-    tool: Tool[Any], params: ToolParams, workspace: Path, args: dict[str, Any] | None = None
+    tool: Tool[Any],
+    params: ToolParams,
+    workspace: Path,
+    args: dict[str, Any] | None = None,
+    extra_roots: tuple[Path, ...] = (),
 ) -> Refusal | None:
-    """None when every path and pattern argument of ``params`` stays inside ``workspace``.
+    """None when every path and pattern argument of ``params`` stays inside ``workspace`` or one
+    of ``extra_roots`` (resolved). Relative paths and patterns start at ``workspace``.
 
     ``args`` (the raw arguments) are also searched for a NUL byte: no path, command line, URL or
     pattern can hold one, so only the parameters a tool declares as free text (``Tool.text_args``:
@@ -56,25 +62,58 @@ def check_boundary(
                 f"{name} contains a NUL byte, which no path, command or name can hold", invalid=True
             )
     root = workspace.resolve()
+    roots = (root, *extra_roots)
     bases: dict[str, Path] = {}
     for name in tool.path_args:
         value = getattr(params, name, None)
         if not isinstance(value, str):
             continue
-        resolved = _path(name, value, root)
+        resolved = _path(name, value, roots)
         if isinstance(resolved, Refusal):
             return resolved
         bases[name] = resolved
     for name, base_arg in tool.pattern_args.items():
         value = getattr(params, name, None)
         if isinstance(value, str) and value:
-            refusal = _pattern(name, value, bases.get(base_arg, root), root)
+            refusal = _pattern(name, value, bases.get(base_arg, root), roots)
             if refusal is not None:
                 return refusal
     return None
 
 
-def _path(name: str, raw: str, root: Path) -> Path | Refusal:
+def rule_scope(
+    tool: Tool[Any],
+    params: ToolParams,
+    args: dict[str, Any],
+    workspace: Path,
+    extra_roots: tuple[Path, ...],
+) -> tuple[Path, dict[str, Any]]:
+    """The root and arguments permission rules judge a call by (after ``check_boundary`` passed).
+
+    A call whose first path argument lies in a further root (not the primary one) is judged as if
+    that root were the workspace, with the path made absolute: ``write(src/**)`` and the protected
+    folders (``.git``, ``.env``...) apply inside each root, and a file in a root is not "outside the
+    workspace" to the rules. Every other call: ``(workspace, args)`` unchanged.
+    """
+    if not extra_roots:
+        return workspace, args
+    primary = workspace.resolve()
+    for name in tool.path_args:
+        value = getattr(params, name, None)
+        if not isinstance(value, str):
+            continue
+        try:
+            resolved = resolve_in_workspace(primary, value or ".", extra_roots)
+        except (WorkspaceError, OSError, RuntimeError, ValueError):
+            return workspace, args
+        if within(resolved, (primary,)):
+            return workspace, args
+        holding = max((r for r in extra_roots if within(resolved, (r,))), key=lambda r: len(r.parts))
+        return holding, {**args, name: str(resolved)}
+    return workspace, args
+
+
+def _path(name: str, raw: str, roots: tuple[Path, ...]) -> Path | Refusal:
     if "\0" in raw:
         return Refusal(f"{name} contains a NUL byte, which no file name can hold", invalid=True)
     if _VARIABLE.search(raw):
@@ -83,14 +122,14 @@ def _path(name: str, raw: str, root: Path) -> Path | Refusal:
             "Give the path itself, inside the workspace."
         )
     try:
-        return resolve_in_workspace(root, raw or ".")
+        return resolve_in_workspace(roots[0], raw or ".", roots[1:])
     except WorkspaceError as exc:
         return Refusal(f"{exc}. Only paths inside the workspace can be used.")
     except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop, a name too long
         return Refusal(f"{name} {raw!r} cannot be resolved: {exc}")
 
 
-def _pattern(name: str, raw: str, base: Path, root: Path) -> Refusal | None:
+def _pattern(name: str, raw: str, base: Path, roots: tuple[Path, ...]) -> Refusal | None:
     pattern = raw.strip().removeprefix("!")  # ripgrep's negated globs
     if "\0" in pattern:
         return Refusal(f"{name} contains a NUL byte", invalid=True)
@@ -114,9 +153,9 @@ def _pattern(name: str, raw: str, base: Path, root: Path) -> Refusal | None:
         resolved = (candidate if candidate.is_absolute() else base / candidate).resolve(strict=False)
     except (OSError, RuntimeError, ValueError) as exc:
         return Refusal(f"{name} {raw!r} cannot be resolved: {exc}")
-    if resolved != root and root not in resolved.parents:
+    if not within(resolved, roots):
         return Refusal(
-            f"{name} {raw!r} reaches {resolved}, outside the workspace {root}; "
+            f"{name} {raw!r} reaches {resolved}, outside the workspace {roots[0]}; "
             "patterns are confined like paths"
         )
     return None

@@ -58,7 +58,7 @@ from ..ports import (
 from ..tools.base import Tool, ToolContext, ToolParams, ToolResult
 from ..tools.registry import ToolRegistry, format_validation_error
 from .approvals import SessionApprovals
-from .boundary import check_boundary
+from .boundary import check_boundary, rule_scope
 from .decisions import Allow, Ask, Decision, Deny
 from .shield import Shield
 
@@ -143,9 +143,12 @@ class ToolPipeline:
         skills: SkillRestrictions = lambda: (),
         approvals: SessionApprovals | None = None,
         settings: Callable[[], PipelineSettings] = PipelineSettings,
+        extra_roots: Callable[[], tuple[Path, ...]] = tuple,
     ) -> None:
         self.session_id = session_id
         self.workspace = workspace
+        self.extra_roots = extra_roots
+        """The session's further roots, read at each call (``Session.add_root`` applies at once)."""
         self.tools = tools
         self.context = context
         self.queue = queue
@@ -186,7 +189,7 @@ class ToolPipeline:
             params = tool.Params.model_validate(args)
         except ValidationError as exc:
             return _Prepared(Deny(format_validation_error(name, exc), "arguments"), tool)
-        refusal = check_boundary(tool, params, self.workspace, args)
+        refusal = check_boundary(tool, params, self.workspace, args, self.extra_roots())
         if refusal is not None:
             if refusal.invalid:
                 return _Prepared(Deny(f"Invalid arguments for tool '{name}': {refusal.message}", "arguments"))
@@ -202,7 +205,8 @@ class ToolPipeline:
         if self.permission is None:
             return Allow("no permission policy is set (the library default runs every call)")
         try:
-            verdict = self.permission.check(name, args, self.workspace)
+            root, scoped = rule_scope(tool, params, args, self.workspace, self.extra_roots())
+            verdict = self.permission.check(name, scoped, root)
         except Exception as exc:  # a checker that cannot decide must not let the call through
             log.exception("permission check failed for %s", name)
             return Deny(f"the permission check failed ({type(exc).__name__}: {exc}), so the call is refused")
@@ -478,6 +482,7 @@ class ToolPipeline:
             env=base.env,
             extras=base.extras,
             seen=base.seen,
+            extra_roots=base.extra_roots,
             emit_event=emit,
             inner_calls=_InnerCalls(self, emit, on_call),
         )

@@ -85,6 +85,7 @@ def child_session(parent: Session, agent: AgentDefinition, max_steps: int) -> Se
         file_system=parent.fs,
         env=dict(popts.env),
         bash_sandbox=parent.bash_sandbox,
+        roots=[str(r) for r in parent.roots.extra()],
     )
     child: Session = parent.agent.session(parent.workspace, options)
     child.pipeline.approvals = (

@@ -75,10 +75,21 @@ class ToolContext:
     seen: SeenFiles | None = None
     """The session's record of the file versions the agent has read (``tools.seen``); None leaves the
     rule that a whole file may only be replaced once its current text was read unchecked."""
+    extra_roots: tuple[Path, ...] = ()
+    """The session's further roots (resolved; ``paths``): paths inside them are inside the workspace."""
 
     def resolve(self, path: str | os.PathLike[str]) -> Path:
         """Absolute, symlink-resolved path; raises WorkspaceError outside the workspace."""
-        return resolve_in_workspace(self.workspace, path)
+        return resolve_in_workspace(self.workspace, path, self.extra_roots)
+
+    def root_of(self, path: Path) -> Path:
+        """The root holding the resolved ``path``: the workspace when it does, else the innermost
+        further root, else the workspace (a path ``resolve`` would refuse)."""
+        workspace = self.workspace.resolve()
+        if path == workspace or workspace in path.parents:
+            return workspace
+        holding = [r for r in self.extra_roots if path == r or r in path.parents]
+        return max(holding, key=lambda r: len(r.parts)) if holding else workspace
 
     def show(self, path: Path) -> str:
         return display_path(self.workspace, path)

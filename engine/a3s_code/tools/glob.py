@@ -5,6 +5,7 @@ out of git repositories, hidden files included, ``.git`` skipped, symlinks not f
 last segment is handed to rg as a prefilter and the whole pattern is then matched here, with this tool's
 own rules: ``*`` stays within one folder, ``**`` crosses folders, ``{a,b}`` alternatives. The walk
 starts at the pattern's fixed leading folders, and a pattern can never reach outside the workspace.
+Results are workspace-relative; under a further root of the session (``roots``) they are absolute.
 """
 
 from __future__ import annotations
@@ -108,8 +109,8 @@ class GlobTool(Tool[GlobParams]):
     pattern_args = {"pattern": "path"}
 
     async def run(self, params: GlobParams, ctx: ToolContext) -> ToolResult:
-        root = ctx.workspace.resolve()
         base = ctx.resolve(params.path or ".")
+        root = ctx.root_of(base)  # the workspace, or the further root the search is in
         if not base.is_dir():
             raise ToolError(f"{ctx.show(base)} is not a directory")
         pattern = params.pattern.strip()
@@ -139,6 +140,8 @@ class GlobTool(Tool[GlobParams]):
             raise ToolError("ripgrep (rg) is not installed; install the 'ripgrep' Python package")
         listed = await _list(_rg_args(rg, start, pattern), root)
         found = await asyncio.to_thread(_matches, listed, base_rel, pattern)
+        if root != ctx.workspace.resolve():  # paths in another root are shown absolute
+            found = [ctx.show(root / rel) for rel in found]
         if not found:
             return self._none(params.pattern, pattern)
         listing = found[:MAX_RESULTS]

@@ -203,7 +203,7 @@ class GrepTool(Tool[GrepParams]):
             total, files = await _count(_rg_args(rg, params, shown_target, count=True), root)
             notes.append("(too many results to list in path order; showing the first files ripgrep reported)")
         parsed: dict[str, list[Line]] = {}
-        overlay = _overlay_files(ctx.fs.overlays(), root, target, params)
+        overlay = _overlay_files(ctx.fs.overlays(), root, target, params, ctx.root_of(target))
         if overlay:
             try:
                 regex = re.compile(params.pattern, re.IGNORECASE if params.ignore_case else 0)
@@ -247,20 +247,26 @@ def _rg_args(rg: str, params: GrepParams, target: str, *, count: bool) -> list[s
 
 
 def _overlay_files(
-    overlays: Mapping[Path, str], root: Path, target: Path, params: GrepParams
+    overlays: Mapping[Path, str], root: Path, target: Path, params: GrepParams, ignore_root: Path
 ) -> dict[str, str]:
-    """Unsaved buffers rg would have searched: inside the target, not ignored, accepted by the glob."""
+    """Unsaved buffers rg would have searched: inside the target, not ignored, accepted by the glob.
+
+    Keyed as rg prints them: relative to the workspace ``root``, absolute under another root
+    (``ignore_root``: the root holding ``target``, whose .gitignore files apply)."""
     chosen: dict[str, str] = {}
     rules: IgnoreRules | None = None
     for path, text in overlays.items():
         if path != target and target not in path.parents:
             continue
-        if root not in path.parents or is_binary(text):
+        holding = ignore_root if ignore_root in path.parents else None
+        if (root not in path.parents and holding is None) or is_binary(text):
             continue
-        rel = path.relative_to(root).as_posix()
+        rel = path.relative_to(root).as_posix() if root in path.parents else path.as_posix()
         if path != target:
-            rules = rules or IgnoreRules(root)
-            if rules.ignored(rel) or not _glob_accepts(params.glob, path.relative_to(target).as_posix()):
+            rules = rules or IgnoreRules(ignore_root)
+            if rules.ignored(path.relative_to(ignore_root).as_posix()) or not _glob_accepts(
+                params.glob, path.relative_to(target).as_posix()
+            ):
                 continue
         chosen[rel] = text
     return chosen
