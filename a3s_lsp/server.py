@@ -93,6 +93,11 @@ class A3SLanguageServer(LanguageServer):
         found = [p for p in (uri_to_path(u) for u in uris) if p is not None]
         self.folders = list(dict.fromkeys(found))
 
+    def in_folders(self, path: str) -> bool:
+        """Whether ``path`` is one of the workspace folders or inside one. Blocking (resolves)."""
+        target = Path(path).resolve()
+        return any(target.is_relative_to(f.resolve()) for f in self.folders)
+
     def folder_for(self, workspace: str | None = None, uri: str | None = None) -> Path:
         """``workspace`` resolved; else the innermost folder holding document ``uri``; else the first.
 

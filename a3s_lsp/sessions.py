@@ -38,6 +38,9 @@ class HostedSession:
     turn: asyncio.Task[wire.TurnResult] | None = None
     turn_id: str | None = None
     cancel_requested: bool = False
+    follows_folders: bool = False
+    """The session's further roots are the client's other workspace folders, kept in step with
+    ``workspace/didChangeWorkspaceFolders`` (its workspace itself never changes)."""
 
     def cancel(self) -> bool:
         """Cancel the running turn, even one whose engine task has not started yet."""
@@ -56,6 +59,7 @@ class HostedSession:
         return wire.SessionSummary(
             session_id=s.session_id,
             workspace=str(s.workspace),
+            roots=[str(r) for r in s.roots.all()],
             model=s.model,
             running=self.running,
             turn_id=self.turn_id if self.running else None,
@@ -120,7 +124,14 @@ class SessionManager:
         *,
         planning: bool = False,
         goal_tracking: bool = False,
+        roots: list[str] | None = None,
     ) -> HostedSession:
+        """A new session in ``workspace`` (default: the first workspace folder).
+
+        ``roots``: further folders it may use; None gives a session whose workspace is one of the
+        client's workspace folders (or inside one) the other folders, following later changes.
+        Raises the engine's ``A3SError`` (a workspace or root that is not a folder, a sandbox that
+        cannot run)."""
         if session_id is not None and session_id in self._sessions:
             raise SessionBusyError(f"a session with id {session_id} already exists")
         agent = await self.agent()
@@ -138,9 +149,13 @@ class SessionManager:
             goal_tracking=goal_tracking,
         )
         root = workspace or self._server.default_workspace()
+        follows = roots is None and await asyncio.to_thread(self._server.in_folders, root)
+        options.roots = list(roots or [])
         session = await asyncio.to_thread(agent.session, Path(root), options)
         self._server.workers.attach(session)
-        hosted = HostedSession(session)
+        hosted = HostedSession(session, follows_folders=follows)
+        if follows:
+            await asyncio.to_thread(self.follow_folders, hosted)
         self._sessions[session.session_id] = hosted
         log.info("session %s created in %s (%s)", session.session_id, session.workspace, session.model)
         return hosted
@@ -170,9 +185,30 @@ class SessionManager:
         root = Path(workspace or self._server.default_workspace())
         session = await asyncio.to_thread(agent.resume_session, session_id, root, options)
         self._server.workers.attach(session)
-        hosted = HostedSession(session)
+        follows = await asyncio.to_thread(self._server.in_folders, str(session.workspace))
+        hosted = HostedSession(session, follows_folders=follows)
+        if follows:
+            await asyncio.to_thread(self.follow_folders, hosted)
         self._sessions[session.session_id] = hosted
         return hosted
+
+    def follow_folders(self, hosted: HostedSession, removed: list[Path] | None = None) -> None:
+        """Give a folder-following session every current workspace folder as a root and drop
+        ``removed`` ones (never its own workspace). Blocking (resolves paths)."""
+        session = hosted.session
+        for folder in removed or []:
+            if folder.resolve() != session.workspace:
+                session.remove_root(folder)
+        for folder in self._server.folders:
+            if folder.is_dir():
+                session.add_root(folder)
+
+    def folders_changed(self, removed: list[Path]) -> None:
+        """``workspace/didChangeWorkspaceFolders``: folder-following sessions follow. Called on the
+        event loop (so no tool call sees half a change); it only resolves a few local paths."""
+        for hosted in self._sessions.values():
+            if hosted.follows_folders:
+                self.follow_folders(hosted, removed)
 
     async def save(self, session_id: str) -> wire.SessionSaved:
         hosted = self.get(session_id)

@@ -48,6 +48,12 @@ class Empty(Wire):
 
 class SessionCreateParams(Wire):
     workspace: str | None = None
+    roots: list[str] | None = Field(
+        None,
+        description="Further folders the session may use besides its workspace; default: the "
+        "client's other workspace folders when the workspace is one of them (kept in step with "
+        "workspace/didChangeWorkspaceFolders)",
+    )
     model: str | None = Field(None, description='"provider/model"')
     session_id: str | None = None
     planning: bool = False
@@ -97,6 +103,7 @@ class SandboxState(Result):
 class SessionSummary(Result):
     session_id: str
     workspace: str
+    roots: list[str] = Field(description="Every folder the session may use, its workspace first")
     model: str
     running: bool
     turn_id: str | None

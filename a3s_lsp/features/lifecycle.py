@@ -45,11 +45,16 @@ def register(server: A3SLanguageServer) -> None:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     def folders_changed(ls: A3SLanguageServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
-        """Sessions already running keep their folder; new default sessions follow the new list."""
-        removed = {uri_to_path(f.uri) for f in params.event.removed}
+        """Sessions already running keep their workspace; sessions that follow the folders gain the
+        added ones as roots and lose the removed ones; new default sessions follow the new list."""
+        removed = {p for p in (uri_to_path(f.uri) for f in params.event.removed) if p is not None}
         kept = [path_to_uri(f) for f in ls.folders if f not in removed]
         ls.set_folders(kept + [f.uri for f in params.event.added])
         log.info("workspace folders: %s", ", ".join(str(f) for f in ls.folders) or "none")
+        try:  # on the loop thread: a running turn's next tool call sees the whole change, or none of it
+            ls.sessions.folders_changed(sorted(removed))
+        except Exception:  # a folder that vanished: the sessions keep the roots they could take
+            log.exception("sessions could not follow the workspace folders")
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: A3SLanguageServer, params: None) -> None:

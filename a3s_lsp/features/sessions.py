@@ -21,7 +21,12 @@ def register(server: A3SLanguageServer) -> None:
     @method(server, m.SESSION_CREATE, "SessionCreateParams")
     async def create(ls: A3SLanguageServer, p: wire.SessionCreateParams) -> wire.SessionOpened:
         hosted = await ls.sessions.create(
-            p.workspace, p.model, p.session_id, planning=p.planning, goal_tracking=p.goal_tracking
+            p.workspace,
+            p.model,
+            p.session_id,
+            planning=p.planning,
+            goal_tracking=p.goal_tracking,
+            roots=p.roots,
         )
         return hosted.opened()
 

@@ -29,6 +29,7 @@ from .llm.base import (
     RetryClock,
     ToolSpec,
 )
+from .llm.partial import PartialUsage
 from .messages import ImageBlock, Message, TextBlock, ToolResultBlock, ToolUseBlock, Usage
 from .pipeline import CallResult, ToolCall, ToolPipeline
 from .pricing import ModelPricing
@@ -214,9 +215,11 @@ class AgentLoop:
                 f"LLM circuit breaker is open after {self.breaker.failures} consecutive failures; "
                 f"calls resume after {self.breaker.cooldown_s:.0f}s"
             )
+        partial = PartialUsage(request)
         try:
             response: LLMResponse | None = None
             async for ev in self.llm.stream(request):
+                partial.see(ev)
                 if isinstance(ev, LLMTextDelta):
                     self.emit(TextDelta(text=ev.text))
                 elif isinstance(ev, LLMThinkingDelta):
@@ -230,6 +233,11 @@ class AgentLoop:
                     response = ev
             if response is None:
                 raise LLMError("the model's stream ended without a final message")
+        except asyncio.CancelledError:
+            spent = partial.spent()  # a cancelled response was still billed for what it streamed
+            if spent.input_tokens or spent.output_tokens:
+                self._account(spent)
+            raise
         except LLMError as exc:
             if self.breaker.record_failure():
                 raise CircuitOpenError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -160,9 +161,16 @@ def test_repl_streams_answers_and_ctrl_c_cancels_only_the_turn(
         term.expect("› ")
         term.send("slow one\r")
         term.wait_until(lambda: len(fake.requests) == 2)
+        term.expect("this answe")  # the first words arrived: the request is being billed
         term.send("\x03")
         term.expect(r"\(cancelled\)")
         assert "to arrive" not in term.buffer
+        # tokens already spent are counted: the input the provider reported, the words streamed
+        shown = term.expect(r"\[100 in / [1-9]\d* out tokens, \$0\.0\d*[1-9]\d*\]")
+        spent = re.findall(r"\[100 in / (\d+) out tokens", shown)[-1]
+        term.expect("› ")
+        term.send("/cost\r")
+        term.expect(rf"Tokens:\s+{120 + 100 + int(spent)}\b")
         term.expect("› ")
         term.send("again\r")
         term.expect("still alive")

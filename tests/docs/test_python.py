@@ -84,6 +84,13 @@ SPECS = [
         expect=("Sample answer.", "agent.hcl", "$"),
     ),
     Spec(
+        "docs/python-api.md",
+        'SessionOptions(roots=["backend"])',
+        files={"frontend/f.py": "front = 1\n", "backend/b.py": "API = 'v2'\n", "shared/s.py": ""},
+        expect=("API = 'v2'", "['frontend', 'shared']"),
+        after="assert session.tool('read', {'file_path': '../backend/b.py'}).is_error\n",
+    ),
+    Spec(
         "docs/security.md",
         "decision = session.check(tool, args)",
         expect=(
@@ -254,6 +261,7 @@ def test_python_sample_runs(
     root = workspace(tmp_path, fake_llm_thread)
     for name, content in spec.files.items():
         target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content) if isinstance(content, bytes) else target.write_text(content)
     code = block.code
     if spec.mcp_http:

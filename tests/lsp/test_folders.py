@@ -62,3 +62,57 @@ async def test_fix_diagnostics_runs_in_the_folder_holding_the_document(
         assert by_id.get(plain["sessionId"], backend.resolve()) == backend.resolve()
     finally:
         await stop_editor(editor)
+
+
+async def test_one_session_works_across_both_folders(
+    tmp_path: Path, agent_config: Path, fake_llm: FakeLLM
+) -> None:
+    """A chat session opened in ``frontend`` reads unsaved text in ``backend``, edits its open
+    buffer, and follows the folder list: a removed folder is refused from then on."""
+    frontend, backend = tmp_path / "C# frontend", tmp_path / "backend"
+    for folder in (frontend, backend):
+        folder.mkdir()
+    (backend / "b.py").write_text("x = 1\ny = undefined_name\n")
+    editor = await start_editor("visual-studio-code", frontend, agent_config, folders=[frontend, backend])
+    try:
+        uri = editor.open(backend / "b.py")
+        editor.type(uri, "x = 1\ny = undefined_name  # unsaved note\n")
+        opened = await editor.request("a3s/session/create", {"workspace": str(frontend)})
+        sid = opened["sessionId"]
+        assert [Path(r) for r in opened["roots"]] == [frontend.resolve(), backend.resolve()]
+        b = str(backend / "b.py")
+        fake_llm.tool_call("grep", {"pattern": "unsaved note", "path": str(backend)})
+        fake_llm.tool_call("read", {"file_path": b})
+        fake_llm.tool_call("edit", {"file_path": b, "old_string": "undefined_name", "new_string": "x"})
+        fake_llm.text("fixed")
+        result = await editor.request("a3s/session/send", {"sessionId": sid, "prompt": "fix backend/b.py"})
+        assert result["text"] == "fixed"
+        grep_result = fake_llm.requests[1]["messages"][-1]["content"][0]["content"]
+        assert "b.py:2:y = undefined_name  # unsaved note" in str(grep_result)
+        assert editor.text(uri) == "x = 1\ny = x  # unsaved note\n"  # the buffer, not the disk
+        assert (backend / "b.py").read_text() == "x = 1\ny = undefined_name\n"
+
+        # an explicit list of roots is used as given and does not follow the folders
+        pinned = await editor.request("a3s/session/create", {"workspace": str(frontend), "roots": []})
+        assert [Path(r) for r in pinned["roots"]] == [frontend.resolve()]
+
+        extra = tmp_path / "extra"
+        extra.mkdir()
+        editor.client.workspace_did_change_workspace_folders(
+            types.DidChangeWorkspaceFoldersParams(
+                event=types.WorkspaceFoldersChangeEvent(
+                    added=[types.WorkspaceFolder(uri=extra.as_uri(), name="extra")],
+                    removed=[types.WorkspaceFolder(uri=backend.as_uri(), name="backend")],
+                )
+            )
+        )
+        listed = {s["sessionId"]: s for s in (await editor.request("a3s/session/list", {}))["sessions"]}
+        assert [Path(r) for r in listed[sid]["roots"]] == [frontend.resolve(), extra.resolve()]
+        assert [Path(r) for r in listed[pinned["sessionId"]]["roots"]] == [frontend.resolve()]
+        fake_llm.tool_call("read", {"file_path": b})
+        fake_llm.text("done")
+        await editor.request("a3s/session/send", {"sessionId": sid, "prompt": "read it again"})
+        refused = fake_llm.requests[-1]["messages"][-1]["content"][0]
+        assert refused.get("is_error") and "outside the workspace" in str(refused["content"])
+    finally:
+        await stop_editor(editor)

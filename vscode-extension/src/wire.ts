@@ -281,6 +281,7 @@ export interface SecurityWarning {
 
 export interface SessionCreateParams {
   workspace?: string | null;
+  roots?: string[] | null;
   model?: string | null;
   sessionId?: string | null;
   planning?: boolean;
@@ -294,6 +295,7 @@ export interface SessionList {
 export interface SessionOpened {
   sessionId: string;
   workspace: string;
+  roots: string[];
   model: string;
   running: boolean;
   turnId: string | null;
@@ -330,6 +332,7 @@ export interface SessionSendParams {
 export interface SessionSummary {
   sessionId: string;
   workspace: string;
+  roots: string[];
   model: string;
   running: boolean;
   turnId: string | null;

@@ -34,7 +34,15 @@ from ._convert import (
     status_error,
 )
 from ._watchdog import Watchdog
-from .base import LLMRequest, LLMResponse, LLMStreamEvent, LLMTextDelta, LLMThinkingDelta, LLMToolCallStart
+from .base import (
+    LLMRequest,
+    LLMResponse,
+    LLMStreamEvent,
+    LLMTextDelta,
+    LLMThinkingDelta,
+    LLMToolCallStart,
+    LLMUsageSoFar,
+)
 from .retry import RetryPolicy, Timeouts, stream_with_retries
 
 CACHE = {"type": "ephemeral"}
@@ -157,10 +165,13 @@ class AnthropicClient:
                     input_tokens=u.input_tokens or 0,
                     cache_read_tokens=getattr(u, "cache_read_input_tokens", None) or 0,
                     cache_write_tokens=getattr(u, "cache_creation_input_tokens", None) or 0,
+                    output_tokens=getattr(u, "output_tokens", None) or 0,
                 )
+                yield LLMUsageSoFar(usage=usage)
             elif kind == "message_delta":
                 stop_reason = event.delta.stop_reason or stop_reason
                 usage = usage.model_copy(update={"output_tokens": event.usage.output_tokens or 0})
+                yield LLMUsageSoFar(usage=usage)
         content = [_block(blocks[i]) for i in sorted(blocks)]
         message = Message(role="assistant", content=[b for b in content if b is not None])
         yield LLMResponse(message=message, usage=usage, stop_reason=stop_reason)

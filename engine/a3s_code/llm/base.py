@@ -75,6 +75,18 @@ class LLMRetrying(BaseModel):
     error: str
 
 
+class LLMUsageSoFar(BaseModel):
+    """What the provider has reported about the response being streamed, cumulative: Anthropic's
+    ``message_start`` (input and cache tokens) and ``message_delta`` (output tokens so far).
+
+    The final ``LLMResponse.usage`` replaces it; the agent loop uses it only to count a response
+    that was cancelled before it ended (tokens already spent are billed). Not output: a failure
+    after it is still retried."""
+
+    kind: Literal["usage_so_far"] = "usage_so_far"
+    usage: Usage
+
+
 class LLMResponse(BaseModel):
     """The complete assistant message, ending a stream.
 
@@ -88,7 +100,9 @@ class LLMResponse(BaseModel):
     stop_reason: str
 
 
-LLMStreamEvent = LLMTextDelta | LLMThinkingDelta | LLMToolCallStart | LLMRetrying | LLMResponse
+LLMStreamEvent = (
+    LLMTextDelta | LLMThinkingDelta | LLMToolCallStart | LLMRetrying | LLMUsageSoFar | LLMResponse
+)
 
 
 class LLMClient(Protocol):

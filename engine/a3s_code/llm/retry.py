@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from ..errors import LLMError
-from .base import LLMRetrying, LLMStreamEvent, RetryClock
+from .base import LLMRetrying, LLMStreamEvent, LLMUsageSoFar, RetryClock
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ async def stream_with_retries(
         started = time.monotonic()
         try:
             async for event in open_stream():
-                produced = True
+                produced = produced or not isinstance(event, LLMUsageSoFar)
                 yield event
             return
         except Exception as exc:
