@@ -22,11 +22,13 @@ pytestmark = [
 ]
 
 SCRIPT = r"""
-local out = { asked = {}, progress = {}, done = {} }
+local out = { asked = {}, progress = {}, done = {}, chat_at_question = {} }
 vim.opt.rtp:prepend(A3S_PLUGIN)
 -- the user's answer to every confirmation: the first choice (Allow)
 vim.ui.select = function(items, opts, on_choice)
   table.insert(out.asked, opts.prompt)
+  local chat = vim.api.nvim_buf_get_lines(require('a3s').chat_buffer(), 0, -1, false)
+  table.insert(out.chat_at_question, table.concat(chat, '\n'))  -- what the user sees when asked
   on_choice(items[1], 1)
 end
 vim.api.nvim_create_autocmd('LspProgress', { callback = function(ev)
@@ -103,13 +105,19 @@ def test_plugin_streams_asks_and_edits_through_the_daemon(fake_llm_thread: FakeL
     config = tmp_path / "agent.hcl"
     config.write_text(fake_llm_thread.config())
     fake_llm_thread.add(
-        Turn.tool_call("edit", {"file_path": "app.py", "old_string": "y = 2", "new_string": "y = 3"}),
+        Turn.tool_call(
+            "edit",
+            {"file_path": "app.py", "old_string": "y = 2", "new_string": "y = 3"},
+            text="Let me edit it.",
+        ),
         Turn.text("Changed y to 3 in app.py."),
     )
     out = run_plugin_script(tmp_path, project, config, SCRIPT, A3S_FILE=str(project / "app.py"))
     assert out["done"] == ["prompt", "slash", "worktree", "worktree", "worktree"]
     assert out["created"] and out["branch"] == "feat-x" and out["removed"], out["chat"]
     assert out["asked"][0] == "A3S: allow edit?"  # (the default policy also asks before git_worktree)
+    # events appear in the order they happened: the text and the tool line before the question
+    assert "Let me edit it." in out["chat_at_question"][0] and "⚙ edit" in out["chat_at_question"][0]
     assert out["lines"] == ["x = 1", "y = 3", "# unsaved note"] and out["modified"] is True
     assert (project / "app.py").read_text() == "x = 1\ny = 2\n"
     chat = "\n".join(out["chat"])
