@@ -48,6 +48,7 @@ from ..events import (
 from ..hitl import AuditEntry, ConfirmationManager, apply_amended
 from ..hooks import HookEngine
 from ..messages import ImageBlock, ToolResultBlock
+from ..permissions.policy import PermissionPolicy
 from ..ports import (
     AmendedApproval,
     ConfirmationDecision,
@@ -206,7 +207,11 @@ class ToolPipeline:
             return Allow("no permission policy is set (the library default runs every call)")
         try:
             root, scoped = rule_scope(tool, params, args, self.workspace, self.extra_roots())
-            verdict = self.permission.check(name, scoped, root)
+            if isinstance(self.permission, PermissionPolicy):
+                # Shell commands run with the session's env: $VAR and ~ in them are read from it.
+                verdict = self.permission.check(name, scoped, root, env=self.context().env)
+            else:
+                verdict = self.permission.check(name, scoped, root)
         except Exception as exc:  # a checker that cannot decide must not let the call through
             log.exception("permission check failed for %s", name)
             return Deny(f"the permission check failed ({type(exc).__name__}: {exc}), so the call is refused")
