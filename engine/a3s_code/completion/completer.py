@@ -58,8 +58,8 @@ class InlineCompleter:
         self.settings = settings
         self.cache = CompletionCache(settings.cache_size)
         self.stats = CompletionStats()
-        self._latest: dict[str, int] = {}
-        self._counter = 0
+        self._waiting: dict[str, asyncio.Event] = {}
+        """Per document, the request in its debounce: a newer one sets its event and it ends at once."""
 
     async def complete(
         self,
@@ -75,8 +75,9 @@ class InlineCompleter:
         Raises ``asyncio.CancelledError`` when the awaiting task is cancelled.
         """
         self.stats.requests += 1
-        self._counter += 1
-        generation = self._latest[request.key] = self._counter
+        replaced = self._waiting.pop(request.key, None)
+        if replaced is not None:
+            replaced.set()
         text, offset = request.text, max(0, min(request.offset, len(request.text)))
         prefix_key = text[max(0, offset - 2 * KEY_PREFIX_CHARS) : offset]
         suffix_key = text[offset : offset + KEY_SUFFIX_CHARS]
@@ -84,15 +85,21 @@ class InlineCompleter:
         if cached is not None:
             self.stats.cache_hits += 1
             return cached or None
+        superseded_by = self._waiting[request.key] = asyncio.Event()
+        delay = 0.0 if request.invoked else self.settings.debounce_ms / 1000
         try:
-            if not request.invoked and self.settings.debounce_ms:
-                await asyncio.sleep(self.settings.debounce_ms / 1000)
-            else:
-                await asyncio.sleep(0)  # one turn of the loop: a cancel already sent is seen here
+            # at least one turn of the loop: a cancel or a superseded_by request already sent is seen here
+            async with asyncio.timeout(delay):
+                await superseded_by.wait()
+        except TimeoutError:
+            pass
         except asyncio.CancelledError:
             self.stats.cancelled_before_model += 1
             raise
-        if self._latest.get(request.key) != generation or not still_current():
+        finally:
+            if self._waiting.get(request.key) is superseded_by:
+                del self._waiting[request.key]
+        if superseded_by.is_set() or not still_current():
             self.stats.superseded += 1
             return None
         ctx = gather(
@@ -113,9 +120,6 @@ class InlineCompleter:
             self.stats.model_errors += 1
             log.warning("inline completion from %s failed: %s", self.backend.label, exc)
             return None
-        finally:
-            if self._latest.get(request.key) == generation:
-                del self._latest[request.key]
         completion = clean(self.backend.format, raw, ctx, tuple(self.settings.stop))
         self.cache.put(prefix_key, suffix_key, completion)
         return completion or None
