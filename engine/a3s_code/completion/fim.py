@@ -175,15 +175,15 @@ _FENCE = re.compile(r"^\s*```[\w+-]*[ \t]*\n?|\n?```\s*$")
 
 def clean(fmt: FimFormat, text: str, ctx: FimContext, extra_stop: tuple[str, ...] = ()) -> str:
     """The model's answer as text to insert: cut at the first stop sequence, no sentinel left, a
-    chat answer's code fence and ``<CURSOR>`` marker removed, and a last line that repeats the line
-    after the cursor dropped."""
+    chat answer's code fence and ``<CURSOR>`` marker removed, and a last line that repeats the next
+    line after the cursor (the rest of the cursor's line, else the one below) dropped."""
     for token in (*stop_tokens(fmt, extra_stop), *_ALL_SENTINELS):
         at = text.find(token)
         if at >= 0:
             text = text[:at]
     if fmt == "chat":
         text = _FENCE.sub("", text).replace(CURSOR, "")
-    following = ctx.suffix.split("\n", 1)[0].strip()
+    following = next((line.strip() for line in ctx.suffix.split("\n")[:2] if line.strip()), "")
     lines = text.split("\n")
     if following and len(lines) > 1 and lines[-1].strip() == following:
         text = "\n".join(lines[:-1])
