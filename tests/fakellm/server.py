@@ -132,7 +132,8 @@ class FakeLLM:
             loop.run_forever()
 
         threading.Thread(target=run, name="fake-llm", daemon=True).start()
-        ready.wait(10)
+        if not ready.wait(120):  # a loaded machine imports the SDKs slowly (strict.load)
+            raise RuntimeError("the fake LLM server did not start within 120 s")
         self._thread_loop = loop
         return self.url
 
