@@ -95,7 +95,7 @@ class AgentLoop:
         security: Any | None = None,
         session_allowed: set[str] | None = None,
         hooks: HookEngine | None = None,
-        tool_filter: Callable[[list[ToolSpec], str], list[ToolSpec]] | None = None,
+        tool_filter: Callable[[list[ToolSpec], list[Message]], list[ToolSpec]] | None = None,
         queue: SessionLaneQueue | None = None,
     ) -> None:
         self.session_id = session_id
@@ -117,7 +117,7 @@ class AgentLoop:
         """Tool id -> the file text the user wrote in place of the proposal (``AmendedApproval``)."""
         self.hooks = hooks or HookEngine()
         self.tool_filter = tool_filter
-        """Tool search: picks the specs for each request from the last user message."""
+        """Tool search: picks the specs for each request from the history (``ToolSelector.for_turn``)."""
         self.queue = queue
         """Every tool and model call takes a slot in its lane; None runs them directly, one by one."""
         self.usage = Usage()
@@ -208,11 +208,10 @@ class AgentLoop:
         return response
 
     def _request_tools(self) -> list[ToolSpec]:
+        """Asked before every model call, so tools loaded mid-turn (``tool_search``) are sent next."""
         if self.tool_filter is None:
             return self.tool_specs
-        from .tool_search import last_user_text
-
-        return self.tool_filter(self.tool_specs, last_user_text(self.history))
+        return self.tool_filter(self.tool_specs, self.history)
 
     async def _call_llm_with_retries(self, request: LLMRequest) -> LLMResponse:
         attempt = 0
