@@ -64,9 +64,9 @@ def split_address(value: str) -> tuple[str, int]:
 
 
 def setup_logging(level: str, log_file: str | None) -> None:
-    handler: logging.Handler = (
-        logging.FileHandler(log_file) if log_file else logging.StreamHandler(sys.stderr)
-    )
+    from a3s_code.security.logs import PrivateFileHandler  # the log file is created 0600
+
+    handler: logging.Handler = PrivateFileHandler(log_file) if log_file else logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -121,6 +121,6 @@ async def _serve(server, address, token, protocol_out) -> None:  # type: ignore[
         if address is None:
             await serve_stdio(server.protocol, sys.stdin.buffer, protocol_out, max_bytes)
         else:
-            await TcpServer(server.protocol, token, max_bytes, server.workers).serve(*address)
+            await TcpServer(server.protocol, token, max_bytes).serve(*address)
     finally:
         await server.sessions.shutdown()

@@ -15,8 +15,11 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from a3s_code import nofollow
 from a3s_code.errors import ToolError
-from a3s_code.fs import atomic_write_bytes
+from a3s_code.fs import read_disk_text, read_disk_window, write_disk_text, write_disk_text_like
+from a3s_code.textcodec import NotTextError
+from a3s_code.textwindow import TextWindow, window_of_text
 
 from .docedit import EditRefused, apply_to_open_document
 from .documents import Document
@@ -44,20 +47,41 @@ class LspFileSystem:
             self._read_versions[path] = doc.version
             self._read_texts[path] = doc.current
             return doc.current
-        data = await asyncio.to_thread(path.read_bytes)
-        return data.decode("utf-8", errors="replace")
+        text, _ = await asyncio.to_thread(read_disk_text, path)
+        return text
 
     async def read_bytes(self, path: Path) -> bytes:
         doc = self._server.open_document(path)
         if doc is not None:
             return doc.current.encode("utf-8")
-        return await asyncio.to_thread(path.read_bytes)
+        return await asyncio.to_thread(nofollow.read_bytes, path)
+
+    async def read_window(
+        self, path: Path, offset: int, limit: int, max_bytes: int, max_line: int
+    ) -> TextWindow:
+        """A window of the open buffer, else of the file on disk (streamed when it is big)."""
+        doc = self._server.open_document(path)
+        if doc is not None:
+            self._read_versions[path] = doc.version
+            self._read_texts[path] = doc.current
+            return window_of_text(doc.current, offset, limit, max_bytes, max_line)
+        return await asyncio.to_thread(read_disk_window, path, offset, limit, max_bytes, max_line)
 
     async def write_text(self, path: Path, content: str) -> None:
+        await self._write(path, content, None)
+
+    async def write_text_like(self, path: Path, content: str, template: Path) -> None:
+        """Like ``write_text``; a new file on disk takes ``template``'s encoding (a moved file)."""
+        await self._write(path, content, template)
+
+    async def _write(self, path: Path, content: str, template: Path | None) -> None:
         doc = self._server.open_document(path)
         if doc is None:
             created = not await asyncio.to_thread(path.exists)
-            await asyncio.to_thread(atomic_write_bytes, path, content.encode("utf-8"))
+            if template is None:
+                await asyncio.to_thread(write_disk_text, path, content)
+            else:
+                await asyncio.to_thread(write_disk_text_like, path, content, template)
             if created:
                 await self._show(path)
             return
@@ -67,17 +91,13 @@ class LspFileSystem:
         doc = self._server.open_document(path)
         if doc is not None and await self._dirty(doc, path):
             raise ToolError(f"{path.name} has unsaved changes in the editor; not deleting it")
-        await asyncio.to_thread(path.unlink)
+        await asyncio.to_thread(nofollow.unlink, path)
 
     def overlays(self) -> Mapping[Path, str]:
         """Open buffers whose text differs from the file on disk (or that have no file yet)."""
         found: dict[Path, str] = {}
         for path, doc in self._server.open_paths():
-            try:
-                on_disk = path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                on_disk = None
-            if on_disk != doc.current:
+            if _disk_text(path) != doc.current:
                 found[Path(same_file_key(path))] = doc.current  # resolved, as the engine's paths are
         return found
 
@@ -86,6 +106,13 @@ class LspFileSystem:
     async def _edit_open(self, doc: Document, path: Path, content: str) -> None:
         if doc.current == content:
             return
+        if "\ufffd" in doc.current and await asyncio.to_thread(_misdecoded, path):
+            raise self._refused(
+                f"{path.name} is open in the editor with replacement characters (U+FFFD): the editor "
+                "read it as UTF-8, but it is stored in another encoding, so saving it would destroy "
+                "those characters. Reopen it in its own encoding (VS Code: 'Reopen with Encoding'; "
+                "Neovim: ':e ++enc=latin1'), then retry; nothing was changed"
+            )
         read = self._read_versions.get(path, _UNREAD)
         if read is _UNREAD:
             if await self._dirty(doc, path):
@@ -113,11 +140,8 @@ class LspFileSystem:
         return ToolError(message)
 
     async def _dirty(self, doc: Document, path: Path) -> bool:
-        try:
-            on_disk = await asyncio.to_thread(path.read_text, encoding="utf-8", errors="replace")
-        except OSError:
-            return bool(doc.current)
-        return on_disk != doc.current
+        on_disk = await asyncio.to_thread(_disk_text, path)
+        return bool(doc.current) if on_disk is None else on_disk != doc.current
 
     async def _show(self, path: Path) -> None:
         """Open a file the agent created, where the client can (best effort, never fails the write)."""
@@ -131,3 +155,22 @@ class LspFileSystem:
             )
         except Exception as exc:
             log.info("showDocument for %s failed: %s", path, exc)
+
+
+def _disk_text(path: Path) -> str | None:
+    """The file's text in its own encoding; None when it is missing or not text."""
+    try:
+        return read_disk_text(path)[0]
+    except (OSError, NotTextError, ToolError):
+        return None
+
+
+def _misdecoded(path: Path) -> bool:
+    """Whether the file on disk is not UTF-8: a buffer showing U+FFFD was then decoded wrongly."""
+    try:
+        nofollow.read_bytes(path).decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    except OSError:
+        return False
+    return False

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +63,7 @@ class HostedSession:
             messages=len(s.history),
             usage=s.usage.model_dump(mode="json"),
             cost_usd=s.cost_usd,
+            sandbox=wire.SandboxState(**asdict(s.sandbox_info())),
         )
 
     def opened(self) -> wire.SessionOpened:

@@ -20,7 +20,6 @@ from .framing import LINE_LIMIT, FrameError, frame, read_frames
 
 if TYPE_CHECKING:
     from .protocol import A3SProtocol
-    from .workers import WorkerHub
 
 log = logging.getLogger(__name__)
 
@@ -107,11 +106,6 @@ def token_of(message: Any) -> str | None:
     return token if isinstance(token, str) else None
 
 
-def is_worker(message: Any) -> bool:
-    """A client that says ``initializationOptions.worker`` only serves external lane tasks."""
-    return bool(options_of(message).get("worker"))
-
-
 class Unauthenticated:
     """Connections that have not yet presented the token: each gets ``deadline_s`` to do it, and at
     most ``cap`` wait at once; a newcomer beyond the cap pushes out the one waiting longest, so idle
@@ -136,21 +130,19 @@ class Unauthenticated:
 
 
 class TcpServer:
-    """Loopback TCP: one authenticated editor at a time (others are answered and closed), plus any
-    number of authenticated workers (``workers.py``). Every refusal is a -32020 error answer."""
+    """Loopback TCP: one authenticated editor at a time (others are answered and closed). Every
+    refusal is a -32020 error answer. External workers take tasks from Redis (docs/queue.md)."""
 
     def __init__(
         self,
         protocol: A3SProtocol,
         token: str,
         max_bytes: int,
-        workers: WorkerHub | None = None,
         gate: Unauthenticated | None = None,
     ) -> None:
         self.protocol = protocol
         self.token = token
         self.max_bytes = max_bytes
-        self.workers = workers
         self.gate = gate or Unauthenticated()
         self.active = False
         self.done = asyncio.Event()
@@ -167,9 +159,6 @@ class TcpServer:
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         message = await self._authenticate(reader, writer)
         if message is None:
-            return
-        if self.workers is not None and is_worker(message):
-            await self.workers.serve(message, reader, writer, self.max_bytes)
             return
         self.active = True
         try:
@@ -206,7 +195,7 @@ class TcpServer:
             pass
         elif presented is None or not hmac.compare_digest(presented.encode(), self.token.encode()):
             reason = "unauthorized: send initialize with initializationOptions.token"
-        elif self.active and not (self.workers is not None and is_worker(first)):
+        elif self.active:
             reason = "another client is already connected"
         else:
             options_of(first).pop("token")

@@ -81,6 +81,19 @@ class SessionSendParams(SessionRef):
     _prompt = field_validator("prompt")(_nonblank)
 
 
+class SandboxState(Result):
+    """What the session's ``bash`` runs in (``a3s_code.sandbox.SandboxInfo``)."""
+
+    enabled: bool
+    backend: str
+    network: bool
+    memory_mb: int | None
+    max_processes: int | None
+    image: str | None
+    workspace_mount: str | None
+    timeout_ms: int | None
+
+
 class SessionSummary(Result):
     session_id: str
     workspace: str
@@ -91,6 +104,7 @@ class SessionSummary(Result):
     messages: int
     usage: dict[str, Any]
     cost_usd: float
+    sandbox: SandboxState
 
 
 class SessionOpened(SessionSummary):

@@ -1,25 +1,20 @@
-"""External workers: ``a3s/queue/*`` for the editor and for worker connections over TCP.
+"""``a3s/queue/*`` for the editor: lane handlers, stats, and answering in-process external tasks.
 
-A worker connects to ``a3s-lsp --tcp`` like any client, but says so in ``initialize``
-(``initializationOptions: {"token": ..., "worker": "name"}``). It does not take the editor's
-place: each worker connection gets this small JSON-RPC dispatcher, which serves only the queue
-methods, and receives ``a3s/queue/taskPending`` whenever a task waits on an external lane.
-A task goes to the one worker that claims it; an answer after the timeout is refused.
+Workers on other machines take external tasks from Redis (``a3s-code worker``, docs/queue.md);
+the daemon no longer accepts worker connections of its own. The editor still gets
+``a3s/queue/taskPending`` for each task that starts waiting on an external lane, and may answer
+tasks of the in-process backend itself (``pending``/``claim``/``complete``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import itertools
 import logging
 from typing import TYPE_CHECKING, Any
 
 from . import errors
 from . import protocol as m
 from .errors import A3SLspError, InvalidParamsError
-from .framing import FrameError, frame, read_frames
-from .transport import options_of
 
 if TYPE_CHECKING:
     from . import wire
@@ -50,17 +45,15 @@ def task_to_wire(task: Any) -> dict[str, Any]:
 
 
 class WorkerHub:
-    """Routes queue requests to sessions and pending-task notifications to workers."""
+    """Routes the editor's queue requests to sessions and pending-task notifications to the editor."""
 
     def __init__(self, server: A3SLanguageServer) -> None:
         self._server = server
-        self._workers: dict[str, WorkerConnection] = {}
-        self._names = itertools.count(1)
 
     # -- sessions ------------------------------------------------------------------------------
 
     def attach(self, session: Any) -> None:
-        """Tell workers (and the editor) about each task a session's external lane is waiting on."""
+        """Tell the editor about each task a session's external lane is waiting on."""
 
         def observe(event: Any) -> None:
             if getattr(event, "type", None) == "external_task_pending" and event.mode == "external":
@@ -77,8 +70,6 @@ class WorkerHub:
         session.queue.observers.append(observe)
 
     def broadcast(self, method: str, params: Any) -> None:
-        for worker in list(self._workers.values()):
-            worker.notify(method, params)
         with contextlib.suppress(Exception):  # no editor connected (yet) is fine
             self._server.protocol.notify(method, params)
 
@@ -114,7 +105,7 @@ class WorkerHub:
                 "stats": session.queue_stats(),
                 "metrics": session.queue_metrics(),
                 "deadLetters": session.dead_letters(),
-                "workers": sorted(self._workers),
+                "workers": redis_consumers(session.queue_stats()),
             }
         raise A3SLspError(f"{method} is not a queue method")
 
@@ -159,78 +150,8 @@ class WorkerHub:
         except ExternalTaskError as exc:
             raise TaskRefusedError(str(exc)) from None
 
-    # -- worker connections --------------------------------------------------------------------
 
-    async def serve(
-        self,
-        first: dict[str, Any],
-        reader: asyncio.StreamReader,
-        writer: asyncio.StreamWriter,
-        max_bytes: int,
-    ) -> None:
-        wanted = options_of(first).get("worker")
-        name = wanted if isinstance(wanted, str) and wanted and wanted not in self._workers else None
-        name = name or f"worker-{next(self._names)}"
-        connection = WorkerConnection(self, name, writer)
-        self._workers[name] = connection
-        log.info("worker %s connected", name)
-        try:
-            connection.answer(first.get("id"), {"serverInfo": {"name": "a3s-lsp"}, "worker": name})
-            async for item in read_frames(reader, max_bytes):
-                if not connection.handle(item):
-                    break
-        finally:
-            self._workers.pop(name, None)
-            writer.close()
-            log.info("worker %s disconnected", name)
-
-
-class WorkerConnection:
-    """One worker's JSON-RPC channel: queue requests in, answers and notifications out."""
-
-    def __init__(self, hub: WorkerHub, name: str, writer: asyncio.StreamWriter) -> None:
-        self.hub = hub
-        self.name = name
-        self._writer = writer
-
-    def handle(self, message: Any) -> bool:
-        """Answer one frame; False once the worker said ``exit``."""
-        if isinstance(message, FrameError):
-            self.send(
-                {"jsonrpc": "2.0", "id": None, "error": {"code": message.code, "message": message.message}}
-            )
-            return True
-        if not isinstance(message, dict) or not isinstance(message.get("method"), str):
-            return True  # answers to nothing we asked, or junk: nothing to reply to
-        method, msg_id = message["method"], message.get("id")
-        if method == "exit":
-            return False
-        if msg_id is None:
-            return True
-        if method == "shutdown":
-            self.answer(msg_id, None)
-        elif method.startswith("a3s/queue/"):
-            try:
-                self.answer(msg_id, self.hub.handle(method, message.get("params"), self.name))
-            except Exception as exc:
-                mapped = errors.to_response_error(exc)
-                code, text = (mapped.code, mapped.message) if mapped else (errors.INTERNAL_ERROR, str(exc))
-                self.send({"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": text}})
-        else:
-            error = {
-                "code": errors.METHOD_NOT_FOUND,
-                "message": f"workers may call a3s/queue/* only, not {method}",
-            }
-            self.send({"jsonrpc": "2.0", "id": msg_id, "error": error})
-        return True
-
-    def answer(self, msg_id: Any, result: Any) -> None:
-        self.send({"jsonrpc": "2.0", "id": msg_id, "result": result})
-
-    def notify(self, method: str, params: Any) -> None:
-        self.send({"jsonrpc": "2.0", "method": method, "params": params})
-
-    def send(self, message: dict[str, Any]) -> None:
-        if self._writer.is_closing():
-            return
-        self._writer.write(frame(message))
+def redis_consumers(stats: dict[str, Any]) -> list[str]:
+    """The workers the Redis backend knows (members of the lanes' consumer group); none in process."""
+    lanes = (stats.get("redis") or {}).get("lanes") or {}
+    return sorted({name for lane in lanes.values() for name in lane.get("consumers", {})})

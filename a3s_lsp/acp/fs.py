@@ -10,8 +10,9 @@ from acp import RequestError
 from acp.schema import PermissionOption, ToolCallUpdate
 
 from a3s_code.errors import ToolError
-from a3s_code.fs import LocalFileSystem
+from a3s_code.fs import LocalFileSystem, TemplateWriter, read_window
 from a3s_code.ports import ConfirmationDecision, ConfirmationRequest
+from a3s_code.textwindow import TextWindow
 
 from .convert import tool_kind, tool_title
 
@@ -29,12 +30,26 @@ class RecordingFileSystem:
     async def read_bytes(self, path: Path) -> bytes:
         return bytes(await self.inner.read_bytes(path))
 
+    async def read_window(
+        self, path: Path, offset: int, limit: int, max_bytes: int, max_line: int
+    ) -> TextWindow:
+        return await read_window(self.inner, path, offset, limit, max_bytes, max_line)
+
     async def write_text(self, path: Path, content: str) -> None:
+        await self._write(path, content, None)
+
+    async def write_text_like(self, path: Path, content: str, template: Path) -> None:
+        await self._write(path, content, template)
+
+    async def _write(self, path: Path, content: str, template: Path | None) -> None:
         try:
             before: str | None = await self.inner.read_text(path)
         except (FileNotFoundError, ToolError):
             before = None
-        await self.inner.write_text(path, content)
+        if template is not None and isinstance(self.inner, TemplateWriter):
+            await self.inner.write_text_like(path, content, template)
+        else:
+            await self.inner.write_text(path, content)
         self.writes[path] = (before, content)
 
     async def delete(self, path: Path) -> None:

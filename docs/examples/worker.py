@@ -1,99 +1,65 @@
-"""An external worker: runs the tool calls a3s-lsp routes to an external lane, on this machine.
+"""An external worker in Python: your own code decides how the tasks of an external lane run.
 
-Start the daemon on TCP, route a lane to workers, then start as many workers as you like:
+``a3s-code worker`` runs every built-in tool. Write your own worker when tasks need something
+else: a build farm's API, a container per task, a narrower set of tools. This one runs ``bash``
+and ``read`` with the built-in tools in ``--workdir`` and reports anything else as a failure.
+It gets the same guarantees as ``a3s-code worker``: one worker per task, heartbeats, take-over
+of tasks whose worker died, and hand-back on SIGTERM (see docs/queue.md, "Workers on Redis").
 
-    a3s-lsp --tcp 127.0.0.1:7700 --token "$T" --config agent.hcl
-    # from the editor: a3s/queue/setLaneHandler {"sessionId": ..., "lane": "execute", "mode": "external"}
-    python worker.py 127.0.0.1:7700 --token "$T" --name build-box --workdir /src/project
-
-The worker waits for ``a3s/queue/taskPending``, claims one task at a time with
-``a3s/queue/pending {"claim": 1}`` (so two workers never run the same task), runs it, and posts
-the result with ``a3s/queue/complete``. It runs ``bash`` and ``read``; anything else is reported
-as a failure. See docs/protocol.md, "External workers".
+    export A3S_REDIS_URL="redis://:secret@redis-host:6379/0"
+    python worker.py --name build-box --workdir /src/project
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
+import signal
 import sys
 from pathlib import Path
-from typing import Any
 
-from a3s_lsp.client import A3SClient, RpcError
+from a3s_code.queue.redis_link import WireTask
+from a3s_code.queue.redis_worker import RedisWorker, WorkerSettings
+from a3s_code.queue.worker_tools import ToolRunner
+from a3s_code.tools.base import ToolResult
 
-
-async def run_task(task: dict[str, Any], workdir: Path, name: str) -> dict[str, Any]:
-    """The ``a3s/queue/complete`` params for one task."""
-    tool, args = task["commandType"], task["payload"]
-    done = {"taskId": task["taskId"], "sessionId": task["sessionId"]}
-    if tool == "bash":
-        proc = await asyncio.create_subprocess_shell(
-            str(args.get("command", "")),
-            cwd=workdir,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        out, _ = await proc.communicate()
-        result = {
-            "output": out.decode(errors="replace"),
-            "exit_code": proc.returncode,
-            "metadata": {"worker": name},
-        }
-        return {**done, "success": True, "result": result}
-    if tool == "read":
-        path = workdir / str(args.get("file_path") or args.get("path"))
-        try:
-            return {
-                **done,
-                "success": True,
-                "result": {"output": path.read_text(), "metadata": {"worker": name}},
-            }
-        except OSError as exc:
-            return {**done, "success": False, "error": f"{name} could not read {path}: {exc}"}
-    return {**done, "success": False, "error": f"worker {name} does not run '{tool}'"}
+ALLOWED = {"bash", "read"}
 
 
-async def work(address: str, token: str, name: str, workdir: Path, delay_ms: int) -> None:
-    host, _, port = address.rpartition(":")
-    client = await A3SClient.connect(host or "127.0.0.1", int(port))
-    wake = asyncio.Event()
-    client.on_notification("a3s/queue/taskPending", lambda _params: wake.set())
-    joined = await client.initialize(options={"token": token, "worker": name})
-    print(f"{joined['worker']} ready", flush=True)
+async def serve(url: str, name: str, workdir: Path, concurrency: int) -> None:
+    tools = ToolRunner(workdir, concurrency)  # maps the session's paths onto workdir
+
+    async def run(task: WireTask) -> ToolResult:
+        if task.command_type not in ALLOWED:
+            return ToolResult.error(
+                f"{name} runs {' and '.join(sorted(ALLOWED))} only, not '{task.command_type}'"
+            )
+        print(f"{name} runs {task.task_id}: {task.command_type}", flush=True)
+        return await tools.run(task)
+
+    settings = WorkerSettings(url=url, name=name, concurrency=concurrency, lanes=("query", "execute"))
+    worker = RedisWorker(settings, run)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, worker.stop)
     try:
-        while True:
-            wake.clear()
-            tasks = (await client.request("a3s/queue/pending", {"claim": 1}))["tasks"]
-            if not tasks:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(wake.wait(), 1.0)  # the notification, or a poll now and then
-                continue
-            task = tasks[0]
-            print(f"{name} runs {task['taskId']}: {task['commandType']}", flush=True)
-            await asyncio.sleep(delay_ms / 1000)
-            try:
-                await client.request("a3s/queue/complete", await run_task(task, workdir, name))
-            except RpcError as exc:  # timed out meanwhile: the agent has moved on
-                print(f"{name}: answer refused: {exc.message}", flush=True)
-    except ConnectionError:
-        print(f"{name}: the daemon closed the connection", flush=True)
+        await worker.run(ready=lambda: print(f"{name} ready", flush=True))
+    finally:
+        await tools.close()
+    print(f"{name} stopped after {worker.completed} task(s)", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("address", help="HOST:PORT of a3s-lsp --tcp")
-    parser.add_argument("--token", default=os.environ.get("A3S_LSP_TOKEN"), help="the daemon's token")
     parser.add_argument("--name", default=f"worker-{os.getpid()}")
-    parser.add_argument("--workdir", default=".", help="where bash runs and read reads")
-    parser.add_argument("--delay-ms", type=int, default=0, help="pause before each task (demos, tests)")
+    parser.add_argument("--workdir", default=".", help="this machine's copy of the workspace")
+    parser.add_argument("--concurrency", type=int, default=2)
     args = parser.parse_args()
-    if not args.token:
-        sys.exit("worker: pass --token or set A3S_LSP_TOKEN")
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(work(args.address, args.token, args.name, Path(args.workdir).resolve(), args.delay_ms))
+    url = os.environ.get("A3S_REDIS_URL")
+    if not url:
+        sys.exit("worker: set A3S_REDIS_URL (redis://[user:password@]host:port/db)")
+    asyncio.run(serve(url, args.name, Path(args.workdir).resolve(), args.concurrency))
 
 
 if __name__ == "__main__":

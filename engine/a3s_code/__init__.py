@@ -43,6 +43,15 @@ _EXPORTS = {
     "builtin_skills": ".skills",
     "SkillRegistry": ".skills",
     "PermissionPolicy": ".permissions",
+    "Allow": ".pipeline",
+    "Ask": ".pipeline",
+    "Deny": ".pipeline",
+    "Decision": ".pipeline",
+    "ToolPipeline": ".pipeline",
+    "AmendedApproval": ".ports",
+    "ConfirmationDecision": ".ports",
+    "ConfirmationRequest": ".ports",
+    "PermissionDecision": ".ports",
     "ConfirmationPolicy": ".hitl",
     "ConfirmationManager": ".hitl",
     "DefaultSecurityProvider": ".security",
@@ -65,6 +74,8 @@ if TYPE_CHECKING:
     from .messages import ImageBlock, Message, Usage
     from .options import SessionOptions
     from .permissions import PermissionPolicy
+    from .pipeline import Allow, Ask, Decision, Deny, ToolPipeline
+    from .ports import AmendedApproval, ConfirmationDecision, ConfirmationRequest, PermissionDecision
     from .prompt import SystemPromptSlots
     from .queue import LaneHandlerConfig, SessionQueueConfig
     from .result import AgentResult
@@ -90,6 +101,15 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "A3SError",
     "Agent",
+    "Allow",
+    "AmendedApproval",
+    "Ask",
+    "ConfirmationDecision",
+    "ConfirmationRequest",
+    "Decision",
+    "Deny",
+    "PermissionDecision",
+    "ToolPipeline",
     "AgentConfig",
     "AgentResult",
     "AgentTeam",

@@ -28,6 +28,10 @@ class Agent:
         self._mcp: Any = None
         self._web_search: WebSearch | None = None
         self._memories: dict[str, Any] = {}
+        if self.security_default():
+            from .security.logs import install_log_redaction
+
+            install_log_redaction()  # before any session logs a prompt
 
     @classmethod
     def create(cls, source: str | os.PathLike[str] | None = None) -> Agent:
@@ -160,17 +164,21 @@ class Agent:
 
     def llm_client(self, model: str, options: SessionOptions | None = None) -> LLMClient:
         from .llm.factory import create_client
-        from .llm.retry import RetryPolicy
+        from .llm.settings import limits_for, traits_for
 
         opts = options or SessionOptions()
         provider, model_cfg = self.config.resolve_model(model)
+        timeouts, retry = limits_for(provider, opts)
         return create_client(
             provider.name,
             api_key=self.config.effective_api_key(provider, model_cfg),
             base_url=self.config.effective_base_url(provider, model_cfg),
             api_key_env=self.config.api_key_variable(provider, model_cfg),
-            timeout_s=opts.llm_timeout_s,
-            retry=RetryPolicy(max_retries=opts.llm_max_retries, base_delay_s=opts.llm_retry_delay_ms / 1000),
+            api=provider.api,
+            timeouts=timeouts,
+            retry=retry,
+            traits=traits_for(model_cfg),
+            deferred=True,
         )
 
     def pricing(self, model: str) -> ModelPricing | None:
@@ -217,6 +225,10 @@ class Agent:
             yolo_lanes=set(cfg.yolo_lanes) if cfg else set(),
         )
         return ConfirmationManager(policy, channel)
+
+    def security_default(self) -> bool:
+        """``security { default = true }`` in the config: every session gets the default provider."""
+        return self.config.security is not None and self.config.security.default
 
     def default_security(self) -> Any:
         from .security import DefaultSecurityProvider

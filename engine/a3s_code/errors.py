@@ -67,10 +67,14 @@ class LLMError(A3SError):
 
     code = "llm_error"
 
-    def __init__(self, message: str, *, status: int | None = None, retryable: bool = False) -> None:
+    def __init__(
+        self, message: str, *, status: int | None = None, retryable: bool = False, limit: str | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.retryable = retryable
+        self.limit = limit
+        """The configured limit that ended the request (``first_byte_timeout``, ``retry_budget``...), if any."""
 
 
 class MissingAPIKeyError(LLMError):

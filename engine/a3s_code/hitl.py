@@ -1,4 +1,9 @@
-"""Human in the loop: policy, timeout, "allow for this session", and an audit trail of every decision."""
+"""Human in the loop: the confirmation policy (timeout, lanes that skip asking) and an audit trail.
+
+"Allow for this session" is remembered by the tool-call pipeline (``pipeline.SessionApprovals``,
+one set per session), not here: a ``ConfirmationManager`` may be shared by a session and its
+``task`` children, and it only wraps the channel to a human with the policy.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +23,6 @@ from .ports import (
 )
 from .tools.base import ToolContext, ToolResult
 
-QUERY_TOOLS = frozenset({"read", "grep", "glob", "ls", "web_fetch", "web_search"})
-
 
 @dataclass
 class ConfirmationPolicy:
@@ -28,7 +31,8 @@ class ConfirmationPolicy:
     timeout_action: Literal["deny", "allow"] = "deny"
     """What an unanswered confirmation becomes. Deny is the safe default."""
     yolo_lanes: set[str] = field(default_factory=set)
-    """Lanes (``query``, ``execute``) whose calls run without asking."""
+    """Lanes (``query``, ``execute``) whose calls run without asking; a call's lane is the one its
+    tool declares (``Tool.lane``), carried in ``ConfirmationRequest.lane``."""
 
     @classmethod
     def enabled_default(cls) -> ConfirmationPolicy:
@@ -43,6 +47,8 @@ class AuditEntry:
     args: dict[str, Any]
     decision: ConfirmationDecision
     reason: str
+    stage: str = "confirmation"
+    """The pipeline stage that decided (``boundary``, ``rules``, ``hook``... for refusals)."""
 
 
 class ConfirmationManager:
@@ -58,31 +64,27 @@ class ConfirmationManager:
         self.policy = policy or ConfirmationPolicy()
         self.channel = channel
         self.sanitize = sanitize
-        self.session_allowed: set[str] = set()
         self.audit: list[AuditEntry] = []
 
-    @staticmethod
-    def lane_of(tool: str) -> str:
-        return "query" if tool in QUERY_TOOLS else "execute"
-
-    async def confirm(self, request: ConfirmationRequest) -> ConfirmationAnswer:
-        key = request.tool_name + ":" + json.dumps(request.args, sort_keys=True, default=str)
-        answer, reason = await self._decide(request, key)
-        decision = decision_of(answer)
-        if decision == "allow_session":
-            self.session_allowed.add(key)
-        if isinstance(answer, AmendedApproval):
-            reason = "allowed by the user after changing the proposed text"
-        self._record(request, decision, reason)
-        return answer
-
-    async def _decide(self, request: ConfirmationRequest, key: str) -> tuple[ConfirmationAnswer, str]:
+    def standing_answer(self, request: ConfirmationRequest) -> tuple[ConfirmationDecision, str] | None:
+        """The answer the policy gives without asking anyone (disabled, a yolo lane), or None."""
         if not self.policy.enabled:
             return "allow", "confirmation disabled by policy"
-        if self.lane_of(request.tool_name) in self.policy.yolo_lanes:
-            return "allow", f"lane {self.lane_of(request.tool_name)} skips confirmation"
-        if key in self.session_allowed:
-            return "allow", "allowed earlier for this session"
+        if request.lane in self.policy.yolo_lanes:
+            return "allow", f"lane {request.lane} skips confirmation"
+        return None
+
+    async def confirm(self, request: ConfirmationRequest) -> ConfirmationAnswer:
+        answer, reason = await self._decide(request)
+        if isinstance(answer, AmendedApproval):
+            reason = "allowed by the user after changing the proposed text"
+        self._record(request, decision_of(answer), reason)
+        return answer
+
+    async def _decide(self, request: ConfirmationRequest) -> tuple[ConfirmationAnswer, str]:
+        standing = self.standing_answer(request)
+        if standing is not None:
+            return standing
         if self.channel is None:
             return "deny", "no confirmation channel"
         timeout_s = (request.timeout_ms or self.policy.timeout_ms) / 1000

@@ -32,6 +32,23 @@ class ThinkingBlock(_Block):
     signature: str = ""
 
 
+class ReasoningBlock(_Block):
+    """Reasoning the provider keeps opaque, sent back on later requests so the model keeps its
+    chain of thought across tool calls and across save/resume.
+
+    ``provider="openai"``: a Responses API ``reasoning`` output item (``id``, summary texts,
+    ``encrypted_content`` when requested with ``include=["reasoning.encrypted_content"]``).
+    ``provider="anthropic"``: a ``redacted_thinking`` block, its ``data`` in ``encrypted_content``.
+    Each provider adapter sends only its own kind and drops the other.
+    """
+
+    type: Literal["reasoning"] = "reasoning"
+    provider: Literal["openai", "anthropic"]
+    id: str = ""
+    summary: tuple[str, ...] = ()
+    encrypted_content: str | None = None
+
+
 class ToolUseBlock(_Block):
     type: Literal["tool_use"] = "tool_use"
     id: str
@@ -48,7 +65,7 @@ class ToolResultBlock(_Block):
 
 
 ContentBlock = Annotated[
-    TextBlock | ImageBlock | ThinkingBlock | ToolUseBlock | ToolResultBlock,
+    TextBlock | ImageBlock | ThinkingBlock | ReasoningBlock | ToolUseBlock | ToolResultBlock,
     Field(discriminator="type"),
 ]
 
@@ -84,6 +101,8 @@ class Usage(BaseModel):
     output_tokens: int = 0
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
+    reasoning_tokens: int = 0
+    """Of ``output_tokens``, those spent on hidden reasoning (OpenAI reasoning models)."""
 
     @property
     def total_tokens(self) -> int:
@@ -95,4 +114,5 @@ class Usage(BaseModel):
             output_tokens=self.output_tokens + other.output_tokens,
             cache_read_tokens=self.cache_read_tokens + other.cache_read_tokens,
             cache_write_tokens=self.cache_write_tokens + other.cache_write_tokens,
+            reasoning_tokens=self.reasoning_tokens + other.reasoning_tokens,
         )

@@ -11,6 +11,7 @@ from .prompt import SystemPromptSlots
 
 if TYPE_CHECKING:
     from .commands import SlashCommand
+    from .sandbox import BashSandbox, SandboxConfig
     from .tool_search import ToolIndex, ToolSearchConfig
 
 
@@ -72,6 +73,11 @@ class SessionOptions:
     """A ``queue.SessionQueueConfig`` (or the HCL ``QueueConfig``); default: the config's ``queue`` block."""
     hook_engine: Any | None = None
     """A ``hooks.HookEngine`` shared with other sessions; each session gets its own otherwise."""
+    sandbox: SandboxConfig | None = None
+    """Run ``bash`` in a bubblewrap sandbox so configured (default: the config's ``sandbox`` block)."""
+    bash_sandbox: BashSandbox | None = None
+    """The ``BashSandbox`` engine itself (wins over ``sandbox``): ``LocalBashExecutor()``, a
+    ``BubblewrapSandbox``, or your own implementation."""
     extensions: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -184,6 +190,17 @@ class SessionOptions:
 
     def with_queue_config(self, config: Any) -> SessionOptions:
         self.queue_config = config
+        return self
+
+    def with_sandbox(self, config: SandboxConfig) -> SessionOptions:
+        """The seed's ``with_sandbox(SandboxConfig { .. })``: ``bash`` and ``submit("execute", ..)`` run
+        in the sandbox and the ``sandbox`` tool is offered. The session refuses to start (raising
+        ``SandboxUnavailableError``) where bubblewrap cannot run."""
+        self.sandbox = config
+        return self
+
+    def with_bash_sandbox(self, sandbox: BashSandbox) -> SessionOptions:
+        self.bash_sandbox = sandbox
         return self
 
     def with_auto_save(self, enabled: bool = True) -> SessionOptions:

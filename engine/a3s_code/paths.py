@@ -17,7 +17,10 @@ def resolve_in_workspace(workspace: Path, path: str | os.PathLike[str]) -> Path:
     root = workspace.resolve()
     raw = Path(os.path.expanduser(os.fspath(path)))
     candidate = raw if raw.is_absolute() else root / raw
-    resolved = candidate.resolve(strict=False)
+    try:
+        resolved = candidate.resolve(strict=False)
+    except OSError as exc:  # a component changed while it was being resolved (a symlink swapped)
+        raise WorkspaceError(f"path {os.fspath(path)!r} could not be resolved: {exc.strerror}") from None
     if resolved != root and root not in resolved.parents:
         raise WorkspaceError(f"path {os.fspath(path)!r} resolves to {resolved}, outside the workspace {root}")
     return resolved

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 
 from .messages import Message, Usage
+from .security.stream import sanitize_output
 from .store import FORMAT_VERSION
 
 if TYPE_CHECKING:
@@ -20,10 +21,8 @@ _HISTORY: TypeAdapter[list[Message]] = TypeAdapter(list[Message])
 
 
 def snapshot(session: Session) -> dict[str, Any]:
+    """The session as plain data; with a security provider, every string the user or a tool wrote is redacted."""
     history = _HISTORY.dump_python(session.history, mode="json")
-    if session.security is not None:
-        # Saved sessions get the same redaction as what the model sees.
-        history = json.loads(session.security.sanitize(json.dumps(history)))
     data: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "id": session.session_id,
@@ -34,7 +33,7 @@ def snapshot(session: Session) -> dict[str, Any]:
         "cost_usd": session.cost_usd,
         "turns": session.turns,
         "session_allowed": sorted(session.session_allowed),
-        "audit": [dict(e.__dict__) for e in getattr(session.confirmation, "audit", [])],
+        "audit": [dict(e.__dict__) for e in session.audit],
         "created_at": session.created_at,
         "updated_at": time.time(),
     }
@@ -42,7 +41,26 @@ def snapshot(session: Session) -> dict[str, Any]:
         value = getattr(session, name, None)
         if value is not None:
             data[name] = value.model_dump(mode="json") if hasattr(value, "model_dump") else value
+    if session.security is not None:
+        for key in _REDACTED:
+            if key in data:
+                data[key] = _redact_strings(data[key], partial(sanitize_output, session.security))
     return data
+
+
+_REDACTED = ("history", "audit", "session_allowed", "plan", "goal")
+"""What holds text from the user, the model or tools (ids, paths and numbers are left as they are)."""
+
+
+def _redact_strings(value: Any, sanitize: Any) -> Any:
+    """Each string redacted on its own, so the JSON around it stays valid whatever a secret contains."""
+    if isinstance(value, str):
+        return str(sanitize(value)) if value else value
+    if isinstance(value, dict):
+        return {k: _redact_strings(v, sanitize) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_strings(v, sanitize) for v in value]
+    return value
 
 
 def restore(session: Session, data: dict[str, Any]) -> None:
@@ -52,9 +70,6 @@ def restore(session: Session, data: dict[str, Any]) -> None:
     session.turns = int(data.get("turns", 0))
     session.session_allowed.update(data.get("session_allowed", []))
     session.created_at = float(data.get("created_at", session.created_at))
-    allowed = getattr(session.confirmation, "session_allowed", None)
-    if isinstance(allowed, set):
-        allowed.update(data.get("session_allowed", []))
     for name in ("plan", "goal"):
         if name in data:
             setattr(session, f"restored_{name}", data[name])

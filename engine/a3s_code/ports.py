@@ -49,6 +49,8 @@ class ConfirmationRequest:
     timeout_ms: int
     diff: str | None = None
     """For edits: the unified diff the user is asked to approve."""
+    lane: Literal["query", "execute"] = "execute"
+    """The lane the tool declares (``Tool.lane``); ``ConfirmationPolicy.yolo_lanes`` names lanes."""
 
 
 class ConfirmationProvider(Protocol):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import time
 import uuid
@@ -18,32 +19,40 @@ from .errors import A3SError, ToolError
 from .events import AgentEvent, ContextCompacted, ErrorEvent, TextDelta, TurnEnd, TurnStart
 from .fs import LocalFileSystem
 from .llm.base import LLMClient
-from .loop import AgentLoop, LoopSettings, TurnOutcome
+from .loop import AgentLoop, LoopSettings, TurnOutcome, repair_history
 from .messages import ImageBlock, Message, Usage
 from .options import SessionOptions
+from .pipeline import Decision, PipelineSettings, Shield, ToolCall, ToolPipeline
+from .ports import ConfirmationProvider, PermissionChecker
 from .prompt import environment_section
 from .queue.session_api import SessionQueueAPI
 from .recovery import CircuitBreaker
 from .result import AgentResult
+from .sandbox.session import SessionSandbox
 from .session_ext import SessionExtensions
 from .tools.base import ToolContext, ToolResult
 from .tools.registry import ToolRegistry
+from .tools.seen import SeenFiles
 
 if TYPE_CHECKING:
     from .agent import Agent
     from .attachments import Attachment
+    from .hooks import OnError
+    from .permissions import AllowedTools
     from .planning import GoalState, Plan
     from .queue import SessionLane
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
+log = logging.getLogger("a3s_code.session")
+
 
 class SessionBusyError(A3SError):
     code = "session_busy"
 
 
-class Session(SessionExtensions, SessionQueueAPI):
+class Session(SessionExtensions, SessionQueueAPI, SessionSandbox):
     """Created by ``Agent.session``; async methods end in ``_async``, the rest are the seed's sync API."""
 
     def __init__(self, agent: Agent, workspace: str | Path, options: SessionOptions) -> None:
@@ -61,25 +70,28 @@ class Session(SessionExtensions, SessionQueueAPI):
         self.cost_usd = 0.0
         self.turns = 0
         self.tools: ToolRegistry = agent.tool_registry()
+        self._init_sandbox(root)
         self.commands = CommandRegistry()
         for command in options.commands:
             self.commands.register(command)
         self.fs = options.file_system or LocalFileSystem()
-        self.permission_checker = options.permission_checker or agent.permission_checker()
-        self.confirmation = agent.confirmation_manager(options)
-        if self.permission_checker is None and self.confirmation is not None:
+        self.seen_files = SeenFiles()
+        """Which file versions the agent has read: ``write`` replaces only a version it has seen."""
+        permission_checker = options.permission_checker or agent.permission_checker()
+        confirmation = agent.confirmation_manager(options)
+        if permission_checker is None and confirmation is not None:
             # Someone can answer: ask before anything but reading (the interactive default).
             from .permissions import PermissionPolicy
 
-            self.permission_checker = PermissionPolicy.interactive_default()
-        self.security = options.security_provider or (
-            agent.default_security() if options.default_security else None
+            permission_checker = PermissionPolicy.interactive_default()
+        security = options.security_provider or (
+            agent.default_security() if options.default_security or agent.security_default() else None
         )
-        self.session_allowed: set[str] = set()
         self._breaker = CircuitBreaker(threshold=max(1, options.circuit_breaker_threshold))
         self._llm: LLMClient | None = None
         self._llm_model: str | None = None
         self._task: asyncio.Task[TurnOutcome | None] | None = None
+        self._last_outcome: TurnOutcome | None = None
         self.created_at = time.time()
         from .hooks import HookEngine
 
@@ -94,6 +106,21 @@ class Session(SessionExtensions, SessionQueueAPI):
         """The last plan and the goal tracked across turns (``with_planning``, ``with_goal_tracking``)."""
         self._init_extensions()
         self._init_queue()
+        self.pipeline = ToolPipeline(
+            session_id=self.session_id,
+            workspace=self.workspace,
+            tools=self.tools,
+            context=self.tool_context,
+            queue=self.queue,
+            hooks=self.hooks,
+            shield=Shield(security),
+            permission=permission_checker,
+            confirmation=confirmation,
+            skills=self._skill_restrictions,
+            settings=self._pipeline_settings,
+        )
+        """Every tool call of this session, from any caller, is decided and run here."""
+        self._check_sandbox_mode()
 
     # -- model ---------------------------------------------------------------------------------
 
@@ -116,8 +143,45 @@ class Session(SessionExtensions, SessionQueueAPI):
 
     @property
     def audit(self) -> list[Any]:
-        """Every confirmation decision of this session (tool, sanitised args, decision, reason)."""
-        return list(getattr(self.confirmation, "audit", []))
+        """Every refusal and confirmation answer of this session (``hitl.AuditEntry``: tool, sanitised
+        args, decision, reason, stage), oldest first."""
+        return self.pipeline.audit
+
+    @property
+    def permission_checker(self) -> PermissionChecker | None:
+        """The permission rules and mode (``PermissionChecker``); assignable."""
+        return self.pipeline.permission
+
+    @permission_checker.setter
+    def permission_checker(self, checker: PermissionChecker | None) -> None:
+        self.pipeline.permission = checker
+
+    @property
+    def confirmation(self) -> ConfirmationProvider | None:
+        """The channel to a human (wrapped with the confirmation policy); assignable."""
+        return self.pipeline.confirmation
+
+    @confirmation.setter
+    def confirmation(self, provider: ConfirmationProvider | None) -> None:
+        self.pipeline.confirmation = provider
+
+    @property
+    def security(self) -> Any:
+        """The ``SecurityProvider`` (None when security is off)."""
+        return self.pipeline.shield.security
+
+    @property
+    def session_allowed(self) -> set[str]:
+        """The calls allowed "for this session" (``tool:{json args}``), saved with the session."""
+        return self.pipeline.approvals.keys
+
+    def check(self, tool: str, args: dict[str, Any]) -> Decision:
+        """The decision this session would make about calling ``tool`` with ``args``, and why.
+
+        Returns ``Allow``, ``Ask`` or ``Deny`` (``a3s_code.pipeline``) naming the deciding stage
+        (arguments, boundary, rules, skill, taint, confirmation); nothing runs and no hook fires.
+        """
+        return self.pipeline.check(tool, args)
 
     @property
     def is_running(self) -> bool:
@@ -134,15 +198,17 @@ class Session(SessionExtensions, SessionQueueAPI):
             prompt += "\n\n" + section
         return prompt
 
-    def effective_permission(self) -> Any:
-        """The policy for this turn: active skills' allowed-tools narrow it."""
-        restricting = [s for s in self.active_skills if s.allowed_tools]
-        if not restricting:
-            return self.permission_checker
-        from .permissions import AllowedTools, SkillRestrictedChecker
+    def _skill_restrictions(self) -> list[tuple[str, AllowedTools]]:
+        """Active skills with ``allowed-tools``: a call must fit one of them (the pipeline's skill stage)."""
+        from .permissions import AllowedTools
 
-        pairs = [(s.name, AllowedTools.parse(s.allowed_tools)) for s in restricting]
-        return SkillRestrictedChecker(self.permission_checker, pairs)
+        return [(s.name, AllowedTools.parse(s.allowed_tools)) for s in self.active_skills if s.allowed_tools]
+
+    def _pipeline_settings(self) -> PipelineSettings:
+        return PipelineSettings(
+            tool_timeout_ms=self.options.tool_timeout_ms,
+            confirmation_timeout_ms=self.agent.confirmation_timeout_ms(self.options),
+        )
 
     def load_skill(self, name: str) -> bool:
         """Activate a skill by name for the next turns (also ones with disable-model-invocation)."""
@@ -163,7 +229,11 @@ class Session(SessionExtensions, SessionQueueAPI):
 
     def tool_context(self) -> ToolContext:
         return ToolContext(
-            workspace=self.workspace, fs=self.fs, env=dict(self.options.env), extras={"session": self}
+            workspace=self.workspace,
+            fs=self.fs,
+            env=dict(self.options.env),
+            extras={"session": self},
+            seen=self.seen_files,
         )
 
     # -- turns ---------------------------------------------------------------------------------
@@ -192,7 +262,7 @@ class Session(SessionExtensions, SessionQueueAPI):
         async for event in self.stream_async(prompt, attachments):
             if isinstance(event, TurnEnd):
                 end = event
-        outcome = getattr(self, "_last_outcome", None)
+        outcome = self._last_outcome
         if outcome is not None:
             calls = outcome.tool_calls
         assert end is not None
@@ -207,8 +277,38 @@ class Session(SessionExtensions, SessionQueueAPI):
         return True
 
     async def _turn(self, prompt: str, images: list[ImageBlock] | None, emit: Any) -> TurnOutcome | None:
+        """One turn; an unexpected exception (a bug, an SDK change) ends it with an ``error`` event
+        and stop reason ``error``, the history left valid, so the next prompt works."""
+
+        from .security.stream import sanitizing_emit
+
+        emit = sanitizing_emit(emit, self.security)  # what the user sees: streamed text and the answer
         self.turns += 1
         turn = self.turns
+        started: list[TurnStart] = []
+
+        def tracked(event: AgentEvent) -> None:
+            if isinstance(event, TurnStart):
+                started.append(event)
+            emit(event)
+
+        try:
+            return await self._run_turn(turn, prompt, images, tracked)
+        except Exception as exc:
+            log.exception("turn %d of session %s failed", turn, self.session_id)
+            repair_history(self.history, "turn failed: internal error")
+            message = f"{type(exc).__name__}: {exc}"
+            if not started:
+                emit(TurnStart(turn=turn, prompt=prompt))
+            emit(ErrorEvent(message=message, code="internal_error"))
+            outcome = TurnOutcome("", "error", Usage(), 0.0, [], message)
+            self._last_outcome = outcome
+            emit(self._end(turn, outcome))
+            return outcome
+
+    async def _run_turn(
+        self, turn: int, prompt: str, images: list[ImageBlock] | None, emit: Any
+    ) -> TurnOutcome | None:
         if not self._started:
             self._started = True
             await self.hooks.fire(
@@ -225,7 +325,7 @@ class Session(SessionExtensions, SessionQueueAPI):
                 TurnEnd(turn=turn, text=text, stop_reason="error", usage=Usage(), cost_usd=0.0, tool_calls=0)
             )
             return None
-        self._last_outcome: TurnOutcome | None = None
+        self._last_outcome = None
         if CommandRegistry.is_command(prompt) and not images:
             out = await self.command_async(prompt)
             emit(TextDelta(text=out.text))
@@ -259,6 +359,7 @@ class Session(SessionExtensions, SessionQueueAPI):
         )
         if post.action == "modify" and isinstance(post.payload.get("text"), str):
             outcome.text = post.payload["text"]
+        outcome.text = self.pipeline.shield.sanitize(outcome.text)
         self._finish(outcome)
         if (
             self.options.auto_compact
@@ -295,9 +396,15 @@ class Session(SessionExtensions, SessionQueueAPI):
         priority: int = 100,
         matcher: str | None = None,
         timeout_ms: int = 5000,
+        on_error: OnError = "block",
     ) -> None:
-        """``handler(event, payload)`` returns a ``HookResult`` (or None to continue); may be async."""
-        self.hooks.register(name, event, handler, priority=priority, matcher=matcher, timeout_ms=timeout_ms)
+        """``handler(event, payload)`` returns a ``HookResult`` (or None to continue); may be async.
+
+        A ``pre_tool_use`` handler that raises or times out blocks the call (fail closed) unless
+        ``on_error="continue"``."""
+        self.hooks.register(
+            name, event, handler, priority=priority, matcher=matcher, timeout_ms=timeout_ms, on_error=on_error
+        )
 
     def unregister_hook(self, name: str) -> bool:
         return self.hooks.unregister(name)
@@ -322,27 +429,21 @@ class Session(SessionExtensions, SessionQueueAPI):
             session_id=self.session_id,
             llm=self.llm(),
             tools=self.tools,
-            tool_specs=self.tools.specs(),
-            context=self.tool_context(),
+            tool_specs=self.tools.specs(self.model),
+            pipeline=self.pipeline,
             system_prompt=self.system_prompt(),
             history=self.history,
             settings=LoopSettings(
                 model_id=model_id,
                 max_tool_rounds=self.options.max_tool_rounds or cfg.max_tool_rounds,
                 max_parse_retries=self.options.max_parse_retries,
-                tool_timeout_ms=self.options.tool_timeout_ms,
                 thinking_budget=self.options.thinking_budget or cfg.thinking_budget,
                 temperature=self.options.temperature,
                 max_tokens=self.options.max_tokens,
-                confirmation_timeout_ms=self.agent.confirmation_timeout_ms(self.options),
             ),
             emit=emit,
             breaker=self._breaker,
             pricing=self.agent.pricing(self.model),
-            permission=self.effective_permission(),
-            confirmation=self.confirmation,
-            security=self.security,
-            session_allowed=self.session_allowed,
             hooks=self.hooks,
             queue=self.queue,
             tool_filter=self.tool_selector.for_turn if self.tool_selector is not None else None,
@@ -424,50 +525,12 @@ class Session(SessionExtensions, SessionQueueAPI):
     async def tool_async(
         self, name: str, args: dict[str, Any], lane: SessionLane | None = None, deadline_ms: int | None = None
     ) -> ToolResult:
-        """Call a tool directly (through its lane, or ``lane``), with the same permission checks as the agent's calls."""
-        if self.permission_checker is not None:
-            decision = self.permission_checker.check(name, args, self.workspace)
-            if decision.verdict == "deny":
-                return ToolResult.error(f"Permission denied: {decision.reason or decision.rule}")
-            if decision.verdict == "ask" and self.confirmation is not None:
-                from .ports import ConfirmationRequest
-
-                answer = await self.confirmation.confirm(
-                    ConfirmationRequest(
-                        self.session_id,
-                        f"direct-{uuid.uuid4().hex[:8]}",
-                        name,
-                        args,
-                        decision.reason,
-                        self.agent.confirmation_timeout_ms(self.options),
-                    )
-                )
-                from .ports import AmendedApproval
-
-                if isinstance(answer, AmendedApproval):
-                    from .hitl import apply_amended
-
-                    return await apply_amended(self.tool_context(), name, args, answer.content)
-                if answer not in ("allow", "allow_session"):
-                    return ToolResult.error(f"The user did not allow '{name}' ({answer})")
-            elif decision.verdict == "ask":
-                from .permissions import how_to_allow
-
-                return ToolResult.error(
-                    f"'{name}' needs confirmation and no channel is configured. {how_to_allow(name, args)}"
-                )
-        tool = self.tools.find(name)
-        if getattr(tool, "delegates", False):  # its calls take their own slots (batch)
-            return await self.tools.execute(name, args, self.tool_context())
-        declared = getattr(tool, "lane", None)
-        return await self.queue.run_tool(
-            name,
-            args,
-            lambda: self.tools.execute(name, args, self.tool_context()),
-            lane=lane,
-            declared_lane=declared,
-            deadline_ms=deadline_ms,
-        )
+        """Call a tool directly, through the same pipeline as the model's calls (checks, hooks,
+        allow-for-session, confirmation, events to ``add_event_listener`` listeners, audit), on its
+        lane or ``lane``. A refusal is an error result, never an exception."""
+        call = ToolCall(f"direct-{uuid.uuid4().hex[:12]}", name, dict(args))
+        done = await self.pipeline.run(call, self._tell_listeners, lane=lane, deadline_ms=deadline_ms)
+        return done.tool_result()
 
     # -- persistence ---------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import A3SError
-from .fs import atomic_write_bytes
+from .security.private import write_private
 
 FORMAT_VERSION = 1
 log = logging.getLogger("a3s_code.store")
@@ -54,7 +54,11 @@ class MemorySessionStore:
 
 
 class FileSessionStore:
-    """``<dir>/<session_id>.json``; a corrupt or newer-format file is renamed and reported."""
+    """``<dir>/<session_id>.json``; a corrupt or newer-format file is renamed and reported.
+
+    Files are written 0600 in a 0700 folder (``security.private``): a session holds prompts and
+    tool output, which no other local user should read.
+    """
 
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory).expanduser()
@@ -66,7 +70,7 @@ class FileSessionStore:
 
     def save(self, data: dict[str, Any]) -> str | None:
         path = self._path(str(data["id"]))
-        atomic_write_bytes(path, json.dumps(data, indent=1).encode("utf-8"))
+        write_private(path, json.dumps(data, indent=1).encode("utf-8"))
         return str(path)
 
     def load(self, session_id: str) -> dict[str, Any] | None:

@@ -71,16 +71,16 @@ async def measure(tool: str, provider: str) -> tuple[list[float], list[float]]:
         stamped = Stamped(session.llm())
         session._llm = stamped
         tool_ms: list[float] = []
-        execute = session.tools.execute
+        run = session.tools.run
 
-        async def timed(name: str, args: dict[str, Any], ctx: Any) -> Any:
+        async def timed(tool: Any, params: Any, ctx: Any) -> Any:
             start = time.perf_counter()
             try:
-                return await execute(name, args, ctx)
+                return await run(tool, params, ctx)
             finally:
                 tool_ms.append((time.perf_counter() - start) * 1000)
 
-        session.tools.execute = timed  # type: ignore[method-assign]
+        session.tools.run = timed  # type: ignore[method-assign]
         result = await session.send_async("go")
         assert result.stop_reason == "end_turn", result
         assert all(c.exit_code == 0 for c in result.tool_calls), [

@@ -13,18 +13,15 @@ import asyncio
 import fcntl
 import json
 import re
-import socket
-import subprocess
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from a3s_lsp.client import A3SClient, RpcError, frame
+from a3s_lsp.client import A3SClient, RpcError
 from tests.docs.blocks import ROOT, Block, all_blocks, ids
-from tests.docs.samples import BIN, free_port, sample_env, workspace
+from tests.docs.samples import BIN, sample_env, workspace
 from tests.fakellm import FakeLLM, Turn
 from tests.fakellm.team import TeamScript
 
@@ -40,23 +37,12 @@ def sample_kind(block: Block) -> tuple[str, str] | None:
     data = json.loads(block.code)
     if isinstance(data, dict) and "jsonrpc" in data and str(data.get("method")).startswith("a3s/"):
         return data["method"], "request" if "id" in data else "notification"
-    if worker_hello(data):
-        return "initialize", "worker"
     if block.page != PAGE:
         return None
     named = METHOD.search(block.heading)
     if named is None:
         return None
     return named.group(1), "notification" if "notification" in block.heading else "result"
-
-
-def worker_hello(data: object) -> bool:
-    """An external worker's ``initialize`` (TCP, token and worker name in initializationOptions)."""
-    return (
-        isinstance(data, dict)
-        and data.get("method") == "initialize"
-        and "worker" in data.get("params", {}).get("initializationOptions", {})
-    )
 
 
 def claims(block: Block) -> bool:
@@ -232,8 +218,7 @@ def shape_problems(doc: Any, real: Any, path: str = "") -> list[str]:
     return []
 
 
-SAMPLES = [b for b in all_blocks("json") if claims(b) and sample_kind(b) != ("initialize", "worker")]
-HELLOS = [b for b in all_blocks("json") if sample_kind(b) == ("initialize", "worker")]
+SAMPLES = [b for b in all_blocks("json") if claims(b)]
 
 
 @pytest.mark.parametrize("block", SAMPLES, ids=ids(SAMPLES))
@@ -278,41 +263,3 @@ def test_shape_check_catches_what_it_should() -> None:
     ]
     assert shape_problems({"session_id": "x", "…": 0}, real) == [".session_id: documented, never sent"]
     assert shape_problems({"costUsd": "0", "…": 0}, real) == [".costUsd: documented str, the daemon sent int"]
-
-
-@pytest.mark.parametrize("block", HELLOS, ids=ids(HELLOS))
-def test_worker_initialize_sample_is_accepted_over_tcp(block: Block, tmp_path: Path) -> None:
-    """Sent as written to ``a3s-lsp --tcp HOST:PORT --token T``: the daemon names the worker."""
-    fake = FakeLLM()
-    root = workspace(tmp_path, fake)
-    port = free_port()
-    daemon = subprocess.Popen(
-        [str(BIN / "a3s-lsp"), "--tcp", f"127.0.0.1:{port}", "--token", "T", "--config", "agent.hcl"],
-        cwd=root,
-        env=sample_env(root),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                sock = socket.create_connection(("127.0.0.1", port), 1)
-                break
-            except OSError:
-                assert time.monotonic() < deadline and daemon.poll() is None, "the daemon did not listen"
-                time.sleep(0.05)
-        with sock, sock.makefile("rb") as stream:
-            sock.sendall(frame(json.loads(block.code)))
-            length = 0
-            while line := stream.readline().strip():
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            reply = json.loads(stream.read(length))
-        worker = json.loads(block.code)["params"]["initializationOptions"]["worker"]
-        assert reply["result"]["worker"] == worker and reply["result"]["serverInfo"]["name"] == "a3s-lsp", (
-            reply
-        )
-    finally:
-        daemon.kill()
-        daemon.wait()

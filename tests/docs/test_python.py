@@ -84,6 +84,17 @@ SPECS = [
         expect=("Sample answer.", "agent.hcl", "$"),
     ),
     Spec(
+        "docs/security.md",
+        "decision = session.check(tool, args)",
+        expect=(
+            "deny boundary - path '../elsewhere",
+            "deny boundary - pattern",
+            "allow rules",
+            "deny rules",
+            "ask rules",
+        ),
+    ),
+    Spec(
         "docs/state-and-extensions.md",
         'add_mcp_server("calc"',
         prelude=True,
@@ -147,6 +158,26 @@ SPECS = [
         ),
     ),
     Spec(
+        "docs/security.md",
+        "with_sandbox(SandboxConfig(",
+        expect=("sandbox: bubblewrap, network off, 512 MB", "'/etc/x': Read-only file system", "kept"),
+        after="from pathlib import Path\nassert Path('note.txt').read_text() == 'kept\\n'\n",
+    ),
+    Spec(
+        "docs/files.md",
+        'session.tool("patch", {"diff": patch})',
+        files={"notes.txt": "first draft\n"},
+        expect=(
+            "Refused to overwrite notes.txt: you have not read it",
+            "Applied the patch:\nM notes.txt\nA todo.txt",
+        ),
+        after=(
+            "from pathlib import Path\n"
+            "assert Path('notes.txt').read_text() == 'second draft\\n'\n"
+            "assert Path('todo.txt').read_text() == 'ship it\\n'\n"
+        ),
+    ),
+    Spec(
         "docs/planning.md",
         "with_planning(True).with_goal_tracking(True)",
         script=planner,
@@ -157,6 +188,7 @@ SPECS = [
 EXTERNAL = {
     ("docs/teams.md", "runner = TeamRunner(team)"): "tests/engine/test_team_docs.py",
     ("docs/teams.md", "board = team.task_board()"): "tests/engine/test_team_docs.py",
+    ("docs/teams.md", "team = redis_team("): "tests/redis/test_team.py",
 }
 """Samples another test already runs with a scripted model of their own."""
 

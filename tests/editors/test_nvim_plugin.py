@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,6 +70,26 @@ vim.cmd('qa!')
 """
 
 
+def run_plugin_script(tmp_path: Path, project: Path, config: Path, script: str, **variables: str) -> Any:
+    """Run ``script`` in headless Neovim with the plugin against a daemon on ``config``; what the
+    script wrote to ``A3S_RESULT`` (JSON). Globals: A3S_CMD, A3S_ROOT, A3S_RESULT, A3S_PLUGIN."""
+    result = tmp_path / "result.json"
+    cmd = [sys.executable, "-m", "a3s_lsp", "--config", str(config), "--log-file", str(tmp_path / "d.log")]
+    names = {"A3S_ROOT": str(project), "A3S_RESULT": str(result), "A3S_PLUGIN": str(PLUGIN), **variables}
+    setup = f"A3S_CMD = {{{', '.join(json.dumps(c) for c in cmd)}}}\n"
+    setup += "".join(f"{name} = {json.dumps(value)}\n" for name, value in names.items())
+    (tmp_path / "test.lua").write_text(setup + script)
+    run = subprocess.run(
+        [str(NVIM), "--headless", "--clean", "-u", "NONE", "-c", f"luafile {tmp_path / 'test.lua'}"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert result.exists(), f"nvim wrote no result (rc={run.returncode}): {run.stderr[-2000:]}"
+    return json.loads(result.read_text())
+
+
 def test_plugin_streams_asks_and_edits_through_the_daemon(fake_llm_thread: FakeLLM, tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
@@ -85,23 +106,7 @@ def test_plugin_streams_asks_and_edits_through_the_daemon(fake_llm_thread: FakeL
         Turn.tool_call("edit", {"file_path": "app.py", "old_string": "y = 2", "new_string": "y = 3"}),
         Turn.text("Changed y to 3 in app.py."),
     )
-    result = tmp_path / "result.json"
-    cmd = [sys.executable, "-m", "a3s_lsp", "--config", str(config), "--log-file", str(tmp_path / "d.log")]
-    setup = (
-        f"A3S_CMD = {{{', '.join(json.dumps(c) for c in cmd)}}}\n"
-        f"A3S_ROOT = {json.dumps(str(project))}\nA3S_FILE = {json.dumps(str(project / 'app.py'))}\n"
-        f"A3S_RESULT = {json.dumps(str(result))}\nA3S_PLUGIN = {json.dumps(str(PLUGIN))}\n"
-    )
-    (tmp_path / "test.lua").write_text(setup + SCRIPT)
-    run = subprocess.run(
-        [str(NVIM), "--headless", "--clean", "-u", "NONE", "-c", f"luafile {tmp_path / 'test.lua'}"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
-    assert result.exists(), f"nvim wrote no result (rc={run.returncode}): {run.stderr[-2000:]}"
-    out = json.loads(result.read_text())
+    out = run_plugin_script(tmp_path, project, config, SCRIPT, A3S_FILE=str(project / "app.py"))
     assert out["done"] == ["prompt", "slash", "worktree", "worktree", "worktree"]
     assert out["created"] and out["branch"] == "feat-x" and out["removed"], out["chat"]
     assert out["asked"][0] == "A3S: allow edit?"  # (the default policy also asks before git_worktree)

@@ -5,16 +5,19 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
 from a3s_code.errors import LLMError, LLMTimeoutError, MissingAPIKeyError
 from a3s_code.llm import LLMRequest, RetryPolicy, ToolSpec, create_client
 from a3s_code.llm.base import LLMClient, LLMResponse, LLMTextDelta, LLMToolCallStart
+from a3s_code.llm.retry import Timeouts
 from a3s_code.messages import Message
 from tests.fakellm import FakeLLM, Text, ToolCall, Turn
 
-PROVIDERS = ["anthropic", "openai"]
+PROVIDERS = ["anthropic", "openai", "responses"]
+"""Anthropic Messages, OpenAI Chat Completions, OpenAI Responses."""
 FAST = RetryPolicy(max_retries=2, base_delay_s=0.001)
 REQUEST = LLMRequest(
     model="m",
@@ -26,9 +29,19 @@ REQUEST = LLMRequest(
 )
 
 
-def client(fake: FakeLLM, provider: str, **kw: object) -> LLMClient:
+def client(fake: FakeLLM, provider: str, **kw: Any) -> LLMClient:
     base = fake.anthropic_url if provider == "anthropic" else fake.openai_url
-    return create_client(provider, api_key="k", base_url=base, retry=kw.pop("retry", FAST), **kw)  # type: ignore[arg-type]
+    retry = kw.pop("retry", FAST)
+    if provider == "responses":
+        return create_client("openai", api_key="k", base_url=base, api="responses", retry=retry, **kw)
+    return create_client(
+        provider,
+        api_key="k",
+        base_url=base,
+        api="chat" if provider != "anthropic" else None,
+        retry=retry,
+        **kw,
+    )
 
 
 async def collect(c: LLMClient, request: LLMRequest = REQUEST) -> list[object]:
@@ -76,9 +89,10 @@ async def test_bad_api_key_is_not_retried(fake_llm: FakeLLM, provider: str) -> N
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 async def test_request_timeout(fake_llm: FakeLLM, provider: str) -> None:
-    fake_llm.add(Turn.text("slow", delay_s=5))
-    with pytest.raises(LLMTimeoutError):
-        await collect(client(fake_llm, provider, timeout_s=0.3, retry=RetryPolicy(max_retries=0)))
+    fake_llm.add(Turn(hang=True))
+    with pytest.raises(LLMTimeoutError, match="first_byte_timeout"):
+        limits = Timeouts(first_byte_s=0.3)
+        await collect(client(fake_llm, provider, timeouts=limits, retry=RetryPolicy(max_retries=0)))
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)

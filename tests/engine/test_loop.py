@@ -165,17 +165,19 @@ async def test_transient_llm_errors_are_retried(fake_llm: FakeLLM, tmp_path: Pat
 async def test_circuit_breaker_opens_after_repeated_failures_and_fails_fast(
     fake_llm: FakeLLM, tmp_path: Path
 ) -> None:
+    """Each model call that failed for good (after the client's own retries) counts once; the
+    turn ends with the error instead of retrying on top of the client."""
     fake_llm.add(*[Turn.error(500) for _ in range(20)])
     session = make_session(fake_llm, tmp_path, circuit_breaker_threshold=2, llm_max_retries=0)
     first = await session.send_async("hello")
-    assert first.stop_reason == "error" and first.error is not None
-    assert "circuit breaker triggered: failed after 2 attempt(s)" in first.error
+    assert first.stop_reason == "error" and first.error is not None and "HTTP 500" in first.error
+    assert len(fake_llm.requests) == 1
+    second = await session.send_async("hello")
+    assert second.error is not None and "circuit breaker triggered after 2 failed call(s)" in second.error
     sent = len(fake_llm.requests)
-    second = await session.send_async("hello again")
+    third = await session.send_async("hello again")
     assert (
-        second.stop_reason == "error"
-        and second.error is not None
-        and "circuit breaker is open" in second.error
+        third.stop_reason == "error" and third.error is not None and "circuit breaker is open" in third.error
     )
     assert len(fake_llm.requests) == sent  # failed fast, nothing sent
 

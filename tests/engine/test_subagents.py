@@ -81,7 +81,8 @@ async def test_task_runs_the_child_with_its_prompt_model_and_tools(fake_llm: Fak
     ends = [e for e in inner if isinstance(e, ToolEnd)]
     assert [(e.tool_name, e.exit_code) for e in ends] == [("read", 0), ("bash", 1)]
     assert "eval(user_input)" in ends[0].output
-    assert "outside agent 'auditor' tools" in ends[1].output
+    # The child was never given bash: the pipeline's first stage says so, naming what it has.
+    assert ends[1].output == "Unknown tool: bash. Available tools: grep, read"
     assert [e.type for e in inner][-1] == "turn_end"
     end = next(e for e in events if isinstance(e, SubagentEnd))
     assert end.success and end.output == "app.py line 1 calls eval on user input."

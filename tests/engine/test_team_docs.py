@@ -12,7 +12,9 @@ from tests.fakellm import FakeLLM
 from tests.fakellm.team import TeamScript
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "teams.md"
-TEAM_RUN, BOARD = re.findall(r"```python\n(.*?)```", PAGE.read_text(), re.S)
+SAMPLES = re.findall(r"```python\n(.*?)```", PAGE.read_text(), re.S)
+[TEAM_RUN] = [s for s in SAMPLES if "runner = TeamRunner(team)" in s]
+[BOARD] = [s for s in SAMPLES if "board = team.task_board()" in s and "redis_team" not in s]
 
 
 def run(code: str, home: Path, config: Path | None = None) -> str:

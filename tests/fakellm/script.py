@@ -52,6 +52,19 @@ class Turn:
     gate: asyncio.Event | threading.Event | None = None
     """Hold the reply (before the first byte) until the test sets it; a client that goes away
     meanwhile ends the wait (counted in ``FakeLLM.disconnects``)."""
+    hang: bool = False
+    """Accept the request and never send a byte, until the client goes away."""
+    trickle_s: float | None = None
+    """Send the stream's headers, then one byte of a keep-alive comment every ``trickle_s``
+    seconds forever (no event ever completes), until the client goes away."""
+    trickle_after: int = 0
+    """Stream this many chunks of the reply before the trickle starts."""
+    quirks: frozenset[str] | None = None
+    """Chat Completions quirks for this turn (``QUIRKS``); None: the server's family's."""
+    cached_tokens: int = 0
+    reasoning_tokens: int = 0
+    text_chunk: int | None = None
+    """Characters per streamed text delta (default: each text in about four deltas)."""
 
     @classmethod
     def text(cls, text: str, **kw: Any) -> Turn:
@@ -72,7 +85,9 @@ class Turn:
         return cls(status=status, retry_after=retry_after)
 
     def chunks_of_text(self, text: str) -> list[str]:
-        """Split text into a few deltas so streaming is real."""
+        """Split text into a few deltas so streaming is real (or ``text_chunk`` characters each)."""
+        if self.text_chunk:
+            return [text[i : i + self.text_chunk] for i in range(0, len(text), self.text_chunk)]
         if len(text) < 8:
             return [text] if text else []
         step = max(1, len(text) // 4)
@@ -94,6 +109,34 @@ class Turn:
                 items.append(ToolCall(raw["name"], raw.get("input", {}), raw.get("raw_arguments")))
         fields = {k: v for k, v in data.items() if k != "items"}
         return Turn(items=items, **fields)
+
+
+QUIRKS = {
+    "no_index": "tool-call fragments carry no `index`",
+    "one_delta": "every tool call of the reply, whole, in one delta",
+    "whole_arguments": "each call's name and complete arguments in one fragment",
+    "index_zero": "every call has index 0 (told apart only by id)",
+    "object_arguments": "arguments as a JSON object instead of a string",
+    "reused_ids": "call ids numbered call_0, call_1... again in every reply",
+    "no_usage": "no usage chunk",
+    "no_finish": "finish_reason never set",
+    "finish_tool_calls": 'finish_reason "tool_calls" whatever the reply holds',
+    "finish_stop": 'finish_reason "stop" even with tool calls',
+    "reasoning_field": "thinking streamed as `reasoning` (OpenRouter, newer vLLM), not `reasoning_content`",
+    "empty_choices": "chunks with an empty `choices` list, first and between items",
+    "keepalive": "an SSE comment line before every chunk",
+}
+"""The Chat Completions quirks the fake server can replay, each seen in a compatible server family."""
+
+FAMILIES: dict[str, frozenset[str]] = {
+    "openai": frozenset(),
+    "ollama": frozenset({"no_index", "one_delta", "finish_stop"}),
+    "vllm": frozenset({"whole_arguments", "no_usage"}),
+    "deepseek": frozenset({"empty_choices"}),
+    "openrouter": frozenset({"keepalive", "reasoning_field"}),
+    "llamacpp": frozenset({"reused_ids", "no_finish"}),
+}
+"""Bundles of quirks per server family for whole-session tests; each quirk also has its own test."""
 
 
 Responder = Callable[[dict[str, Any]], Turn]

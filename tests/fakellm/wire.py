@@ -1,4 +1,5 @@
-"""Render a scripted turn in the Anthropic Messages and OpenAI Chat Completions wire formats."""
+"""Render a scripted turn in the Anthropic Messages and OpenAI Chat Completions wire formats
+(the Responses API is in ``responses_wire``)."""
 
 from __future__ import annotations
 
@@ -110,7 +111,9 @@ def anthropic_message(turn: Turn, model: str, msg_id: str) -> dict[str, Any]:
     }
 
 
-def openai_stream(turn: Turn, model: str, msg_id: str) -> list[bytes]:
+def openai_stream(turn: Turn, model: str, msg_id: str, quirks: frozenset[str] = frozenset()) -> list[bytes]:
+    """Chat Completions chunks; ``quirks`` (see ``script.QUIRKS``) replay compatible servers' ways."""
+
     def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
         body = {
             "id": msg_id,
@@ -121,51 +124,79 @@ def openai_stream(turn: Turn, model: str, msg_id: str) -> list[bytes]:
         }
         return _sse(None, body)
 
-    out = [chunk({"role": "assistant", "content": ""})]
-    call_index = 0
+    empty = _sse(
+        None, {"id": msg_id, "object": "chat.completion.chunk", "created": 0, "model": model, "choices": []}
+    )
+    out = [empty] if "empty_choices" in quirks else []
+    out.append(chunk({"role": "assistant", "content": ""}))
+    whole = bool(quirks & {"whole_arguments", "one_delta", "object_arguments"})
+    together: list[dict[str, Any]] = []
+    reasoning_key = "reasoning" if "reasoning_field" in quirks else "reasoning_content"
+    calls = [i for i in turn.items if isinstance(i, ToolCall)]
     for index, item in enumerate(turn.items):
         if isinstance(item, Text):
             out.extend(chunk({"content": piece}) for piece in turn.chunks_of_text(item.text))
         elif isinstance(item, Thinking):
-            out.extend(chunk({"reasoning_content": piece}) for piece in turn.chunks_of_text(item.text))
+            out.extend(chunk({reasoning_key: piece}) for piece in turn.chunks_of_text(item.text))
         else:
-            args = arguments_of(item)
-            call_id = item.id or f"call_{msg_id}_{index}"
-            head = {
-                "index": call_index,
-                "id": call_id,
-                "type": "function",
-                "function": {"name": item.name, "arguments": ""},
-            }
+            number = calls.index(item)
+            args: Any = arguments_of(item)
+            if "object_arguments" in quirks and item.raw_arguments is None:
+                args = item.input
+            call_id = item.id or (f"call_{number}" if "reused_ids" in quirks else f"call_{msg_id}_{index}")
+            head: dict[str, Any] = {"id": call_id, "type": "function", "function": {"name": item.name}}
+            if "no_index" not in quirks:
+                head["index"] = 0 if "index_zero" in quirks else number
+            if whole:
+                head["function"]["arguments"] = args
+                if "one_delta" in quirks:
+                    together.append(head)
+                else:
+                    out.append(chunk({"tool_calls": [head]}))
+                continue
+            head["function"]["arguments"] = ""
             out.append(chunk({"tool_calls": [head]}))
             half = len(args) // 2
             for piece in (args[:half], args[half:]):
                 if piece:
-                    out.append(
-                        chunk({"tool_calls": [{"index": call_index, "function": {"arguments": piece}}]})
-                    )
-            call_index += 1
-    finish = turn.stop_reason or ("tool_calls" if turn.has_tool_calls() else "stop")
+                    tail: dict[str, Any] = {"function": {"arguments": piece}}
+                    if "no_index" not in quirks:
+                        tail["index"] = head["index"]
+                    out.append(chunk({"tool_calls": [tail]}))
+        if "empty_choices" in quirks:
+            out.append(empty)
+    if together:
+        out.append(chunk({"tool_calls": together}))
+    finish: str | None = turn.stop_reason or ("tool_calls" if turn.has_tool_calls() else "stop")
+    if "no_finish" in quirks:
+        finish = None
+    elif "finish_tool_calls" in quirks:
+        finish = "tool_calls"
+    elif "finish_stop" in quirks:
+        finish = "stop"
     out.append(chunk({}, finish))
-    usage = {
-        "prompt_tokens": turn.input_tokens,
-        "completion_tokens": turn.output_tokens,
-        "total_tokens": turn.input_tokens + turn.output_tokens,
-    }
-    out.append(
-        _sse(
-            None,
-            {
-                "id": msg_id,
-                "object": "chat.completion.chunk",
-                "created": 0,
-                "model": model,
-                "choices": [],
-                "usage": usage,
-            },
+    if "no_usage" not in quirks:
+        usage = {
+            "prompt_tokens": turn.input_tokens,
+            "completion_tokens": turn.output_tokens,
+            "total_tokens": turn.input_tokens + turn.output_tokens,
+        }
+        out.append(
+            _sse(
+                None,
+                {
+                    "id": msg_id,
+                    "object": "chat.completion.chunk",
+                    "created": 0,
+                    "model": model,
+                    "choices": [],
+                    "usage": usage,
+                },
+            )
         )
-    )
     out.append(b"data: [DONE]\n\n")
+    if "keepalive" in quirks:
+        out = [piece for c in out for piece in (b": keep-alive\n\n", c)]
     return out
 
 
@@ -197,9 +228,16 @@ def openai_message(turn: Turn, model: str, msg_id: str) -> dict[str, Any]:
     }
 
 
-def error_body(api: str, status: int) -> dict[str, Any]:
-    kinds = {429: "rate_limit_error", 500: "api_error", 529: "overloaded_error", 401: "authentication_error"}
+def error_body(api: str, status: int, detail: str | None = None) -> dict[str, Any]:
+    kinds = {
+        400: "invalid_request_error",
+        429: "rate_limit_error",
+        500: "api_error",
+        529: "overloaded_error",
+        401: "authentication_error",
+    }
     kind = kinds.get(status, "api_error")
+    message = detail or f"fake {kind} ({status})"
     if api == "anthropic":
-        return {"type": "error", "error": {"type": kind, "message": f"fake {kind} ({status})"}}
-    return {"error": {"message": f"fake {kind} ({status})", "type": kind, "code": None}}
+        return {"type": "error", "error": {"type": kind, "message": message}}
+    return {"error": {"message": message, "type": kind, "code": None}}

@@ -145,7 +145,7 @@ AROUND = [
     "for i in 1 2; do {}; done",
     "case x in x) {};; esac",
     "! {}",
-    "x=$({})",
+    "x=$( {} )",  # "$((" would be arithmetic, which runs nothing
     "sh <<'EOF'\n{}\nEOF",
     "cat <<'EOF' | bash\n{}\nEOF",
     "echo {} | sh",

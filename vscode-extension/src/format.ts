@@ -1,5 +1,7 @@
 /** Short human figures for the status bar, the chat's per-turn line and confirmation prompts. Pure. */
 
+import type { SandboxState } from "./protocol";
+
 export interface Usage {
   input_tokens?: number;
   output_tokens?: number;
@@ -48,6 +50,24 @@ export function usageLine(usage: Usage | undefined, costUsd: number | undefined)
 export function statusText(model: string | undefined, tokens: number, costUsd: number): string {
   const name = model ? model.split("/").pop() ?? model : "no session";
   return `A3S: ${name} · ${formatTokens(tokens)} tok · ${formatCost(costUsd)}`;
+}
+
+/** The status bar's sandbox parts: an icon for the text and a line for the tooltip. */
+export function sandboxStatus(sandbox: SandboxState | undefined): { icon: string; tooltip: string } {
+  if (!sandbox) {
+    return { icon: "", tooltip: "" };
+  }
+  if (!sandbox.enabled) {
+    return { icon: "$(unlock)", tooltip: "Sandbox: off (bash runs with your user's rights)" };
+  }
+  const parts = [sandbox.backend, sandbox.network ? "network on" : "network off"];
+  if (sandbox.memoryMb) {
+    parts.push(`${sandbox.memoryMb} MB`);
+  }
+  if (sandbox.image) {
+    parts.push(`image ${sandbox.image}`);
+  }
+  return { icon: "$(shield)", tooltip: `Sandbox: ${parts.join(", ")}` };
 }
 
 /** `edit(file_path=app.py, old_string="y = 2", …)` with long values cut, for prompts. */

@@ -25,6 +25,7 @@ export type {
   ConfirmAnswer,
   ConfirmParams,
   EventNotification,
+  SandboxState,
   SessionOpened,
   SessionSummary,
   ToolResult as ToolResultPayload,

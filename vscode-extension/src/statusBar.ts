@@ -1,7 +1,7 @@
 /** The status bar item: the active model, the session's tokens and cost; a click opens the chat. */
 
 import * as vscode from "vscode";
-import { statusText } from "./format";
+import { sandboxStatus, statusText } from "./format";
 import type { SessionState } from "./sessions";
 
 export class StatusBar implements vscode.Disposable {
@@ -16,8 +16,11 @@ export class StatusBar implements vscode.Disposable {
 
   update(state: SessionState): void {
     const spin = state.busy ? "$(sync~spin)" : "$(hubot)";
-    this.item.text = `${spin} ${statusText(state.session?.model, state.tokens, state.costUsd)}`;
-    this.item.tooltip = state.session ? `A3S session ${state.session.sessionId}\n${state.session.workspace}` : "A3S: no session yet";
+    const sandbox = sandboxStatus(state.session?.sandbox);
+    const icon = sandbox.icon ? ` ${sandbox.icon}` : "";
+    this.item.text = `${spin}${icon} ${statusText(state.session?.model, state.tokens, state.costUsd)}`;
+    const lines = state.session ? [`A3S session ${state.session.sessionId}`, state.session.workspace, sandbox.tooltip] : ["A3S: no session yet"];
+    this.item.tooltip = lines.filter((line) => line).join("\n");
     this.item.backgroundColor = undefined;
   }
 

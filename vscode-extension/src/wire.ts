@@ -262,6 +262,17 @@ export interface QueueSetLaneHandlerParams {
   timeoutMs?: number;
 }
 
+export interface SandboxState {
+  enabled: boolean;
+  backend: string;
+  network: boolean;
+  memoryMb: number | null;
+  maxProcesses: number | null;
+  image: string | null;
+  workspaceMount: string | null;
+  timeoutMs: number | null;
+}
+
 export interface SecurityWarning {
   type: "security_warning";
   source: string;
@@ -290,6 +301,7 @@ export interface SessionOpened {
   messages: number;
   usage: Record<string, unknown>;
   costUsd: number;
+  sandbox: SandboxState;
   tools: string[];
 }
 
@@ -325,6 +337,7 @@ export interface SessionSummary {
   messages: number;
   usage: Record<string, unknown>;
   costUsd: number;
+  sandbox: SandboxState;
 }
 
 export interface SlashCommand {
@@ -563,6 +576,7 @@ export interface Usage {
   output_tokens?: number;
   cache_read_tokens?: number;
   cache_write_tokens?: number;
+  reasoning_tokens?: number;
 }
 
 export interface UsageEvent {

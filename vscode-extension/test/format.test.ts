@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeCall, formatCost, formatTokens, statusText, totalTokens, usageLine } from "../src/format";
+import { describeCall, formatCost, formatTokens, sandboxStatus, statusText, totalTokens, usageLine } from "../src/format";
 
 describe("figures", () => {
   it("shortens token counts", () => {
@@ -21,5 +21,13 @@ describe("figures", () => {
     expect(describeCall("bash", { command: "rm -rf build" })).toBe('bash(command="rm -rf build")');
     const long = describeCall("write", { file_path: "a.py", content: "x".repeat(200) }, 20);
     expect(long).toBe(`write(file_path=a.py, content=${"x".repeat(19)}…)`);
+  });
+  it("shows whether the session's shell is sandboxed", () => {
+    const on = { enabled: true, backend: "bubblewrap", network: false, memoryMb: 512, maxProcesses: 1024, image: null, workspaceMount: "/workspace", timeoutMs: null };
+    expect(sandboxStatus(on)).toEqual({ icon: "$(shield)", tooltip: "Sandbox: bubblewrap, network off, 512 MB" });
+    expect(sandboxStatus({ ...on, network: true, image: "/srv/rootfs" }).tooltip).toBe("Sandbox: bubblewrap, network on, 512 MB, image /srv/rootfs");
+    const off = { ...on, enabled: false, backend: "local", memoryMb: null, workspaceMount: null };
+    expect(sandboxStatus(off)).toEqual({ icon: "$(unlock)", tooltip: "Sandbox: off (bash runs with your user's rights)" });
+    expect(sandboxStatus(undefined)).toEqual({ icon: "", tooltip: "" });
   });
 });

@@ -13,7 +13,10 @@ USAGE_EPILOG = """examples:
   a3s-code                          interactive session in the current folder
   a3s-code "explain src/auth.py"    one prompt, answer on stdout
   a3s-code -m openai/gpt-4o -w ../repo
-  a3s-code doctor                   check config, keys, network, MCP servers and rg
+  a3s-code doctor                   check config, keys, network, MCP servers, rg and the sandbox
+  a3s-code worker --redis URL       run external lane tasks from Redis (see docs/queue.md)
+  a3s-code team-member --redis URL --team T --member worker-2 --role worker
+                                    one member of a team on Redis (see docs/teams.md)
 
 config: -c FILE, else $A3S_CONFIG, else ~/.a3s/config.hcl, else ./agent.hcl"""
 
@@ -56,6 +59,14 @@ def main(argv: list[str] | None = None) -> None:
 
         d = _doctor_parser().parse_args(args_in[1:])
         raise SystemExit(doctor(d.config, offline=d.offline, timeout=d.timeout, color=d.color))
+    if args_in[:1] == ["worker"]:
+        from .worker import main as worker
+
+        raise SystemExit(worker(args_in[1:]))
+    if args_in[:1] == ["team-member"]:
+        from .team_member import main as team_member
+
+        raise SystemExit(team_member(args_in[1:]))
     args = _parser().parse_args(args_in)
     try:
         code = asyncio.run(_run(args))

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sys
+import tempfile
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlparse
 
 from ..config import AgentConfig, ProviderConfig, discover_config_path, load_file
@@ -139,6 +141,36 @@ def check_rg() -> Check:
     return Check("ripgrep", False, "rg not found (the grep tool needs it)", "pip install ripgrep")
 
 
+def check_sandbox(config: AgentConfig | None, workspace: Path) -> Check:
+    """With a ``sandbox`` block: a trial sandbox exactly as sessions in ``workspace`` get it (a
+    failure is a problem). Without one: whether bubblewrap works here (worth knowing, never a failure)."""
+    from ..sandbox import (
+        SandboxConfig,
+        SandboxConfigError,
+        SandboxUnavailableError,
+        build_sandbox,
+        bwrap_version,
+    )
+
+    wanted = config.sandbox if config is not None else None
+    configured = wanted is not None and wanted.enabled
+    trial = wanted if configured and wanted is not None else SandboxConfig()
+    try:
+        with tempfile.TemporaryDirectory(prefix="a3s-doctor-") as scratch:
+            root = workspace if configured and workspace != Path("/") else Path(scratch)
+            sandbox = build_sandbox(trial, config or AgentConfig.model_validate({}), root)
+    except (SandboxUnavailableError, SandboxConfigError) as exc:
+        fix = getattr(exc, "fix", "") or "correct the sandbox block"
+        if configured:
+            return Check("sandbox", False, getattr(exc, "reason", str(exc)), fix)
+        return Check("sandbox", True, f"not configured; bubblewrap would not work here: {exc}", warning=True)
+    label = sandbox.describe().label().removeprefix("sandbox: ")
+    found = f"{bwrap_version(sandbox.binary)} at {sandbox.binary}"
+    if configured:
+        return Check("sandbox", True, f"{label} ({found})")
+    return Check("sandbox", True, f"not configured, bash runs unsandboxed; {found} works here", warning=True)
+
+
 async def run_checks(explicit: str | None, offline: bool, probe_s: float) -> list[Check]:
     checks, config = check_config(explicit)
     if config is not None:
@@ -147,6 +179,7 @@ async def run_checks(explicit: str | None, offline: bool, probe_s: float) -> lis
             checks += await asyncio.gather(*(check_reachable(p, probe_s) for p in config.providers))
         checks += check_mcp(config)
     checks.append(check_rg())
+    checks.append(await asyncio.to_thread(check_sandbox, config, Path.cwd()))
     return checks
 
 

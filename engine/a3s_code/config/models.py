@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
 from ..errors import ConfigError
+from ..sandbox.config import SandboxConfig
 
 
 class _Model(BaseModel):
@@ -51,12 +52,42 @@ class ModelConfig(_Model):
     limit: ModelLimit | None = None
 
 
+class ProviderTimeouts(_Model):
+    """``timeouts { ... }`` in a provider block: how long a model request may wait, and how much
+    a turn may retry. Milliseconds; 0 turns a limit off.
+
+    ``connect_ms``: opening the connection. ``first_byte_ms``: from sending a request to the
+    first streamed event. ``idle_ms``: between two events of a started stream (keep-alive
+    comments do not count). ``retry_budget_ms``: time one turn may lose to failed requests and
+    the waits before retrying them. ``max_retries``: retries of one request.
+    """
+
+    connect_ms: int = Field(10_000, ge=0)
+    first_byte_ms: int = Field(120_000, ge=0)
+    idle_ms: int = Field(120_000, ge=0)
+    retry_budget_ms: int = Field(300_000, ge=0)
+    max_retries: int | None = Field(None, ge=0)
+    """Default: the session's ``llm_max_retries`` (3)."""
+
+
 class ProviderConfig(_Model):
     name: str
     api_key: str | None = None
     api_key_env: str | None = None
     base_url: str | None = None
+    api: Literal["responses", "chat"] | None = None
+    """Which OpenAI API to speak: ``responses`` (the default on OpenAI's own endpoint) or ``chat``
+    (Chat Completions, the default for compatible servers: Ollama, vLLM, LM Studio...)."""
+    timeouts: ProviderTimeouts = Field(default_factory=lambda: ProviderTimeouts.model_validate({}))
     models: list[ModelConfig] = []
+
+    @model_validator(mode="after")
+    def _api_for_openai_only(self) -> ProviderConfig:
+        if self.api is not None and self.name == "anthropic":
+            raise ValueError(
+                "'api' applies to OpenAI-compatible providers; anthropic speaks the Messages API"
+            )
+        return self
 
     def find_model(self, model_id: str) -> ModelConfig | None:
         return next((m for m in self.models if m.id == model_id), None)
@@ -102,6 +133,14 @@ class QueueConfig(_Model):
     pressure_threshold: int | None = None
     lane_handlers: dict[Literal["query", "execute"], LaneHandlerSettings] = {}
     """``lane_handlers { execute { mode = "external", timeout_ms = 120000 } }``"""
+    backend: Literal["local", "redis"] = "local"
+    """Where external lanes wait: ``local`` (this process) or ``redis`` (streams any worker can read)."""
+    url: SecretStr | None = None
+    """``redis://[user:password@]host:port/db`` or ``rediss://`` (TLS); kept secret in reprs and logs.
+    Checked when a session needs it, so ``env("A3S_REDIS_URL")`` may be unset where nothing does."""
+    stream_prefix: str = Field("a3s", pattern=r"^[A-Za-z0-9_.:-]+$")
+    idempotent_tools: list[str] = []
+    """Execute-lane tools safe to run again when their worker died mid-task; reads always are."""
 
 
 SEARCH_ENGINE_TYPES = ("ddg", "wiki", "brave", "google", "bing", "url")
@@ -194,7 +233,7 @@ class PermissionsConfig(_Model):
     allow: list[str] = []
     deny: list[str] = []
     ask: list[str] = []
-    mode: Literal["default", "accept_edits", "read_only", "bypass"] = "default"
+    mode: Literal["default", "accept_edits", "read_only", "bypass", "sandbox_auto_allow"] = "default"
 
 
 class ConfirmationConfig(_Model):
@@ -211,6 +250,16 @@ class ToolSearchSettings(_Model):
     max_tools: int = Field(8, ge=1)
     min_score: float = Field(0.5, ge=0)
     always_include: list[str] = []
+
+
+class SecurityConfig(_Model):
+    """``security { default = true }``: every session of this agent gets ``DefaultSecurityProvider``.
+
+    Then the model and the user see secrets and personal data redacted, saved sessions and log
+    lines hold none the provider recognises, and tool output is scanned for prompt injection.
+    """
+
+    default: bool = False
 
 
 class AgentConfig(_Model):
@@ -231,6 +280,9 @@ class AgentConfig(_Model):
     permissions: PermissionsConfig | None = None
     confirmation: ConfirmationConfig | None = None
     tool_search: ToolSearchSettings | None = None
+    security: SecurityConfig | None = None
+    sandbox: SandboxConfig | None = None
+    """``sandbox { network = false  memory_mb = 512 }``: run bash in bubblewrap (``sandbox.SandboxConfig``)."""
 
     _source_path: Path | None = PrivateAttr(default=None)
 

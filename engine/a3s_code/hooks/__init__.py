@@ -25,6 +25,10 @@ HookEvent = Literal[
 ]
 HOOK_EVENTS: tuple[str, ...] = HookEvent.__args__  # type: ignore[attr-defined]
 HookAction = Literal["continue", "modify", "block", "retry", "skip"]
+OnError = Literal["block", "continue"]
+FAIL_CLOSED: frozenset[str] = frozenset({"pre_tool_use"})
+"""Events whose failing handler (it raises or times out) blocks what it guards, unless the hook was
+registered with ``on_error="continue"``: a guard that cannot answer must not let the call through."""
 log = logging.getLogger("a3s_code.hooks")
 
 
@@ -67,6 +71,7 @@ class _Registration:
     handler: Handler = field(compare=False)
     matcher: str | None = field(compare=False, default=None)
     timeout_s: float = field(compare=False, default=5.0)
+    on_error: OnError = field(compare=False, default="block")
 
 
 @dataclass
@@ -92,11 +97,18 @@ class HookEngine:
         priority: int = 100,
         matcher: str | None = None,
         timeout_ms: int = 5000,
+        on_error: OnError = "block",
     ) -> None:
+        """Add (or replace, by ``name``) a handler. ``on_error`` matters for ``pre_tool_use``:
+        ``block`` (the default) refuses the call when the handler raises or times out."""
         if event not in HOOK_EVENTS:
             raise ValueError(f"unknown hook event {event!r}; one of: {', '.join(HOOK_EVENTS)}")
+        if on_error not in ("block", "continue"):
+            raise ValueError(f"on_error must be 'block' or 'continue', not {on_error!r}")
         self.unregister(name)
-        self._hooks.append(_Registration(priority, name, event, handler, matcher, timeout_ms / 1000))
+        self._hooks.append(
+            _Registration(priority, name, event, handler, matcher, timeout_ms / 1000, on_error)
+        )
         self._hooks.sort()
 
     def unregister(self, name: str) -> bool:
@@ -130,12 +142,31 @@ class HookEngine:
                 if inspect.isawaitable(out):
                     out = await out
         except TimeoutError:
-            log.warning("hook %s timed out after %.1fs on %s; continuing", hook.name, hook.timeout_s, event)
-            return None
-        except Exception:
-            log.exception("hook %s failed on %s; continuing", hook.name, event)
-            return None
+            return self._failed(hook, event, f"timed out after {hook.timeout_s:g}s")
+        except Exception as exc:
+            log.debug("hook %s raised", hook.name, exc_info=True)
+            return self._failed(hook, event, f"raised {type(exc).__name__}: {exc}")
         return out if isinstance(out, HookResult) else None
 
+    @staticmethod
+    def _failed(hook: _Registration, event: str, what: str) -> HookResult | None:
+        if event in FAIL_CLOSED and hook.on_error == "block":
+            log.warning("hook %s %s on %s; the call is blocked (fail closed)", hook.name, what, event)
+            return HookResult.block(
+                f"hook {hook.name} {what}, so the call was refused (a failing guard blocks; "
+                'register it with on_error="continue" to let calls run when it fails)'
+            )
+        log.warning("hook %s %s on %s; continuing", hook.name, what, event)
+        return None
 
-__all__ = ["HOOK_EVENTS", "HookAction", "HookEngine", "HookEvent", "HookOutcome", "HookResult"]
+
+__all__ = [
+    "FAIL_CLOSED",
+    "HOOK_EVENTS",
+    "HookAction",
+    "HookEngine",
+    "HookEvent",
+    "HookOutcome",
+    "HookResult",
+    "OnError",
+]

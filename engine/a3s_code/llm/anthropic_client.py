@@ -1,4 +1,10 @@
-"""Anthropic Messages API through the ``anthropic`` SDK (imported when a client is created)."""
+"""Anthropic Messages API through the ``anthropic`` SDK (imported when a client is created).
+
+The request is built for ``AsyncMessages.create`` of the installed SDK (2.x): its keyword
+parameters are the only top-level keys we send (a test checks them against the signature). That
+API no longer takes ``temperature``, ``top_p`` or ``top_k``; a session's ``temperature`` is
+therefore not sent to Anthropic (it still reaches the OpenAI paths, where the API takes it).
+"""
 
 from __future__ import annotations
 
@@ -10,15 +16,26 @@ from ..messages import (
     ContentBlock,
     ImageBlock,
     Message,
+    ReasoningBlock,
     TextBlock,
     ThinkingBlock,
     ToolResultBlock,
     ToolUseBlock,
     Usage,
 )
-from ._convert import is_transport_error, parse_arguments, retry_after_seconds
+from ._convert import (
+    WireCache,
+    http_timeout,
+    is_transport_error,
+    json_body,
+    parse_arguments,
+    prewarm,
+    retry_after_seconds,
+    status_error,
+)
+from ._watchdog import Watchdog
 from .base import LLMRequest, LLMResponse, LLMStreamEvent, LLMTextDelta, LLMThinkingDelta, LLMToolCallStart
-from .retry import RetryPolicy, stream_with_retries
+from .retry import RetryPolicy, Timeouts, stream_with_retries
 
 CACHE = {"type": "ephemeral"}
 
@@ -31,26 +48,45 @@ class AnthropicClient:
         api_key: str,
         base_url: str | None = None,
         *,
-        timeout_s: float = 600.0,
+        timeouts: Timeouts | None = None,
         retry: RetryPolicy | None = None,
     ) -> None:
         import anthropic
+        from anthropic._data import MODELS_TO_WARN_WITH_THINKING_ENABLED
 
         self._sdk = anthropic
+        self.timeouts = timeouts or Timeouts()
         self._client = anthropic.AsyncAnthropic(
-            api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=0
+            api_key=api_key, base_url=base_url, timeout=http_timeout(self.timeouts), max_retries=0
         )
         self.retry = retry or RetryPolicy()
+        # Bound now: the SDK imports a resource's module on first access, which must not count
+        # against a request's first-byte timeout (nor happen in the middle of a turn).
+        self._create = self._client.messages.create
+        self._adaptive_only = frozenset(MODELS_TO_WARN_WITH_THINKING_ENABLED)
+        self._wire = WireCache(to_wire)
+        from anthropic.types import Message as SdkMessage
+        from anthropic.types import RawMessageStreamEvent
+
+        self._message = SdkMessage
+        self._stream_cls: Any = anthropic.AsyncStream[RawMessageStreamEvent]
 
     def stream(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
-        return stream_with_retries(lambda: self._stream_once(request), self.retry, self._classify)
+        return stream_with_retries(
+            lambda: self._stream_once(request), self.retry, self._classify, request.retry_clock
+        )
 
     def build_params(self, request: LLMRequest) -> dict[str, Any]:
+        """Keyword arguments for ``AsyncMessages.create``: ``max_tokens``, ``messages``, ``model``,
+        ``system``, ``tools`` and ``thinking`` (``budget_tokens`` from ``thinking_budget``, or
+        ``adaptive`` for the models the SDK says no longer take a budget)."""
+        return {"messages": self._wire.convert(request.messages), **self._settings(request)}
+
+    def _settings(self, request: LLMRequest) -> dict[str, Any]:
         params: dict[str, Any] = {
             "model": request.model,
             "max_tokens": request.max_tokens,
             "system": [{"type": "text", "text": request.system, "cache_control": CACHE}],
-            "messages": [to_wire(m) for m in request.messages],
         }
         if request.tools:
             tools: list[dict[str, Any]] = [
@@ -60,52 +96,71 @@ class AnthropicClient:
             tools[-1]["cache_control"] = CACHE
             params["tools"] = tools
         if request.thinking_budget:
-            params["thinking"] = {"type": "enabled", "budget_tokens": request.thinking_budget}
-            params["max_tokens"] = max(request.max_tokens, request.thinking_budget + 4096)
-        elif request.temperature is not None:
-            params["temperature"] = request.temperature
+            if request.model in self._adaptive_only:
+                params["thinking"] = {"type": "adaptive"}
+            else:
+                params["thinking"] = {"type": "enabled", "budget_tokens": request.thinking_budget}
+                params["max_tokens"] = max(request.max_tokens, request.thinking_budget + 4096)
         return params
 
     async def _stream_once(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
-        stream = await self._client.messages.create(**self.build_params(request), stream=True)
+        # The body ``create(**build_params(request), stream=True)`` sends (a test compares the
+        # two), posted with the SDK's own client to the same route with the same stream type.
+        body = json_body(
+            {**self._settings(request), "stream": True}, "messages", self._wire.fragments(request.messages)
+        )
+        dog = Watchdog(self.timeouts, "Anthropic")
+        try:
+            post = self._client.post(
+                "/v1/messages", cast_to=self._message, content=body, stream=True, stream_cls=self._stream_cls
+            )
+            stream = await dog.start(post)
+            try:
+                async for event in self._events(dog.events(stream)):
+                    yield event
+            finally:
+                await stream.close()
+        finally:
+            dog.close()
+
+    async def _events(self, stream: AsyncIterator[Any]) -> AsyncIterator[LLMStreamEvent]:
         blocks: dict[int, dict[str, Any]] = {}
         usage = Usage()
         stop_reason = "end_turn"
-        try:
-            async for event in stream:
-                kind = event.type
-                if kind == "message_start":
-                    u = event.message.usage
-                    usage = Usage(
-                        input_tokens=u.input_tokens or 0,
-                        cache_read_tokens=getattr(u, "cache_read_input_tokens", None) or 0,
-                        cache_write_tokens=getattr(u, "cache_creation_input_tokens", None) or 0,
-                    )
-                elif kind == "content_block_start":
-                    block = event.content_block
-                    entry: dict[str, Any] = {"type": block.type, "text": "", "json": "", "signature": ""}
-                    if block.type == "tool_use":
-                        entry.update(id=block.id, name=block.name)
-                        yield LLMToolCallStart(id=block.id, name=block.name)
-                    blocks[event.index] = entry
-                elif kind == "content_block_delta":
-                    entry = blocks[event.index]
-                    delta = event.delta
-                    if delta.type == "text_delta":
-                        entry["text"] += delta.text
-                        yield LLMTextDelta(text=delta.text)
-                    elif delta.type == "thinking_delta":
-                        entry["text"] += delta.thinking
-                        yield LLMThinkingDelta(text=delta.thinking)
-                    elif delta.type == "signature_delta":
-                        entry["signature"] += delta.signature
-                    elif delta.type == "input_json_delta":
-                        entry["json"] += delta.partial_json
-                elif kind == "message_delta":
-                    stop_reason = event.delta.stop_reason or stop_reason
-                    usage = usage.model_copy(update={"output_tokens": event.usage.output_tokens or 0})
-        finally:
-            await stream.close()
+        async for event in stream:
+            kind = event.type
+            if kind == "content_block_delta":
+                entry = blocks[event.index]
+                delta = event.delta
+                if delta.type == "text_delta":
+                    entry["text"].append(delta.text)
+                    yield LLMTextDelta(text=delta.text)
+                elif delta.type == "thinking_delta":
+                    entry["text"].append(delta.thinking)
+                    yield LLMThinkingDelta(text=delta.thinking)
+                elif delta.type == "signature_delta":
+                    entry["signature"] += delta.signature
+                elif delta.type == "input_json_delta":
+                    entry["json"].append(delta.partial_json)
+            elif kind == "content_block_start":
+                block = event.content_block
+                entry = {"type": block.type, "text": [], "json": [], "signature": ""}
+                if block.type == "tool_use":
+                    entry.update(id=block.id, name=block.name)
+                    yield LLMToolCallStart(id=block.id, name=block.name)
+                elif block.type == "redacted_thinking":
+                    entry["signature"] = block.data
+                blocks[event.index] = entry
+            elif kind == "message_start":
+                u = event.message.usage
+                usage = Usage(
+                    input_tokens=u.input_tokens or 0,
+                    cache_read_tokens=getattr(u, "cache_read_input_tokens", None) or 0,
+                    cache_write_tokens=getattr(u, "cache_creation_input_tokens", None) or 0,
+                )
+            elif kind == "message_delta":
+                stop_reason = event.delta.stop_reason or stop_reason
+                usage = usage.model_copy(update={"output_tokens": event.usage.output_tokens or 0})
         content = [_block(blocks[i]) for i in sorted(blocks)]
         message = Message(role="assistant", content=[b for b in content if b is not None])
         yield LLMResponse(message=message, usage=usage, stop_reason=stop_reason)
@@ -113,7 +168,12 @@ class AnthropicClient:
     def _classify(self, exc: BaseException) -> tuple[LLMError, float | None] | None:
         sdk = self._sdk
         if isinstance(exc, sdk.APITimeoutError):
-            return LLMTimeoutError("Anthropic request timed out", retryable=True), None
+            seconds = self.timeouts.connect_s
+            return LLMTimeoutError(
+                f"could not connect to Anthropic within {seconds:g}s (connect_timeout)",
+                retryable=True,
+                limit="connect_timeout",
+            ), None
         if isinstance(exc, sdk.APIConnectionError):
             return LLMError(f"cannot reach Anthropic: {exc}", retryable=True), None
         if is_transport_error(exc):
@@ -125,27 +185,33 @@ class AnthropicClient:
         return None
 
 
-def status_error(provider: str, status: int, detail: str) -> LLMError:
-    if status in (401, 403):
-        return LLMError(
-            f"{provider} rejected the API key ({status}): check the provider's api_key", status=status
-        )
-    retryable = status in (408, 409, 429) or status >= 500
-    label = {429: "rate limited", 529: "overloaded"}.get(status, f"HTTP {status}")
-    return LLMError(f"{provider} request failed, {label}: {detail}", status=status, retryable=retryable)
+def warm() -> None:
+    """The SDK's one-time work of a first streamed reply, done ahead (see ``_convert.prewarm``)."""
+    from anthropic._models import construct_type
+    from anthropic.types import RawMessageStreamEvent
+
+    delta = {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": ""}}
+    prewarm(construct_type, RawMessageStreamEvent, delta)
 
 
 def _block(entry: dict[str, Any]) -> ContentBlock | None:
-    if entry["type"] == "text":
-        return TextBlock(text=entry["text"]) if entry["text"] else None
-    if entry["type"] == "thinking":
-        return ThinkingBlock(thinking=entry["text"], signature=entry["signature"])
-    if entry["type"] == "tool_use":
-        return ToolUseBlock(id=entry["id"], name=entry["name"], input=parse_arguments(entry["json"]))
+    kind = entry["type"]
+    if kind == "text":
+        text = "".join(entry["text"])
+        return TextBlock(text=text) if text else None
+    if kind == "thinking":
+        return ThinkingBlock(thinking="".join(entry["text"]), signature=entry["signature"])
+    if kind == "redacted_thinking":
+        return ReasoningBlock(provider="anthropic", encrypted_content=entry["signature"])
+    if kind == "tool_use":
+        return ToolUseBlock(id=entry["id"], name=entry["name"], input=parse_arguments("".join(entry["json"])))
     return None
 
 
 def to_wire(message: Message) -> dict[str, Any]:
+    """One message as a Messages API ``MessageParam``. Reasoning from other providers is left out:
+    a thinking block without Anthropic's signature (Chat Completions ``reasoning_content``) would
+    be refused, and OpenAI's encrypted reasoning means nothing here."""
     content: list[dict[str, Any]] = []
     for block in message.content:
         if isinstance(block, TextBlock):
@@ -154,7 +220,11 @@ def to_wire(message: Message) -> dict[str, Any]:
         elif isinstance(block, ImageBlock):
             content.append(_image(block))
         elif isinstance(block, ThinkingBlock):
-            content.append({"type": "thinking", "thinking": block.thinking, "signature": block.signature})
+            if block.signature:
+                content.append({"type": "thinking", "thinking": block.thinking, "signature": block.signature})
+        elif isinstance(block, ReasoningBlock):
+            if block.provider == "anthropic" and block.encrypted_content:
+                content.append({"type": "redacted_thinking", "data": block.encrypted_content})
         elif isinstance(block, ToolUseBlock):
             args = {} if "__parse_error" in block.input else block.input
             content.append({"type": "tool_use", "id": block.id, "name": block.name, "input": args})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
@@ -20,8 +21,19 @@ class ToolSpec(BaseModel):
     input_schema: dict[str, Any]
 
 
+@dataclass
+class RetryClock:
+    """Seconds one turn has lost to failed model requests and the waits before retrying them.
+
+    The agent loop makes one per turn and puts it on every request of that turn, so the provider's
+    ``retry_budget_s`` bounds the whole turn, not each call.
+    """
+
+    spent_s: float = 0.0
+
+
 class LLMRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
 
     model: str
     """Model id without the provider prefix, as the provider's API expects it."""
@@ -31,6 +43,9 @@ class LLMRequest(BaseModel):
     max_tokens: int = 8192
     thinking_budget: int | None = None
     temperature: float | None = None
+    """Sent only where the API still takes it (not Anthropic's Messages API, not reasoning models)."""
+    retry_clock: RetryClock | None = None
+    """The turn's retry account (see ``RetryClock``); None: this request has its own."""
 
 
 class LLMTextDelta(BaseModel):
@@ -51,6 +66,15 @@ class LLMToolCallStart(BaseModel):
     name: str
 
 
+class LLMRetrying(BaseModel):
+    """An attempt failed before any output and will be retried after ``delay_s`` seconds."""
+
+    kind: Literal["retrying"] = "retrying"
+    attempt: int
+    delay_s: float
+    error: str
+
+
 class LLMResponse(BaseModel):
     """The complete assistant message, ending a stream.
 
@@ -64,14 +88,14 @@ class LLMResponse(BaseModel):
     stop_reason: str
 
 
-LLMStreamEvent = LLMTextDelta | LLMThinkingDelta | LLMToolCallStart | LLMResponse
+LLMStreamEvent = LLMTextDelta | LLMThinkingDelta | LLMToolCallStart | LLMRetrying | LLMResponse
 
 
 class LLMClient(Protocol):
     """One provider connection. ``stream`` yields deltas and ends with exactly one ``LLMResponse``.
 
-    Raises ``LLMError`` (after the client's own retries). Cancelling the consuming task must
-    close the underlying HTTP stream.
+    Raises ``LLMError`` (after the client's own retries; ``LLMRetrying`` announces each retry).
+    Cancelling the consuming task must close the underlying HTTP stream.
     """
 
     provider: str

@@ -1,4 +1,5 @@
-"""OpenAI Chat Completions (and compatible servers: Ollama, vLLM, LM Studio, OpenRouter) via the ``openai`` SDK."""
+"""OpenAI Chat Completions (and compatible servers: Ollama, vLLM, LM Studio, llama.cpp, OpenRouter,
+DeepSeek) via the ``openai`` SDK's ``AsyncCompletions.create``."""
 
 from __future__ import annotations
 
@@ -6,14 +7,19 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from ..errors import LLMError, LLMTimeoutError
+from ..errors import LLMError
 from ..messages import ImageBlock, Message, TextBlock, ThinkingBlock, ToolResultBlock, ToolUseBlock, Usage
-from ._convert import is_transport_error, parse_arguments, retry_after_seconds
-from .anthropic_client import status_error
+from ._chat_calls import ToolCallAccumulator, used_tool_ids
+from ._convert import WireCache, dumps, http_timeout, json_body, prewarm
+from ._openai_common import ModelTraits, classify_openai_error
+from ._watchdog import Watchdog
 from .base import LLMRequest, LLMResponse, LLMStreamEvent, LLMTextDelta, LLMThinkingDelta, LLMToolCallStart
-from .retry import RetryPolicy, stream_with_retries
+from .retry import RetryPolicy, Timeouts, stream_with_retries
 
 _FINISH = {"stop": "end_turn", "tool_calls": "tool_use", "length": "max_tokens", "function_call": "tool_use"}
+_REASONING_FIELDS = ("reasoning_content", "reasoning")
+"""Where compatible servers stream a reasoning model's thoughts: DeepSeek and vLLM use
+``reasoning_content``; OpenRouter and newer vLLM use ``reasoning``."""
 
 
 class OpenAIClient:
@@ -25,29 +31,49 @@ class OpenAIClient:
         base_url: str | None = None,
         *,
         provider: str = "openai",
-        timeout_s: float = 600.0,
+        timeouts: Timeouts | None = None,
         retry: RetryPolicy | None = None,
+        traits: ModelTraits | None = None,
     ) -> None:
         import openai
 
         self._sdk = openai
         self.provider = provider
+        self.timeouts = timeouts or Timeouts()
+        self.traits = traits or ModelTraits()
         self._client = openai.AsyncOpenAI(
-            api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=0
+            api_key=api_key, base_url=base_url, timeout=http_timeout(self.timeouts), max_retries=0
         )
+        self._official = self.traits.official_endpoint(base_url)
         self.retry = retry or RetryPolicy()
+        # Bound now: the SDK imports a resource's module on first access, which must not count
+        # against a request's first-byte timeout (nor happen in the middle of a turn).
+        self._create = self._client.chat.completions.create
+        self._wire = WireCache(to_wire)
+        from openai.types.chat import ChatCompletion, ChatCompletionChunk
+
+        self._completion = ChatCompletion
+        self._stream_cls: Any = openai.AsyncStream[ChatCompletionChunk]
 
     def stream(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
-        return stream_with_retries(lambda: self._stream_once(request), self.retry, self._classify)
+        return stream_with_retries(
+            lambda: self._stream_once(request), self.retry, self._classify, request.retry_clock
+        )
 
     def build_params(self, request: LLMRequest) -> dict[str, Any]:
-        messages: list[dict[str, Any]] = [{"role": "system", "content": request.system}]
-        for message in request.messages:
-            messages.extend(to_wire(message))
+        """Keyword arguments for ``AsyncCompletions.create``. OpenAI's own endpoint gets
+        ``max_completion_tokens`` (reasoning models refuse ``max_tokens``); compatible servers get
+        ``max_tokens``, which they all know. ``temperature`` is left out for reasoning models."""
+        messages: list[dict[str, Any]] = [_system(request)]
+        for converted in self._wire.convert(request.messages):
+            messages.extend(converted)
+        return {"messages": messages, **self._settings(request)}
+
+    def _settings(self, request: LLMRequest) -> dict[str, Any]:
+        limit_key = "max_completion_tokens" if self._official else "max_tokens"
         params: dict[str, Any] = {
             "model": request.model,
-            "messages": messages,
-            "max_tokens": request.max_tokens,
+            limit_key: request.max_tokens,
             "stream": True,
             "stream_options": {"include_usage": True},
         }
@@ -59,85 +85,109 @@ class OpenAIClient:
                 }
                 for t in request.tools
             ]
-        if request.temperature is not None:
+        reasoning = self.traits.reasoning(request.model)
+        if request.temperature is not None and self.traits.temperature and not reasoning:
             params["temperature"] = request.temperature
+        if reasoning and request.thinking_budget and self._official:
+            params["reasoning_effort"] = self.traits.effort(request.thinking_budget)
         return params
 
     async def _stream_once(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
-        params = self.build_params(request)
-        # The SDK re-validates every nested message on each call (O(history)); our messages are
-        # already in wire shape, so they travel in extra_body, which the SDK sends as given.
-        bulky = {key: params.pop(key) for key in ("messages", "tools") if key in params}
-        stream = await self._client.chat.completions.create(**params, messages=[], extra_body=bulky)
-        text, thinking = "", ""
-        calls: dict[int, dict[str, str]] = {}
-        usage = Usage()
-        stop_reason = "end_turn"
+        # The body ``create(**build_params(request))`` sends (a test compares the two), each
+        # history message encoded once, posted with the SDK's client to the same route.
+        fragments = [dumps(_system(request)).encode(), *self._wire.fragments(request.messages)]
+        body = json_body(self._settings(request), "messages", fragments)
+        dog = Watchdog(self.timeouts, self.provider)
         try:
-            async for chunk in stream:
-                if chunk.usage is not None:
-                    details = getattr(chunk.usage, "prompt_tokens_details", None)
-                    cached = getattr(details, "cached_tokens", None) or 0
-                    usage = Usage(
-                        input_tokens=(chunk.usage.prompt_tokens or 0) - cached,
-                        output_tokens=chunk.usage.completion_tokens or 0,
-                        cache_read_tokens=cached,
-                    )
-                if not chunk.choices:
-                    continue
-                choice = chunk.choices[0]
-                delta = choice.delta
-                if delta.content:
-                    text += delta.content
-                    yield LLMTextDelta(text=delta.content)
-                reasoning = getattr(delta, "reasoning_content", None)
-                if reasoning:
-                    thinking += reasoning
-                    yield LLMThinkingDelta(text=reasoning)
-                for call in delta.tool_calls or []:
-                    slot = calls.setdefault(call.index, {"id": "", "name": "", "arguments": ""})
-                    if call.id:
-                        slot["id"] = call.id
-                    if call.function is not None and call.function.name:
-                        slot["name"] += call.function.name
-                        yield LLMToolCallStart(id=slot["id"], name=slot["name"])
-                    if call.function is not None and call.function.arguments:
-                        slot["arguments"] += call.function.arguments
-                if choice.finish_reason:
-                    stop_reason = _FINISH.get(choice.finish_reason, choice.finish_reason)
+            post = self._client.post(
+                "/chat/completions",
+                cast_to=self._completion,
+                content=body,
+                stream=True,
+                stream_cls=self._stream_cls,
+            )
+            stream = await dog.start(post)
+            try:
+                async for event in self._events(dog.events(stream), request):
+                    yield event
+            finally:
+                await stream.close()
         finally:
-            await stream.close()
+            dog.close()
+
+    async def _events(self, stream: AsyncIterator[Any], request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
+        text: list[str] = []
+        thinking: list[str] = []
+        calls = ToolCallAccumulator()
+        usage = Usage()
+        finish: str | None = None
+        async for chunk in stream:
+            if chunk.usage is not None:
+                usage = _usage(chunk.usage)
+            for choice in chunk.choices or ():
+                delta = choice.delta
+                if delta is None:
+                    continue
+                if delta.content:
+                    text.append(delta.content)
+                    yield LLMTextDelta(text=delta.content)
+                for name in _REASONING_FIELDS:
+                    reasoning = getattr(delta, name, None)
+                    if isinstance(reasoning, str) and reasoning:
+                        thinking.append(reasoning)
+                        yield LLMThinkingDelta(text=reasoning)
+                        break
+                if delta.tool_calls:
+                    for call_id, tool in calls.add(delta.tool_calls):
+                        yield LLMToolCallStart(id=call_id, name=tool)
+                finish = choice.finish_reason or finish
         content: list[Any] = []
         if thinking:
-            content.append(ThinkingBlock(thinking=thinking))
+            content.append(ThinkingBlock(thinking="".join(thinking)))
         if text:
-            content.append(TextBlock(text=text))
-        for index in sorted(calls):
-            slot = calls[index]
-            call_id = slot["id"] or f"call_{index}"
-            content.append(
-                ToolUseBlock(id=call_id, name=slot["name"], input=parse_arguments(slot["arguments"]))
-            )
-        yield LLMResponse(
-            message=Message(role="assistant", content=content), usage=usage, stop_reason=stop_reason
-        )
+            content.append(TextBlock(text="".join(text)))
+        uses = calls.blocks(used_tool_ids(request.messages)) if calls else []
+        content.extend(uses)
+        # finish_reason is missing on some servers, and says "stop" or "tool_calls" regardless of
+        # what came on others: what the message holds decides.
+        stop = "tool_use" if uses else _FINISH.get(finish or "stop", finish or "end_turn")
+        if stop == "tool_use" and not uses:
+            stop = "end_turn"
+        yield LLMResponse(message=Message(role="assistant", content=content), usage=usage, stop_reason=stop)
 
     def _classify(self, exc: BaseException) -> tuple[LLMError, float | None] | None:
-        sdk = self._sdk
-        name = self.provider
-        if isinstance(exc, sdk.APITimeoutError):
-            return LLMTimeoutError(f"{name} request timed out", retryable=True), None
-        if isinstance(exc, sdk.APIConnectionError):
-            return LLMError(f"cannot reach {name}: {exc}", retryable=True), None
-        if is_transport_error(exc):
-            return LLMError(f"the connection to {name} broke: {exc}", retryable=True), None
-        if isinstance(exc, sdk.APIStatusError):
-            return status_error(name, exc.status_code, str(exc)), retry_after_seconds(exc.response.headers)
-        return None
+        return classify_openai_error(self._sdk, exc, self.provider, self.timeouts)
+
+
+def warm() -> None:
+    """The SDK's one-time work of a first streamed reply, done ahead (see ``_convert.prewarm``)."""
+    from openai._models import construct_type
+    from openai.types.chat import ChatCompletionChunk
+
+    chunk = {"id": "", "object": "chat.completion.chunk", "created": 0, "model": "", "choices": []}
+    prewarm(construct_type, ChatCompletionChunk, chunk)
+
+
+def _system(request: LLMRequest) -> dict[str, Any]:
+    return {"role": "system", "content": request.system}
+
+
+def _usage(raw: Any) -> Usage:
+    details = getattr(raw, "prompt_tokens_details", None)
+    cached = getattr(details, "cached_tokens", None) or 0
+    return Usage(
+        input_tokens=(raw.prompt_tokens or 0) - cached,
+        output_tokens=raw.completion_tokens or 0,
+        cache_read_tokens=cached,
+    )
 
 
 def to_wire(message: Message) -> list[dict[str, Any]]:
-    """One of our messages can become several Chat Completions messages (tool results, then images)."""
+    """One of our messages can become several Chat Completions messages (tool results, then images).
+
+    Reasoning (thinking, encrypted reasoning items) is never sent back: DeepSeek refuses
+    ``reasoning_content`` in input messages, and the others ignore it.
+    """
     if message.role == "assistant":
         text = "".join(b.text for b in message.content if isinstance(b, TextBlock))
         out: dict[str, Any] = {"role": "assistant", "content": text or None}

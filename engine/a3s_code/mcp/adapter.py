@@ -44,7 +44,7 @@ class McpTool(Tool[McpArgs]):
     def __init__(self, manager: McpManager) -> None:
         self.manager = manager
 
-    def spec(self) -> ToolSpec:
+    def spec(self, model: str | None = None) -> ToolSpec:
         schema = dict(self.input_schema)
         schema.setdefault("type", "object")
         return ToolSpec(name=self.name, description=self.description, input_schema=schema)

@@ -14,7 +14,7 @@ from .bash import BashChecker
 from .protected import protected_reason
 from .rules import Rule, canonical_tool
 
-Mode = Literal["default", "accept_edits", "read_only", "bypass"]
+Mode = Literal["default", "accept_edits", "read_only", "bypass", "sandbox_auto_allow"]
 READ_ONLY_TOOLS = frozenset({"read", "grep", "glob", "ls", "web_fetch", "web_search", "tool_search"})
 EDIT_TOOLS = frozenset({"write", "edit", "patch"})
 PATH_TOOLS = READ_ONLY_TOOLS - {"web_fetch", "web_search", "tool_search"} | EDIT_TOOLS
@@ -90,12 +90,21 @@ class PermissionPolicy:
         """
         root = workspace.resolve()
         tool = _CANONICAL.get(canonical_tool(tool_name), tool_name)
-        if tool == "bash":
-            if "\0" in str(args.get("command", "")):
+        if tool in ("bash", "sandbox"):  # the sandbox tool is a shell too: the bash rules apply
+            command = str(args.get("command", ""))
+            if "\0" in command:
                 return PermissionDecision("deny", "the command holds a NUL byte, which no shell can run")
             full_env = {**os.environ, **(env or {})}
             full_env.pop("BASH_ENV", None)
-            return BashChecker(self, root, full_env).check(str(args.get("command", "")))
+            decision = BashChecker(self, root, full_env).check(command)
+            if tool == "sandbox" and decision.verdict != "deny":
+                named = self.decide("sandbox", [command], "text")  # rules that name the tool itself
+                decision = named if named.verdict == "deny" else decision
+            if self.mode == "sandbox_auto_allow" and decision.verdict == "ask" and decision.rule is None:
+                # The session has a sandbox (it refuses to start otherwise): what the command might do
+                # stays inside it. Deny rules, ask rules and guardrails (decisions with a rule) still hold.
+                return PermissionDecision("allow", "mode sandbox_auto_allow: runs inside the sandbox")
+            return decision
         if tool in PATH_TOOLS:
             return self._check_path_tool(tool, args, root)
         subject = str(args.get("url")) if "url" in args else json.dumps(args, sort_keys=True, default=str)

@@ -119,6 +119,14 @@ class ExternalTasks:
             return "pending"
         return self._closed.get(task_id, "unknown")
 
+    def backend_stats(self) -> dict[str, Any] | None:
+        """What a shared backend (Redis) reports about its side; None in process."""
+        return None
+
+    def backend_dead_letters(self) -> list[dict[str, Any]]:
+        """Dead letters kept by a shared backend for this session (in process: none beyond the queue's)."""
+        return []
+
     def _get(self, task_id: str) -> tuple[ExternalTask, asyncio.Future[ToolResult]]:
         entry = self._pending.get(task_id)
         if entry is None:

@@ -14,14 +14,10 @@ RANK: dict[SessionLane, int] = {"control": 1, "query": 2, "execute": 4, "generat
 """The scheduler's numbers (as in a3s-lane): a deadline boost of up to 4 (or 8) levels subtracts from
 these, so a command about to miss its deadline can overtake a younger command of a better lane."""
 
-QUERY_TOOLS = frozenset({"read", "glob", "grep", "ls", "web_fetch", "web_search"})
-
 
 def lane_of_tool(name: str, declared: str | None = None) -> SessionLane:
-    """A tool's lane: the tool's own declaration when it has one, else by name (unknown tools execute)."""
-    if declared in ("query", "execute"):
-        return "query" if declared == "query" else "execute"
-    return "query" if name in QUERY_TOOLS else "execute"
+    """A tool's lane: the one it declares (``Tool.lane``); a tool that declares none executes."""
+    return "query" if declared == "query" else "execute"
 
 
 def parse_lane(value: str) -> SessionLane:

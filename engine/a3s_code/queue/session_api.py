@@ -13,6 +13,8 @@ from .lanes import QueueError, SessionLane, parse_lane
 from .session_queue import SessionLaneQueue
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..options import SessionOptions
 
 DEFAULT_TOOL = {"query": "read", "execute": "bash"}
@@ -23,6 +25,7 @@ class SessionQueueAPI:
     # Provided by Session.
     session_id: str
     options: SessionOptions
+    workspace: Path
     agent: Any
     model: str
     if TYPE_CHECKING:
@@ -42,6 +45,10 @@ class SessionQueueAPI:
     def _init_queue(self) -> None:
         configured = getattr(self.options, "queue_config", None) or self.agent.config.queue
         self.queue = SessionLaneQueue(SessionQueueConfig.of(configured), self.session_id)
+        if self.queue.config.backend == "redis":
+            from .redis_tasks import redis_external_tasks
+
+            self.queue.external = redis_external_tasks(self.queue.config, self.session_id, self.workspace)
         for lane, handler in self.queue.config.lane_handlers.items():
             self.queue.set_lane_handler(lane, handler.mode, handler.timeout_ms)
 

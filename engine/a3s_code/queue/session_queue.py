@@ -215,11 +215,23 @@ class SessionLaneQueue:
     # -- inspection ----------------------------------------------------------------------------
 
     def stats(self) -> dict[str, Any]:
-        return self.slots.stats(len(self.external.pending(include_claimed=True)))
+        stats = self.slots.stats(len(self.external.pending(include_claimed=True)))
+        if (backend := self.external.backend_stats()) is not None:
+            stats["redis"] = backend
+        return stats
 
     def metrics(self) -> dict[str, Any] | None:
         """Per-lane counters and latency percentiles; None unless ``enable_metrics``."""
-        return self.slots.metrics.snapshot() if self.config.enable_metrics else None
+        if not self.config.enable_metrics:
+            return None
+        snapshot = self.slots.metrics.snapshot()
+        if (backend := self.external.backend_stats()) is not None:
+            snapshot["redis"] = backend
+        return snapshot
 
     def dead_letters(self) -> list[dict[str, Any]]:
-        return [d.to_dict() for d in self.slots.dead]
+        """Ours, then the shared backend's for this session that we do not hold already."""
+        local = [d.to_dict() for d in self.slots.dead]
+        seen = {d["command_id"] for d in local}
+        remote = [d for d in self.external.backend_dead_letters() if d.get("command_id") not in seen]
+        return local + remote

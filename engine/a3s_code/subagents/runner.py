@@ -84,8 +84,12 @@ def child_session(parent: Session, agent: AgentDefinition, max_steps: int) -> Se
         security_provider=parent.security,
         file_system=parent.fs,
         env=dict(popts.env),
+        bash_sandbox=parent.bash_sandbox,
     )
     child: Session = parent.agent.session(parent.workspace, options)
+    child.pipeline.approvals = (
+        parent.pipeline.approvals
+    )  # one conversation to the user: one allow-for-session set
     for name in child.tools.names():
         if name in NESTED_TOOLS or (checker is not None and not _named(checker, name)):
             child.tools.remove(name)

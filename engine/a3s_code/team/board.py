@@ -1,4 +1,8 @@
-"""The team's shared task board: open → in_progress → in_review → done | rejected (rejected re-queues)."""
+"""The team's shared task board: open → in_progress → in_review → done | rejected (rejected re-queues).
+
+``TaskBoard`` is the interface; ``TeamTaskBoard`` keeps it in this process, ``RedisTeamBoard``
+(``redis_board.py``) in Redis so members in other processes share it.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import threading
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, Protocol
 
 from ..errors import A3SError
 
@@ -34,6 +38,34 @@ class TeamTask:
     attempts: int = 0
     created_at: float = field(default_factory=time.time)
     updated_at: float = field(default_factory=time.time)
+
+
+class TaskBoard(Protocol):
+    """What a team's members do with the board. Moves the lifecycle does not allow return False."""
+
+    max_tasks: int
+
+    def post(self, description: str, posted_by: str, assign_to: str | None = None) -> str | None: ...
+
+    def claim(self, member: str, *, skip: Collection[str] = ()) -> TeamTask | None: ...
+
+    def complete(self, task_id: str, result: str, member: str | None = None) -> bool: ...
+
+    def approve(self, task_id: str) -> bool: ...
+
+    def reject(self, task_id: str, feedback: str | None = None) -> bool: ...
+
+    def get(self, task_id: str) -> TeamTask | None: ...
+
+    def tasks(self) -> list[TeamTask]: ...
+
+    def by_status(self, status: TaskStatus) -> list[TeamTask]: ...
+
+    def by_assignee(self, member: str) -> list[TeamTask]: ...
+
+    def stats(self) -> tuple[int, int, int, int, int]: ...
+
+    def __len__(self) -> int: ...
 
 
 class TeamTaskBoard:
@@ -65,7 +97,11 @@ class TeamTaskBoard:
                     )
             return None
 
-    def complete(self, task_id: str, result: str) -> bool:
+    def complete(self, task_id: str, result: str, member: str | None = None) -> bool:
+        """``member``: only if the task is still assigned to them (another may have taken it over)."""
+        task = self.get(task_id)
+        if member is not None and (task is None or task.assigned_to != member):
+            return False
         return self._move(task_id, ("in_progress",), "in_review", result=result)
 
     def approve(self, task_id: str) -> bool:
@@ -83,18 +119,14 @@ class TeamTaskBoard:
             return list(self._tasks.values())
 
     def by_status(self, status: TaskStatus) -> list[TeamTask]:
-        if status not in STATUSES:
-            raise TeamError(f"unknown task status {status!r}; one of {', '.join(STATUSES)}")
-        return [t for t in self.tasks() if t.status == status]
+        return by_status(self.tasks(), status)
 
     def by_assignee(self, member: str) -> list[TeamTask]:
         return [t for t in self.tasks() if t.assigned_to == member]
 
     def stats(self) -> tuple[int, int, int, int, int]:
         """(open, in_progress, in_review, done, rejected)."""
-        tasks = self.tasks()
-        counts = [sum(1 for t in tasks if t.status == s) for s in STATUSES]
-        return counts[0], counts[1], counts[2], counts[3], counts[4]
+        return stats_of(self.tasks())
 
     def __len__(self) -> int:
         with self._lock:
@@ -115,3 +147,14 @@ class TeamTaskBoard:
         updated = replace(task, updated_at=time.time(), **changes)  # type: ignore[arg-type]
         self._tasks[task.id] = updated
         return updated
+
+
+def by_status(tasks: list[TeamTask], status: TaskStatus) -> list[TeamTask]:
+    if status not in STATUSES:
+        raise TeamError(f"unknown task status {status!r}; one of {', '.join(STATUSES)}")
+    return [t for t in tasks if t.status == status]
+
+
+def stats_of(tasks: list[TeamTask]) -> tuple[int, int, int, int, int]:
+    counts = [sum(1 for t in tasks if t.status == s) for s in STATUSES]
+    return counts[0], counts[1], counts[2], counts[3], counts[4]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 from .._stream import stream_events
 from .._sync import iterate_sync, run_sync
 from ..errors import A3SError
-from .board import TeamError, TeamTask, TeamTaskBoard
+from .board import TaskBoard, TeamError, TeamTask
 from .events import (
     PlannedTask,
     TeamEnd,
@@ -73,7 +73,7 @@ class TeamRunner:
                 raise TeamError(f"this session is already bound to {other!r}; each member needs its own")
         self._sessions[member_id] = session
 
-    def task_board(self) -> TeamTaskBoard:
+    def task_board(self) -> TaskBoard:
         return self.team.task_board()
 
     # -- running -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import codecs
 import contextlib
 import os
 import signal
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -50,6 +51,9 @@ async def _until_exit(proc: asyncio.subprocess.Process) -> None:
 
 @dataclass
 class ProcessResult:
+    """What a finished command left: merged stdout+stderr (capped), its exit status, and whether the
+    timeout stopped it (then ``exit_code`` is 124, as GNU ``timeout`` reports)."""
+
     output: str
     exit_code: int
     timed_out: bool
@@ -65,8 +69,6 @@ def kill_group(pid: int) -> None:
             os.killpg(pid, 0)
         except (ProcessLookupError, PermissionError):
             return
-        import time
-
         time.sleep(0.05)
         deadline -= 0.05
     with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -82,7 +84,11 @@ async def run_shell(
     on_output: Callable[[str], None],
     limit: int = 30_000,
 ) -> ProcessResult:
-    """Run ``argv`` in a new session; stdout+stderr merged, streamed to ``on_output``, capped."""
+    """Run ``argv`` in a new session; stdout+stderr merged, streamed to ``on_output``, capped.
+
+    ``timeout_s`` is in seconds; on timeout, and when the caller is cancelled, the process group is
+    killed (SIGTERM, then SIGKILL after a short grace).
+    """
     proc = await asyncio.create_subprocess_exec(
         *argv,
         cwd=cwd,

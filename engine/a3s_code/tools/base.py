@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -15,6 +15,7 @@ from ..fs import FileSystem, LocalFileSystem
 from ..llm.base import ToolSpec
 from ..messages import ImageBlock
 from ..paths import display_path, resolve_in_workspace
+from .seen import SeenFiles
 
 Lane = Literal["query", "execute"]
 
@@ -48,6 +49,13 @@ class ToolResult:
         return 1 if self.is_error else 0
 
 
+class InnerCalls(Protocol):
+    """How a delegating tool (``batch``) makes tool calls: each goes through the whole pipeline
+    (checks, hooks, confirmation, its lane, events) exactly as if the model had made it."""
+
+    async def call(self, tool_id: str, name: str, args: dict[str, Any]) -> ToolResult: ...
+
+
 @dataclass
 class ToolContext:
     """What a running tool may touch: its workspace (through ``fs``) and an output stream."""
@@ -62,6 +70,11 @@ class ToolContext:
     emit_event: Callable[[Any], None] | None = None
     """The running turn's event sink (an ``AgentEvent`` each), for tools that stream typed events
     (``task`` forwards its child agent's); None outside a turn."""
+    inner_calls: InnerCalls | None = None
+    """Set by the tool-call pipeline: the way a delegating tool makes its own calls."""
+    seen: SeenFiles | None = None
+    """The session's record of the file versions the agent has read (``tools.seen``); None leaves the
+    rule that a whole file may only be replaced once its current text was read unchecked."""
 
     def resolve(self, path: str | os.PathLike[str]) -> Path:
         """Absolute, symlink-resolved path; raises WorkspaceError outside the workspace."""
@@ -85,6 +98,20 @@ class Tool(ABC, Generic[P]):
     delegates: ClassVar[bool] = False
     """True for tools that make other tool calls (``batch``): those calls are each checked, confirmed
     and queued on their own, so the delegating call itself takes no lane slot and asks nothing."""
+    path_args: ClassVar[tuple[str, ...]] = ()
+    """Parameters that name a file or folder: the pipeline resolves each (``~``, ``..``, symlinks)
+    and refuses a call whose path leaves the workspace, before any rule or question."""
+    text_args: ClassVar[tuple[str, ...]] = ()
+    """Free-text parameters (file contents) that may hold any character, NUL included; a NUL byte
+    in any other argument is refused before the call is checked further."""
+    pattern_args: ClassVar[Mapping[str, str]] = {}
+    """Glob-pattern parameters, each mapped to the path parameter it is relative to (``""`` for the
+    workspace root); confined like paths (``../../**/*`` is refused)."""
+
+    def read_only(self, params: P) -> bool:
+        """Whether this call only reads (``git_worktree list``): with no rule naming it, it runs
+        without asking. Tools whose every call reads are named by the permission policy instead."""
+        return False
 
     @abstractmethod
     async def run(self, params: P, ctx: ToolContext) -> ToolResult: ...
@@ -93,9 +120,14 @@ class Tool(ABC, Generic[P]):
         """For tools that change files: the unified diff a confirmation shows. None if not applicable."""
         return None
 
-    def spec(self) -> ToolSpec:
+    def description_for(self, model: str | None) -> str:
+        """The description ``model`` ("provider/model-id") sees; a tool may suit it to the model family
+        (``patch`` offers OpenAI models the envelope format they are trained on)."""
+        return self.description
+
+    def spec(self, model: str | None = None) -> ToolSpec:
         schema = self.Params.model_json_schema()
         schema.pop("title", None)
         for prop in schema.get("properties", {}).values():
             prop.pop("title", None)
-        return ToolSpec(name=self.name, description=self.description, input_schema=schema)
+        return ToolSpec(name=self.name, description=self.description_for(model), input_schema=schema)

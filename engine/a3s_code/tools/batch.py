@@ -61,13 +61,7 @@ class BatchTool(Tool[BatchParams]):
     async def _one(self, ctx: ToolContext, index: int, call: Invocation) -> tuple[str, bool]:
         if call.tool == self.name:
             return "batch cannot contain batch", False
-        loop = ctx.extras.get("loop")
-        if loop is not None:
-            block = await loop.run_inner_call(f"{ctx.tool_id}.{index}", call.tool, call.args)
-            return str(block.content), not block.is_error
-        session = ctx.extras.get("session")
-        if session is not None:
-            result: ToolResult = await session.tool_async(call.tool, call.args)
-        else:
-            result = ToolResult.error("batch needs a session to run its calls")
+        if ctx.inner_calls is None:
+            return "batch needs a session to run its calls (run it through session.tool or a turn)", False
+        result = await ctx.inner_calls.call(f"{ctx.tool_id}.{index}", call.tool, call.args)
         return result.output, not result.is_error

@@ -1,18 +1,23 @@
-"""edit: exact string replacement, with errors that show the model what the file really contains."""
+"""edit: exact string replacement, with errors that show the model what the file really contains.
+
+``old_string`` is looked up exactly; when that fails and it spans lines, it is looked up again with each
+line break matching either LF or CRLF (models write LF; files may use CRLF, or both). ``new_string``
+takes the line endings of the text it replaces, line break by line break, so a file's line endings are
+kept. The search, the
+replacement and the diff run in a worker thread, and the diff covers only the changed region, so a
+20 MB file neither blocks the event loop nor pays for a line diff of the whole file.
+"""
 
 from __future__ import annotations
 
-import difflib
+import asyncio
 import re
-from pathlib import Path
 
 from pydantic import Field
 
 from ..errors import ToolError
-from ._text import eol_of, line_of, numbered, read_existing, split_lines, to_eol, unified_diff
+from ._text import line_of, local_eol, nearest_text, read_existing, unified_diff
 from .base import Tool, ToolContext, ToolParams, ToolResult
-
-_SPACES = re.compile(r"\s+")
 
 
 class EditParams(ToolParams):
@@ -26,45 +31,35 @@ class EditParams(ToolParams):
     )
 
 
-def _squash(line: str) -> str:
-    return _SPACES.sub(" ", line.strip())
+def _spans(text: str, old: str) -> list[tuple[int, int]]:
+    """Non-overlapping occurrences of ``old``: exact, else with line breaks matching LF or CRLF."""
+    spans: list[tuple[int, int]] = []
+    at = text.find(old)
+    while at >= 0:
+        spans.append((at, at + len(old)))
+        at = text.find(old, at + len(old))
+    if spans or not ("\n" in old or "\r" in old):
+        return spans
+    parts = old.replace("\r\n", "\n").split("\n")
+    pattern = re.compile(r"\r?\n".join(re.escape(part) for part in parts))
+    return [m.span() for m in pattern.finditer(text)]
 
 
-def _near_match(text: str, old: str) -> str:
-    """Where the file has something close to ``old``: same lines modulo whitespace or case, else the
-    line most like its first line. Empty when nothing is close."""
-    lines = split_lines(text)
-    wanted = split_lines(old)
-    while wanted and not wanted[0].strip():
-        wanted.pop(0)
-    while wanted and not wanted[-1].strip():
-        wanted.pop()
-    if not wanted or not lines:
-        return ""
-    for label, norm in (
-        ("whitespace", _squash),
-        ("whitespace or letter case", lambda s: _squash(s).casefold()),
-    ):
-        target = [norm(w) for w in wanted]
-        normed = [norm(ln) for ln in lines]
-        for start in range(len(lines) - len(target) + 1):
-            if normed[start : start + len(target)] == target:
-                block = numbered(lines[start : start + len(target)], start + 1)
-                return f"\nThe file has these lines, which differ only in {label}:\n{block}"
-    first = wanted[0].strip()
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(first)
-    best, best_ratio = -1, 0.6
-    for i, ln in enumerate(lines):
-        matcher.set_seq1(ln.strip())
-        if matcher.real_quick_ratio() > best_ratio and matcher.quick_ratio() > best_ratio:
-            ratio = matcher.ratio()
-            if ratio > best_ratio:
-                best, best_ratio = i, ratio
-    if best < 0:
-        return ""
-    lo, hi = max(0, best - 2), min(len(lines), best + len(wanted) + 2)
-    return f"\nThe closest text in the file is at line {best + 1}:\n{numbered(lines[lo:hi], lo + 1)}"
+def _fit(new: str, text: str, start: int, end: int) -> str:
+    """``new`` with the line endings of the text it replaces (``text[start:end]``): its k-th line break
+    takes the ending of the k-th one replaced (the last one's beyond), or, when nothing with a line break
+    is replaced, the ending of the line it sits in."""
+    if "\n" not in new:
+        return new
+    segment = text[start:end]
+    plain = new.replace("\r\n", "\n").split("\n")
+    if "\n" in segment:
+        at = [i for i, ch in enumerate(segment) if ch == "\n"]
+        old = ["\r\n" if (segment[i - 1] if i else text[start - 1 : start]) == "\r" else "\n" for i in at]
+        endings = [old[min(k, len(old) - 1)] for k in range(len(plain) - 1)]
+    else:
+        endings = [local_eol(text, start)] * (len(plain) - 1)
+    return "".join(part + eol for part, eol in zip(plain, endings, strict=False)) + plain[-1]
 
 
 def plan_edit(text: str, shown: str, params: EditParams) -> tuple[str, int]:
@@ -74,24 +69,36 @@ def plan_edit(text: str, shown: str, params: EditParams) -> tuple[str, int]:
         raise ToolError("old_string is empty. To create or overwrite a whole file use the write tool.")
     if old == new:
         raise ToolError("old_string and new_string are identical; there is nothing to change.")
-    eol = eol_of(text)
-    if eol == "\r\n" and text.count(to_eol(old, eol)):
-        # The model usually writes LF; the file's CRLF endings are kept for the replaced text too.
-        old, new = to_eol(old, eol), to_eol(new, eol)
-    count = text.count(old)
-    if count == 0:
+    spans = _spans(text, old)
+    if not spans:
         raise ToolError(
             f"old_string not found in {shown}. It must match the file exactly, including whitespace "
-            f"and indentation.{_near_match(text, old)}"
+            f"and indentation.{nearest_text(text, old)}"
         )
-    if count > 1 and not params.replace_all:
-        at = [line_of(text, m.start()) for m in re.finditer(re.escape(old), text)]
-        listed = ", ".join(str(n) for n in at[:20]) + (", ..." if len(at) > 20 else "")
+    if len(spans) > 1 and not params.replace_all:
+        at = [line_of(text, start) for start, _ in spans[:21]]
+        listed = ", ".join(str(n) for n in at[:20]) + (", ..." if len(spans) > 20 else "")
         raise ToolError(
-            f"old_string found {count} times in {shown} (at lines {listed}). Use replace_all=true to "
+            f"old_string found {len(spans)} times in {shown} (at lines {listed}). Use replace_all=true to "
             f"replace all occurrences, or provide a more specific string."
         )
-    return (text.replace(old, new) if params.replace_all else text.replace(old, new, 1)), count
+    fitted = [_fit(new, text, start, end) for start, end in spans]
+    if all(text[s:e] == old for s, e in spans) and len(set(fitted)) == 1:
+        # one C-level pass, one new string: no slices of a big file held alongside it
+        return text.replace(old, fitted[0], len(spans)), len(spans)
+    pieces: list[str] = []
+    last = 0
+    for start, end in spans:
+        pieces.append(text[last:start])
+        pieces.append(_fit(new, text, start, end))
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces), len(spans)
+
+
+def _plan_with_diff(text: str, shown: str, params: EditParams) -> tuple[str, int, str]:
+    after, count = plan_edit(text, shown, params)
+    return after, count, unified_diff(shown, text, after)
 
 
 class EditTool(Tool[EditParams]):
@@ -102,22 +109,26 @@ class EditTool(Tool[EditParams]):
     )
     Params = EditParams
     lane = "execute"
+    path_args = ("file_path",)
+    text_args = ("old_string", "new_string")
 
-    async def _plan(self, params: EditParams, ctx: ToolContext) -> tuple[Path, str, str, str, int]:
+    async def preview(self, params: EditParams, ctx: ToolContext) -> str | None:
+        path = ctx.resolve(params.file_path)
+        before = await read_existing(ctx, path)
+        _, _, diff = await asyncio.to_thread(_plan_with_diff, before, ctx.show(path), params)
+        return diff
+
+    async def run(self, params: EditParams, ctx: ToolContext) -> ToolResult:
         path = ctx.resolve(params.file_path)
         shown = ctx.show(path)
         before = await read_existing(ctx, path)
-        after, count = plan_edit(before, shown, params)
-        return path, shown, before, after, count
-
-    async def preview(self, params: EditParams, ctx: ToolContext) -> str | None:
-        _, shown, before, after, _ = await self._plan(params, ctx)
-        return unified_diff(shown, before, after)
-
-    async def run(self, params: EditParams, ctx: ToolContext) -> ToolResult:
-        path, shown, before, after, count = await self._plan(params, ctx)
+        knew_all = ctx.seen is not None and ctx.seen.has_seen(path, before)
+        after, count, diff = await asyncio.to_thread(_plan_with_diff, before, shown, params)
+        del before  # a big file's old text is not kept alive while the new one is encoded and written
         await ctx.fs.write_text(path, after)
+        if knew_all and ctx.seen is not None:
+            ctx.seen.saw_text(path, after)
         return ToolResult(
             output=f"Replaced {count} occurrence(s) in {shown}",
-            metadata={"file_path": shown, "diff": unified_diff(shown, before, after), "replacements": count},
+            metadata={"file_path": shown, "diff": diff, "replacements": count},
         )

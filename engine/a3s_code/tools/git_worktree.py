@@ -1,4 +1,10 @@
-"""git_worktree: create, list, remove and inspect git worktrees, for parallel work on branches."""
+"""git_worktree: create, list, remove and inspect git worktrees, for parallel work on branches.
+
+Arguments never reach git as options: branch names are checked against git's own rules for a
+branch (``git check-ref-format --branch``: see ``valid_branch``), every positional argument follows
+``--``, and a worktree lives beside the repository (a sibling folder), nowhere else on disk.
+``list`` and ``status`` only read, so with no rule naming them they run without asking.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +13,68 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, field_validator
 
 from ..errors import ToolError
 from .base import Tool, ToolContext, ToolParams, ToolResult
 
+_REF_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
+
+
+def valid_branch(name: str) -> str | None:
+    """None when ``name`` is a branch name git accepts, else why not.
+
+    The rules of ``git check-ref-format`` (git-check-ref-format(1)) applied to ``refs/heads/<name>``,
+    plus what ``--branch`` adds: a branch never starts with ``-`` (git would read it as an option:
+    ``-Bfeature`` is ``-B feature``) and is never ``HEAD``.
+    """
+    if not name:
+        return "a branch name cannot be empty"
+    if name.startswith("-"):
+        return "a branch name cannot start with '-'"
+    if name == "HEAD" or name == "@":
+        return f"{name!r} is not a branch name"
+    if _REF_FORBIDDEN.search(name):
+        return "a branch name cannot contain spaces, control characters or any of ~ ^ : ? * [ \\"
+    if ".." in name or "@{" in name or "//" in name:
+        return "a branch name cannot contain '..', '@{' or '//'"
+    if name.endswith(("/", ".")) or name.startswith("/"):
+        return "a branch name cannot start with '/' or end with '/' or '.'"
+    for part in name.split("/"):
+        if part.startswith(".") or part.endswith(".lock"):
+            return "no part of a branch name may start with '.' or end with '.lock'"
+    return None
+
 
 class GitWorktreeParams(ToolParams):
     command: Literal["create", "list", "remove", "status"] = Field(description="What to do")
-    branch: str | None = Field(None, description="Branch for create (required there)")
+    branch: str | None = Field(
+        None,
+        validation_alias=AliasChoices("branch", "name"),
+        description="create: the branch to check out (new unless new_branch is false); "
+        "remove: the worktree's branch or folder name (instead of path). Also accepted as 'name'.",
+    )
     path: str | None = Field(
-        None, description="Worktree folder; create defaults to ../<repo>-<branch>, remove requires it"
+        None,
+        description="The worktree folder, beside the repository; create defaults to ../<repo>-<branch>",
     )
     new_branch: bool = Field(True, description="create: make a new branch (git worktree add -b)")
     base: str = Field("HEAD", description="create: the commit the new branch starts from")
     force: bool = Field(False, description="remove: remove even with uncommitted changes")
+
+    @field_validator("branch")
+    @classmethod
+    def _branch_is_a_ref(cls, value: str | None) -> str | None:
+        if value is not None and (why := valid_branch(value)):
+            raise ValueError(f"{why} (got {value!r})")
+        return value
+
+    @field_validator("base")
+    @classmethod
+    def _base_is_no_option(cls, value: str) -> str:
+        if not value or value.startswith("-") or re.search(r"[\x00-\x20\x7f]", value):
+            raise ValueError(f"base must name a commit (a branch, tag or hash), not {value!r}")
+        return value
 
 
 async def git(cwd: Path, *args: str) -> tuple[int, str, str]:
@@ -42,6 +95,10 @@ async def _checked(cwd: Path, *args: str) -> str:
     if code != 0:
         raise ToolError(f"git {' '.join(args)} failed: {err.strip() or out.strip()}")
     return out
+
+
+def _resolved(path: str) -> Path:
+    return Path(path).resolve()
 
 
 def parse_worktrees(porcelain: str) -> list[dict[str, Any]]:
@@ -66,17 +123,20 @@ def parse_worktrees(porcelain: str) -> list[dict[str, Any]]:
 class GitWorktreeTool(Tool[GitWorktreeParams]):
     name = "git_worktree"
     description = (
-        "Manage git worktrees: create (a new branch checked out in a sibling folder), list, remove, status. "
-        "Worktrees live outside the workspace by design; paths inside .git are refused."
+        "Manage git worktrees: create (a branch checked out in a folder beside the repository), list, "
+        "remove (by branch or path), status. Worktrees live beside the repository, never elsewhere."
     )
     Params = GitWorktreeParams
+
+    def read_only(self, params: GitWorktreeParams) -> bool:
+        return params.command in ("list", "status")
 
     async def run(self, params: GitWorktreeParams, ctx: ToolContext) -> ToolResult:
         root = ctx.workspace
         code, top, _ = await git(root, "rev-parse", "--show-toplevel")
         if code != 0:
             raise ToolError(f"Not a git repository: {root}")
-        repo = Path(top.strip())
+        repo = _resolved(top.strip())
         if params.command == "list":
             return await self._list(repo)
         if params.command == "status":
@@ -86,22 +146,28 @@ class GitWorktreeTool(Tool[GitWorktreeParams]):
         return await self._remove(repo, params)
 
     @staticmethod
-    def _target(repo: Path, raw: str) -> Path:
+    def _beside(repo: Path, raw: str) -> Path:
+        """``raw`` (relative to the repository) resolved; refused unless it is a sibling of it."""
+        if "\0" in raw:
+            raise ToolError("the worktree path contains a NUL byte")
         path = Path(raw).expanduser()
         path = (path if path.is_absolute() else repo / path).resolve()
-        if ".git" in path.parts:
-            raise ToolError(f"refusing a worktree path inside .git: {path}")
+        if path.parent != repo.parent or path == repo:
+            raise ToolError(
+                f"refusing worktree path {path}: worktrees live beside the repository, "
+                f"directly in {repo.parent} (for example ../{repo.name}-feature)"
+            )
         return path
 
     async def _create(self, repo: Path, params: GitWorktreeParams) -> ToolResult:
         if not params.branch:
-            raise ToolError("create needs a branch")
-        safe = re.sub(r"[^A-Za-z0-9._-]+", "-", params.branch).strip("-") or "worktree"
-        path = self._target(repo, params.path or f"../{repo.name}-{safe}")
-        args = ["worktree", "add"]
-        args += (
-            ["-b", params.branch, str(path), params.base] if params.new_branch else [str(path), params.branch]
-        )
+            raise ToolError("create needs a branch (or name)")
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "-", params.branch).strip("-.") or "worktree"
+        path = self._beside(repo, params.path or f"../{repo.name}-{safe}")
+        if params.new_branch:
+            args = ["worktree", "add", "-b", params.branch, "--", str(path), params.base]
+        else:
+            args = ["worktree", "add", "--", str(path), params.branch]
         await _checked(repo, *args)
         return ToolResult(
             f"Created worktree at: {path}\nBranch: {params.branch}",
@@ -109,11 +175,24 @@ class GitWorktreeTool(Tool[GitWorktreeParams]):
         )
 
     async def _remove(self, repo: Path, params: GitWorktreeParams) -> ToolResult:
-        if not params.path:
-            raise ToolError("remove needs the worktree path")
-        path = self._target(repo, params.path)
-        await _checked(repo, "worktree", "remove", *(["--force"] if params.force else []), str(path))
-        return ToolResult(f"Removed worktree: {path}", metadata={"path": str(path)})
+        trees = parse_worktrees(await _checked(repo, "worktree", "list", "--porcelain"))
+        main, linked = (trees[0] if trees else None), trees[1:]
+        if params.path:
+            path = self._beside(repo, params.path)
+            found = [t for t in linked if _resolved(t["path"]) == path]
+        elif params.branch:
+            name = params.branch
+            found = [t for t in linked if name in (t["branch"], Path(t["path"]).name)]
+            found = found or [t for t in linked if Path(t["path"]).name == f"{repo.name}-{name}"]
+        else:
+            raise ToolError("remove needs the worktree's branch (or name) or its path")
+        if not found:
+            known = ", ".join(f"{t['path']} [{t['branch'] or 'detached'}]" for t in linked) or "none"
+            main_note = f" ({main['path']} is the main worktree and is never removed)" if main else ""
+            raise ToolError(f"no linked worktree matches; linked worktrees: {known}{main_note}")
+        target = str(found[0]["path"])
+        await _checked(repo, "worktree", "remove", *(["--force"] if params.force else []), "--", target)
+        return ToolResult(f"Removed worktree: {target}", metadata={"path": target})
 
     async def _list(self, repo: Path) -> ToolResult:
         trees = parse_worktrees(await _checked(repo, "worktree", "list", "--porcelain"))

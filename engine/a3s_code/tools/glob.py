@@ -1,17 +1,29 @@
-"""glob: files whose workspace path matches a pattern, skipping what .gitignore (and .git) hide."""
+"""glob: files whose workspace path matches a pattern, skipping what .gitignore (and .git) hide.
+
+The listing is ripgrep's (``rg --files``, the same ignore rules ``grep`` uses: ``.gitignore`` in and
+out of git repositories, hidden files included, ``.git`` skipped, symlinks not followed); the pattern's
+last segment is handed to rg as a prefilter and the whole pattern is then matched here, with this tool's
+own rules: ``*`` stays within one folder, ``**`` crosses folders, ``{a,b}`` alternatives. The walk
+starts at the pattern's fixed leading folders, and a pattern can never reach outside the workspace.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 from pathlib import Path
 
 from pydantic import Field, field_validator
 
-from ..errors import ToolError
-from ._text import IgnoreRules, glob_regex, literal_prefix
+from ..errors import ToolError, WorkspaceError
+from ._text import find_rg, glob_regex, literal_prefix
 from .base import Tool, ToolContext, ToolParams, ToolResult
 
 MAX_RESULTS = 1000
+_PREFILTER_SAFE = set("*?{},.-_+@#%~=") | set(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+)
 
 
 class GlobParams(ToolParams):
@@ -28,16 +40,60 @@ class GlobParams(ToolParams):
         return "." if value is None else value
 
 
-def _collect(root: Path, base_rel: str, pattern: str) -> list[str]:
-    """Workspace-relative matches; the walk starts at the pattern's fixed folders and prunes ignored ones."""
-    regex = glob_regex(pattern)
-    rules = IgnoreRules(root)
+def _prefilter(pattern: str) -> str | None:
+    """The pattern's last segment when rg can match it as a file name (no '**', '[' or nested braces)."""
+    last = pattern.rsplit("/", 1)[-1]
+    if "**" in last or not set(last) <= _PREFILTER_SAFE or last.count("{") > 1:
+        return None
+    return last
+
+
+def _decided_by_rg(pattern: str) -> bool:
+    """Whether every file rg lists for ``pattern`` matches it: '[fixed/folders/]**/<last>', where rg
+    starts at the fixed folders and filters on the last segment."""
+    last = _prefilter(pattern)
     prefix = literal_prefix(pattern)
-    start = "/".join(p for p in (base_rel, prefix) if p)
-    if start and not (root / start).is_dir():
-        return []
-    cut = len(base_rel) + 1 if base_rel else 0
-    return sorted(rel for rel in rules.walk(start) if regex.match(rel[cut:]))
+    return last is not None and pattern == "/".join(p for p in (prefix, "**", last) if p)
+
+
+def _rg_args(rg: str, start: str, pattern: str) -> list[str]:
+    args = [rg, "--files", "--hidden", "--no-require-git", "--no-messages", "--glob", "!.git"]
+    last = _prefilter(pattern)
+    if last is not None:
+        # A file type whose glob is the last segment matches a file's name at any depth: a superset of
+        # what the full pattern accepts, so rg lists (and this process reads) only candidates. (A
+        # type, not --glob: rg lets --glob override .gitignore.)
+        args += ["--type-add", f"a3sglob:{last}", "--type", "a3sglob"]
+    if start:
+        args += ["--", start]
+    return args
+
+
+async def _list(args: list[str], cwd: Path) -> list[str]:
+    proc = await asyncio.create_subprocess_exec(
+        *args, cwd=cwd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL
+    )
+    try:
+        out, _ = await proc.communicate()
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        await proc.wait()
+        raise
+    if proc.returncode not in (0, 1):
+        raise ToolError(f"ripgrep failed listing files (exit {proc.returncode})")
+    return os.fsdecode(out).split("\n")[:-1]
+
+
+def _matches(listed: list[str], base_rel: str, pattern: str) -> list[str]:
+    if _decided_by_rg(pattern):
+        found = listed
+    else:
+        regex = glob_regex(pattern)
+        cut = len(base_rel) + 1 if base_rel else 0
+        found = [rel for rel in listed if regex.match(rel[cut:])]
+    found.sort()
+    return found
 
 
 class GlobTool(Tool[GlobParams]):
@@ -48,6 +104,8 @@ class GlobTool(Tool[GlobParams]):
     )
     Params = GlobParams
     lane = "query"
+    path_args = ("path",)
+    pattern_args = {"pattern": "path"}
 
     async def run(self, params: GlobParams, ctx: ToolContext) -> ToolResult:
         root = ctx.workspace.resolve()
@@ -64,13 +122,32 @@ class GlobTool(Tool[GlobParams]):
         pattern = pattern.removeprefix("./")
         if not pattern:
             raise ToolError("pattern is empty")
+        if ".." in pattern.split("/"):
+            raise WorkspaceError(
+                f"Pattern {params.pattern!r} reaches outside the workspace: '..' is not allowed in "
+                "patterns (they are confined like paths)"
+            )
         base_rel = "" if base == root else base.relative_to(root).as_posix()
-        found = await asyncio.to_thread(_collect, root, base_rel, pattern)
+        start = "/".join(p for p in (base_rel, literal_prefix(pattern)) if p)
+        if start:
+            start_dir = root / start
+            if not start_dir.is_dir():
+                return self._none(params.pattern, pattern)
+            ctx.resolve(start_dir)  # a fixed folder that is a symlink out of the workspace is refused
+        rg = find_rg()
+        if rg is None:
+            raise ToolError("ripgrep (rg) is not installed; install the 'ripgrep' Python package")
+        listed = await _list(_rg_args(rg, start, pattern), root)
+        found = await asyncio.to_thread(_matches, listed, base_rel, pattern)
         if not found:
-            hint = "" if "/" in pattern else " ('*' does not enter folders: use '**/' to search them)"
-            return ToolResult(output=f"No files found matching pattern: {params.pattern}{hint}")
-        listed = found[:MAX_RESULTS]
-        output = "\n".join(listed) + f"\n\n{len(found)} file(s) found"
+            return self._none(params.pattern, pattern)
+        listing = found[:MAX_RESULTS]
+        output = "\n".join(listing) + f"\n\n{len(found)} file(s) found"
         if len(found) > MAX_RESULTS:
             output += f" (showing the first {MAX_RESULTS}; narrow the pattern or path)"
         return ToolResult(output=output, metadata={"count": len(found)})
+
+    @staticmethod
+    def _none(raw: str, pattern: str) -> ToolResult:
+        hint = "" if "/" in pattern else " ('*' does not enter folders: use '**/' to search them)"
+        return ToolResult(output=f"No files found matching pattern: {raw}{hint}")

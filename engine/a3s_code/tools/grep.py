@@ -177,6 +177,8 @@ class GrepTool(Tool[GrepParams]):
     )
     Params = GrepParams
     lane = "query"
+    path_args = ("path",)
+    pattern_args = {"glob": "path"}
 
     async def run(self, params: GrepParams, ctx: ToolContext) -> ToolResult:
         target = ctx.resolve(params.path)

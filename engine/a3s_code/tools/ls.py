@@ -18,10 +18,27 @@ class LsParams(ToolParams):
     path: str = Field(default=".", description="Directory to list (default: workspace root)")
 
 
-def _entries(folder: Path) -> list[tuple[int, str, str]]:
-    """(sort group, name, line) per entry: folders first so the layout reads top-down."""
-    rows: list[tuple[int, str, str]] = []
-    for entry in os.scandir(folder):
+def _entries(folder: Path, shown: int) -> tuple[list[str], int]:
+    """The first ``shown`` lines and the number of entries, folders first so the layout reads top-down.
+
+    Sorting needs only the entry types the directory listing already gives; only the entries that are
+    shown are ``lstat``-ed (for their size), so a folder of 100,000 files costs one listing.
+    """
+    dirs: list[tuple[str, str, os.DirEntry[str]]] = []
+    files: list[tuple[str, str, os.DirEntry[str]]] = []
+    with os.scandir(folder) as listing:
+        for entry in listing:
+            try:
+                group = dirs if entry.is_dir(follow_symlinks=False) else files
+            except OSError:
+                continue
+            group.append((entry.name.casefold(), entry.name, entry))
+    dirs.sort()  # names are unique, so entries themselves are never compared
+    files.sort()
+    lines: list[str] = []
+    for is_dir, (_, name, entry) in [(True, d) for d in dirs[:shown]] + [
+        (False, f) for f in files[: max(0, shown - len(dirs))]
+    ]:
         try:
             st = entry.stat(follow_symlinks=False)
         except OSError:
@@ -31,13 +48,12 @@ def _entries(folder: Path) -> list[tuple[int, str, str]]:
                 target = os.readlink(entry.path)
             except OSError:
                 target = "?"
-            rows.append((1, entry.name, f"l {st.st_size:>10} {entry.name} -> {target}"))
-        elif entry.is_dir(follow_symlinks=False):
-            rows.append((0, entry.name, f"d {st.st_size:>10} {entry.name}/"))
+            lines.append(f"l {st.st_size:>10} {name} -> {target}")
+        elif is_dir:
+            lines.append(f"d {st.st_size:>10} {name}/")
         else:
-            rows.append((1, entry.name, f"- {st.st_size:>10} {entry.name}"))
-    rows.sort(key=lambda r: (r[0], r[1].casefold(), r[1]))
-    return rows
+            lines.append(f"- {st.st_size:>10} {name}")
+    return lines, len(dirs) + len(files)
 
 
 class LsTool(Tool[LsParams]):
@@ -48,6 +64,7 @@ class LsTool(Tool[LsParams]):
     )
     Params = LsParams
     lane = "query"
+    path_args = ("path",)
 
     async def run(self, params: LsParams, ctx: ToolContext) -> ToolResult:
         folder = ctx.resolve(params.path)
@@ -56,10 +73,9 @@ class LsTool(Tool[LsParams]):
             raise ToolError(f"Path not found: {shown}")
         if not folder.is_dir():
             raise ToolError(f"{shown} is not a directory")
-        rows = await asyncio.to_thread(_entries, folder)
-        if not rows:
+        lines, count = await asyncio.to_thread(_entries, folder, MAX_ENTRIES)
+        if not count:
             return ToolResult(output=f"(directory {shown} is empty)", metadata={"count": 0})
-        lines = [line for _, _, line in rows[:MAX_ENTRIES]]
-        if len(rows) > MAX_ENTRIES:
-            lines.append(f"\n[Showing {MAX_ENTRIES} of {len(rows)} entries]")
-        return ToolResult(output="\n".join(lines), metadata={"count": len(rows)})
+        if count > MAX_ENTRIES:
+            lines.append(f"\n[Showing {MAX_ENTRIES} of {count} entries]")
+        return ToolResult(output="\n".join(lines), metadata={"count": count})

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from ..errors import A3SError, ToolError, UnknownToolError, WorkspaceError
 from ..llm.base import ToolSpec
-from .base import Tool, ToolContext, ToolResult
+from .base import Tool, ToolContext, ToolParams, ToolResult
 
 
 def format_validation_error(tool: str, exc: ValidationError) -> str:
@@ -57,8 +57,9 @@ class ToolRegistry:
     def names(self) -> list[str]:
         return sorted(self._tools)
 
-    def specs(self) -> list[ToolSpec]:
-        return [t.spec() for t in self._tools.values()]
+    def specs(self, model: str | None = None) -> list[ToolSpec]:
+        """Every tool's spec, descriptions suited to ``model`` ("provider/model-id") when given."""
+        return [t.spec(model) for t in self._tools.values()]
 
     async def execute(self, name: str, args: dict[str, Any], ctx: ToolContext) -> ToolResult:
         """Run a tool; every expected failure becomes an error result, never an exception."""
@@ -70,6 +71,15 @@ class ToolRegistry:
             params = tool.Params.model_validate(args)
         except ValidationError as exc:
             return ToolResult.error(format_validation_error(name, exc))
+        return await self.run(tool, params, ctx)
+
+    @staticmethod
+    async def run(tool: Tool[Any], params: ToolParams, ctx: ToolContext) -> ToolResult:
+        """Run a tool on validated parameters; expected failures become error results.
+
+        Anything else (a bug: ``TypeError``...) propagates, for the caller to contain (the lane
+        queue retries and dead-letters it; the pipeline turns it into an error result).
+        """
         try:
             return await tool.run(params, ctx)
         except (ToolError, WorkspaceError) as exc:

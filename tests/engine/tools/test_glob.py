@@ -80,3 +80,22 @@ async def test_paths_outside_the_workspace_are_refused(tree: Harness, target: st
         target = str(tree.outside)
     result = await tree.run("glob", pattern="**/*", path=target)
     assert result.is_error and "outside the workspace" in result.output
+
+
+@pytest.mark.parametrize("pattern", ["../**/*", "../../outside/*", "src/../../**/*.txt", "**/../../*"])
+async def test_patterns_that_climb_out_are_refused(tree: Harness, pattern: str) -> None:
+    result = await tree.run("glob", pattern=pattern)
+    assert result.is_error and "outside the workspace" in result.output
+    assert "secret" not in result.output
+
+
+async def test_nothing_outside_is_listed_through_symlinks(tree: Harness) -> None:
+    listed = (await tree.run("glob", pattern="**/*")).output
+    assert "secret" not in listed and "link_out" not in listed
+    through = await tree.run("glob", pattern="link_out/*")
+    assert through.is_error and "outside the workspace" in through.output
+
+
+async def test_hidden_files_are_listed_like_grep_searches_them(tree: Harness) -> None:
+    tree.file(".config/tool.py", "x\n")
+    assert ".config/tool.py" in (await tree.run("glob", pattern="**/*.py")).output

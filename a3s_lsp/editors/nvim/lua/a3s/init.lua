@@ -20,7 +20,7 @@ M.config = {
   open_chat = true, -- show the chat buffer when a turn starts
 }
 
-local state = { client_id = nil, chat = nil, busy = false, progress = nil }
+local state = { client_id = nil, chat = nil, busy = false, progress = nil, headed = {} }
 
 -- chat buffer -------------------------------------------------------------------------------------
 
@@ -88,6 +88,39 @@ local function short(args)
   return vim.json.encode(args)
 end
 
+--- `sandbox: bubblewrap, network off, 512 MB` or `sandbox: off`, from the session summary's `sandbox`.
+function M.sandbox_label(sandbox)
+  if type(sandbox) ~= 'table' or not sandbox.enabled then
+    return 'sandbox: off'
+  end
+  local parts = { sandbox.backend, sandbox.network and 'network on' or 'network off' }
+  if type(sandbox.memoryMb) == 'number' then
+    table.insert(parts, ('%d MB'):format(sandbox.memoryMb))
+  end
+  return 'sandbox: ' .. table.concat(parts, ', ')
+end
+
+local execute
+
+--- The chat's first line names the session's model and what its shell runs in.
+local function set_header(session_id)
+  if state.headed[session_id] then
+    return
+  end
+  state.headed[session_id] = true
+  execute('a3s.session.list', vim.empty_dict(), function(_, result)
+    for _, s in ipairs(result and result.sessions or {}) do
+      if s.sessionId == session_id then
+        local buf = chat_buf()
+        local line = ('A3S · %s · %s'):format(s.model, M.sandbox_label(s.sandbox))
+        local first = vim.api.nvim_buf_get_lines(buf, 0, 1, false)[1] or ''
+        local replace = vim.startswith(first, 'A3S · ') and 1 or 0
+        vim.api.nvim_buf_set_lines(buf, 0, replace, false, { line })
+      end
+    end
+  end)
+end
+
 -- daemon → editor -------------------------------------------------------------------------------
 
 local function on_event(_, params)
@@ -96,7 +129,9 @@ local function on_event(_, params)
     return
   end
   local t = ev.type
-  if t == 'text_delta' then
+  if t == 'turn_start' and params.sessionId then
+    set_header(params.sessionId)
+  elseif t == 'text_delta' then
     append(ev.text)
   elseif t == 'tool_start' then
     append_lines({ ('⚙ %s %s'):format(ev.tool_name, short(ev.args)) })
@@ -194,7 +229,7 @@ function M.client()
   return state.client_id and vim.lsp.get_client_by_id(state.client_id)
 end
 
-local function execute(command, argument, on_result)
+execute = function(command, argument, on_result)
   local client = M.client()
   if not client then
     vim.notify('a3s: the daemon is not running', vim.log.levels.ERROR)

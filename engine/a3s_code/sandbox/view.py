@@ -1,0 +1,266 @@
+"""What a sandboxed command sees: the file-system plan, as bubblewrap arguments.
+
+- ``/`` is a tmpfs holding read-only binds of every top-level entry of the host root (or of ``image``)
+  and its top-level symlinks; it is remounted read-only at the end. (A plain ``--ro-bind / /`` would
+  leave no way to create ``/workspace``.)
+- Fresh ``/proc`` (the new PID namespace's), a minimal ``/dev``, and private tmpfs ``/tmp``,
+  ``/dev/shm`` and ``/run`` (``/run`` holds the host's service sockets: Docker, D-Bus).
+- The workspace read-write at its own path and at ``/workspace``; extra ``ro_mounts``/``rw_mounts``.
+- Credential files and folders hidden wherever a bind makes them visible: folders become an empty
+  read-only tmpfs, files an empty read-only file.
+
+Mounts are ordered parents first, so a hide always lands on top of the bind that exposed it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import SandboxConfig, SandboxConfigError, host_path
+
+WORKSPACE_MOUNT = "/workspace"
+FRESH = frozenset({"proc", "dev", "tmp", "run", WORKSPACE_MOUNT.strip("/")})
+"""Top-level names never bound from the root: mounted fresh, or taken by the workspace."""
+
+HIDDEN_IN_HOME = (
+    ".ssh",
+    ".gnupg",
+    ".aws",
+    ".azure",
+    ".config/gcloud",
+    ".a3s",
+    ".docker",
+    ".kube",
+    ".netrc",
+    ".git-credentials",
+    ".password-store",
+    ".local/share/keyrings",
+    ".pgpass",
+    ".pypirc",
+    ".npmrc",
+    ".yarnrc.yml",
+    ".gem/credentials",
+    ".cargo/credentials",
+    ".cargo/credentials.toml",
+    ".config/gh",
+    ".config/hub",
+    ".config/op",
+    ".config/rclone",
+    ".config/github-copilot",
+    ".terraform.d",
+    ".vault-token",
+    ".s3cfg",
+    ".boto",
+    ".codex",
+    ".claude",
+    ".claude.json",
+    ".mozilla",
+    ".config/google-chrome",
+    ".config/chromium",
+    ".bash_history",
+    ".zsh_history",
+    ".python_history",
+    ".psql_history",
+    ".mysql_history",
+    ".node_repl_history",
+)
+"""Credential stores under the user's home (cloud CLIs, SSH, GPG, package registries, coding agents,
+browser profiles, shell histories)."""
+
+READ_ONLY_IN_WORKSPACE = (
+    ".git/hooks",
+    ".git/config",
+    ".a3s",
+    ".vscode",
+    ".idea",
+    ".zed",
+    "agent.hcl",
+    ".nvim.lua",
+    ".nvimrc",
+    ".exrc",
+    ".envrc",
+    ".bashrc",
+    ".bash_profile",
+    ".zshrc",
+    ".profile",
+)
+"""Workspace paths that would run code or widen permissions *outside* the sandbox later (git hooks,
+``core.hooksPath``/``core.fsmonitor`` in .git/config, editor tasks, direnv, the agent's own config):
+read-only inside it when they exist. The write tools can still change them, after asking
+(permissions/protected.py lists the same paths)."""
+
+HIDDEN_SYSTEM = ("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/ssl/private")
+"""Readable only by root; a daemon running as root would otherwise show them to its commands."""
+
+
+@dataclass(frozen=True)
+class Bind:
+    source: Path
+    dest: str
+    writable: bool
+
+
+@dataclass(frozen=True)
+class _Op:
+    dest: str
+    rank: int
+    """Same depth: workspace (0), read-only workspace paths (1), built-in hides (2), explicit mounts
+    (3), the config's ``hide`` (4)."""
+    args: tuple[str, ...]
+
+
+def parse_mount(entry: str, base: Path, writable: bool) -> Bind:
+    """``"PATH"`` or ``"SOURCE:/dest"``; relative and ``~`` sources are resolved; raises when missing."""
+    source_text, _, dest = entry.partition(":")
+    source = host_path(source_text, base).resolve()
+    if not source.exists():
+        kind = "rw_mounts" if writable else "ro_mounts"
+        raise SandboxConfigError(f"sandbox {kind} entry {entry!r}: {source} does not exist")
+    return Bind(source, dest or str(source), writable)
+
+
+def secret_paths(home: Path, extra: Iterable[Path] = ()) -> list[Path]:
+    """The built-in credential paths that exist and that this process could read, resolved."""
+    candidates = [home / rel for rel in HIDDEN_IN_HOME] + [Path(p) for p in HIDDEN_SYSTEM] + list(extra)
+    found: list[Path] = []
+    for path in candidates:
+        if not (path.exists() and os.access(path, os.R_OK)):
+            continue
+        real = path.resolve()
+        if real not in found:
+            found.append(real)
+    return found
+
+
+def _root_entries(root: Path) -> list[tuple[str, ...]]:
+    ops: list[tuple[str, ...]] = []
+    for entry in sorted(os.scandir(root), key=lambda e: e.name):
+        if entry.name in FRESH:
+            continue
+        inside = f"/{entry.name}"
+        if entry.is_symlink():
+            ops.append(("--symlink", os.readlink(entry.path), inside))
+        elif entry.is_dir(follow_symlinks=False) or entry.is_file(follow_symlinks=False):
+            ops.append(("--ro-bind", entry.path, inside))
+    return ops
+
+
+def _depth(dest: str) -> int:
+    return len(Path(dest).parts)
+
+
+def _inside(path: str, folder: str) -> bool:
+    """``path`` is ``folder`` or below it (both absolute and normalised; cheaper than Path.parents)."""
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def _visible_at(path: Path, binds: Sequence[Bind]) -> list[str]:
+    """Every place inside the sandbox where host ``path`` shows, through the binds that contain it."""
+    places: list[str] = []
+    text = str(path)
+    for bind in binds:
+        source = str(bind.source)
+        if _inside(text, source):
+            place = bind.dest.rstrip("/") + text[len(source.rstrip("/")) :] if text != source else bind.dest
+            if place not in places:
+                places.append(place)
+    return places
+
+
+def empty_file() -> Path:
+    """An empty read-only file to bind over hidden files (``/dev/null`` cannot be used: bwrap binds
+    with ``nodev``, so opening it would fail instead of reading nothing). Recreated if a temp
+    cleaner removed it; private to this user."""
+    global _EMPTY
+    if _EMPTY is None:
+        _EMPTY = Path(tempfile.mkdtemp(prefix="a3s-sandbox-")) / "empty"
+        atexit.register(shutil.rmtree, _EMPTY.parent, True)
+    if not _EMPTY.is_file():
+        _EMPTY.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _EMPTY.touch(mode=0o444)
+    return _EMPTY
+
+
+_EMPTY: Path | None = None
+
+
+def read_only_paths(workspace: Path) -> list[Path]:
+    """The ``READ_ONLY_IN_WORKSPACE`` entries that exist, resolved; symlinks only when they stay inside."""
+    found: list[Path] = []
+    for rel in READ_ONLY_IN_WORKSPACE:
+        path = workspace / rel
+        if not (path.exists() or path.is_symlink()):
+            continue
+        real = path.resolve()
+        if real.exists() and _inside(str(real), str(workspace)) and real not in found:
+            found.append(real)
+    return found
+
+
+def _hide(path: Path, place: str) -> tuple[str, ...]:
+    if path.is_dir():
+        return ("--perms", "0500", "--tmpfs", place)
+    return ("--ro-bind", str(empty_file()), place)
+
+
+def plan(
+    config: SandboxConfig,
+    workspace: Path,
+    *,
+    image: Path | None,
+    extra: Sequence[Bind],
+    secrets: Sequence[Path],
+    user_hidden: Sequence[Path],
+) -> list[str]:
+    """The bwrap mount arguments for this session (namespaces, limits and the command come later)."""
+    if workspace == Path("/"):
+        raise SandboxConfigError("a sandbox cannot use / as the workspace")
+    root = image or Path("/")
+    args: list[str] = ["--tmpfs", "/"]
+    root_binds: list[Bind] = []
+    for op in _root_entries(root):
+        args += op
+        if op[0] == "--ro-bind":
+            root_binds.append(Bind(Path(op[1]), op[2], False))
+    if image is not None:
+        root_binds = []  # the host's files are not under an image root
+    small = str(min(64, config.memory_mb) * 1024 * 1024)
+    args += ["--proc", "/proc", "--dev", "/dev", "--size", small, "--tmpfs", "/dev/shm"]
+    args += [
+        "--size",
+        str(config.memory_mb * 1024 * 1024),
+        "--tmpfs",
+        "/tmp",
+        "--size",
+        small,
+        "--tmpfs",
+        "/run",
+    ]
+    if image is None and config.network:
+        resolv = Path("/etc/resolv.conf").resolve()
+        if resolv.is_relative_to("/run") and resolv.is_file():  # systemd-resolved's stub file
+            args += ["--ro-bind", str(resolv), str(resolv)]
+    work = [Bind(workspace, str(workspace), True)]
+    if str(workspace) != WORKSPACE_MOUNT:
+        work.append(Bind(workspace, WORKSPACE_MOUNT, True))
+    ops = [_Op(b.dest, 0, ("--bind", str(b.source), b.dest)) for b in work]
+    ops += [_Op(b.dest, 3, ("--bind" if b.writable else "--ro-bind", str(b.source), b.dest)) for b in extra]
+    for path in read_only_paths(workspace):
+        ops += [_Op(place, 1, ("--ro-bind", str(path), place)) for place in _visible_at(path, work)]
+    mounted = [op.dest for op in ops]
+    binds = [*root_binds, *work, *extra]
+    for rank, hidden in ((2, secrets), (4, user_hidden)):
+        for path in hidden:
+            for place in _visible_at(path, binds):
+                if any(m != place and _inside(m, place) for m in mounted):
+                    continue  # the workspace or a mount the config asked for lives inside: keep it reachable
+                ops.append(_Op(place, rank, _hide(path, place)))
+    for mount in sorted(ops, key=lambda o: (_depth(o.dest), o.rank)):
+        args += mount.args
+    return [*args, "--remount-ro", "/"]
