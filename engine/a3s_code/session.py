@@ -30,6 +30,7 @@ from .recovery import CircuitBreaker
 from .result import AgentResult
 from .sandbox.session import SessionSandbox
 from .session_ext import SessionExtensions
+from .steering import SessionSteering
 from .tools.base import ToolContext, ToolResult
 from .tools.registry import ToolRegistry
 from .tools.seen import SeenFiles
@@ -52,7 +53,7 @@ class SessionBusyError(A3SError):
     code = "session_busy"
 
 
-class Session(SessionExtensions, SessionQueueAPI, SessionSandbox):
+class Session(SessionExtensions, SessionQueueAPI, SessionSandbox, SessionSteering):
     """Created by ``Agent.session``; async methods end in ``_async``, the rest are the seed's sync API."""
 
     def __init__(self, agent: Agent, workspace: str | Path, options: SessionOptions) -> None:
@@ -293,7 +294,7 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox):
             emit(event)
 
         try:
-            return await self._run_turn(turn, prompt, images, tracked)
+            return await self._steered(self._run_turn(turn, prompt, images, tracked))
         except Exception as exc:
             log.exception("turn %d of session %s failed", turn, self.session_id)
             repair_history(self.history, "turn failed: internal error")
@@ -446,6 +447,7 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox):
             pricing=self.agent.pricing(self.model),
             hooks=self.hooks,
             queue=self.queue,
+            steer=self.steering,
             tool_filter=self.tool_selector.select if self.tool_selector is not None else None,
         )
 
