@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
 from .messages import Message, TextBlock
 
-__all__ = ["SessionSteering", "SteerQueue", "add_steers"]
+if TYPE_CHECKING:
+    from .loop import TurnOutcome
 
-T = TypeVar("T")
+__all__ = ["SessionSteering", "SteerQueue", "add_steers"]
 
 
 class SteerQueue:
@@ -38,9 +39,8 @@ class SteerQueue:
         self._unsent: list[str] = []
 
     def open(self) -> None:
-        """A turn starts: accept steers (texts left from a cancelled turn are dropped)."""
+        """A turn starts (or its host is about to start one): accept steers."""
         with self._lock:
-            self._texts.clear()
             self._open = True
 
     def push(self, text: str) -> bool:
@@ -61,12 +61,13 @@ class SteerQueue:
             texts, self._texts = self._texts, []
             return texts
 
-    def close(self) -> None:
+    def close(self, drop: bool = False) -> None:
         """The turn is over: refuse further steers; those that never reached the model are kept
-        for ``take_unsent``."""
+        for ``take_unsent``, or dropped with ``drop`` (the user cancelled the turn)."""
         with self._lock:
             self._open = False
-            self._unsent += self._texts
+            if not drop:
+                self._unsent += self._texts
             self._texts = []
 
     def take_unsent(self) -> list[str]:
@@ -102,13 +103,17 @@ class SessionSteering:
             queue = self.__dict__["_steer_queue"] = SteerQueue()
         return queue
 
-    async def _steered(self, turn: Awaitable[T]) -> T:
-        """Run ``turn`` with the queue open; what it did not read is kept for ``take_unsent_steers``."""
+    async def _steered(self, turn: Awaitable[TurnOutcome | None]) -> TurnOutcome | None:
+        """Run ``turn`` with the queue open; what it did not read is kept for ``take_unsent_steers``
+        (dropped when the turn was cancelled)."""
         self.steering.open()
+        cancelled = False
         try:
-            return await turn
+            outcome = await turn
+            cancelled = outcome is not None and outcome.stop_reason == "cancelled"
+            return outcome
         finally:
-            self.steering.close()
+            self.steering.close(drop=cancelled)
 
     def steer(self, text: str) -> bool:
         """Add ``text`` to the running turn: the model reads it at its next call, after the tool calls

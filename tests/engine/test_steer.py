@@ -97,6 +97,7 @@ async def test_a_steer_after_a_cancelled_turn_does_not_leak_into_the_next(
     assert session.steer("never read")
     session.cancel()
     assert (await asyncio.wait_for(turn, 30)).stop_reason == "cancelled"
+    assert session.take_unsent_steers() == []  # the user cancelled: the steer goes with the turn
     await session.send_async("next")
     assert "never read" not in said(fake_llm.requests[-1])
 
