@@ -68,7 +68,12 @@ CAPS = ClientCapabilities(fs=FileSystemCapabilities(read_text_file=True, write_t
 
 
 def agent_cmd(config: Path, tmp_path: Path) -> list[str]:
+    """The daemon in ACP mode behind ``tests.acp.tap``, which records the wire for the schema check."""
     return [
+        sys.executable,
+        "-m",
+        "tests.acp.tap",
+        str(tmp_path / "wire.jsonl"),
         sys.executable,
         "-m",
         "a3s_lsp",

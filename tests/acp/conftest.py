@@ -1,0 +1,19 @@
+"""Every ACP test's wire (recorded by ``tests.acp.tap``) must match the published ACP schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.acp.schema_check import problems
+
+
+@pytest.fixture(autouse=True)
+def wire_matches_the_acp_schema(tmp_path: Path) -> Iterator[None]:
+    yield
+    log = tmp_path / "wire.jsonl"
+    if log.exists():
+        found, _ = problems(log)
+        assert not found, "ACP messages off the schema:\n" + "\n".join(found[:20])
