@@ -232,7 +232,7 @@ class A3SAcpAgent:
             return PromptResponse(stop_reason="end_turn")
         writes = session.fs.writes if isinstance(session.fs, RecordingFileSystem) else {}
         calls, plans = OpenCalls(), PlanTracker()
-        stop, turn_cost = "end_turn", 0.0
+        stop, cost = "end_turn", session.cost_usd  # events can trail the session's own totals
         send = self.conn.session_update
         try:
             async for event in session.stream_async(text):
@@ -240,10 +240,8 @@ class A3SAcpAgent:
                 for update in calls.track(event, updates):
                     await send(session_id=session_id, update=update)
                 if event.type == "usage":  # after each model call: context used, cost so far
-                    turn_cost += event.cost_usd
-                    await send(
-                        session_id=session_id, update=state.usage_update(session, event.usage, turn_cost)
-                    )
+                    cost += event.cost_usd
+                    await send(session_id=session_id, update=state.usage_update(session, event.usage, cost))
                 if event.type == "turn_end":
                     stop = STOP_REASONS.get(event.stop_reason, "end_turn")
         except A3SError as exc:

@@ -187,14 +187,14 @@ class CommandsAnnouncer:
         return update_available_commands(now)
 
 
-def usage_update(session: Any, last: Usage, turn_cost: float = 0.0) -> UsageUpdate:
+def usage_update(session: Any, last: Usage, cost_usd: float) -> UsageUpdate:
     """``used``: the tokens of the last model call (its prompt, cache included, plus its answer: what
-    the context holds now); ``size``: the model's context window; ``cost``: the session's cost in USD
-    with ``turn_cost``, the running turn's so far."""
+    the context holds now); ``size``: the model's context window; ``cost``: ``cost_usd``, the session's
+    cumulative cost in USD."""
     used = last.input_tokens + last.cache_read_tokens + last.cache_write_tokens + last.output_tokens
     return UsageUpdate(
         session_update="usage_update",
         used=used,
         size=session.context_limit(),
-        cost=Cost(amount=round(session.cost_usd + turn_cost, 6), currency="USD"),
+        cost=Cost(amount=round(cost_usd, 9), currency="USD"),
     )

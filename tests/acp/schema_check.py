@@ -91,5 +91,7 @@ def problems(wire_log: Path) -> tuple[list[str], list[dict[str, Any]]]:
                 body = message["error"]
             for error in validator(definition).iter_errors(body):
                 where = "/".join(str(p) for p in error.absolute_path)
-                found.append(f"{direction} {definition or 'message'} at {where or '.'}: {error.message[:300]}\n  {line[:400]}")
+                found.append(
+                    f"{direction} {definition or 'message'} at {where or '.'}: {error.message[:300]}\n  {line[:400]}"
+                )
     return found, messages
