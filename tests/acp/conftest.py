@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.acp.schema_check import problems
+from tests.fakellm import FakeLLM
 
 
 @pytest.fixture(autouse=True)
@@ -17,3 +18,13 @@ def wire_matches_the_acp_schema(tmp_path: Path) -> Iterator[None]:
     if log.exists():
         found, _ = problems(log)
         assert not found, "ACP messages off the schema:\n" + "\n".join(found[:20])
+
+
+@pytest.fixture
+def project(tmp_path: Path, fake_llm: FakeLLM) -> tuple[Path, Path]:
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "app.py").write_text("x = 1\ny = 2\n")
+    config = tmp_path / "agent.hcl"
+    config.write_text(fake_llm.config(extra=f'sessions_dir = "{tmp_path / "sessions"}"\n'))
+    return ws, config

@@ -3,6 +3,7 @@ each way to LOG as ``{"dir": "in"|"out", "line": ...}`` (``in``: client to agent
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -30,10 +31,8 @@ def main() -> None:
                     sink.flush()
                 except (BrokenPipeError, ValueError):
                     break
-            try:
+            with contextlib.suppress(BrokenPipeError, OSError):
                 sink.close()
-            except (BrokenPipeError, OSError):
-                pass
 
         inbound = threading.Thread(target=pump, args=(sys.stdin.buffer, child.stdin, "in"), daemon=True)
         inbound.start()

@@ -85,16 +85,6 @@ def agent_cmd(config: Path, tmp_path: Path) -> list[str]:
     ]
 
 
-@pytest.fixture
-def project(tmp_path: Path, fake_llm: FakeLLM) -> tuple[Path, Path]:
-    ws = tmp_path / "ws"
-    ws.mkdir()
-    (ws / "app.py").write_text("x = 1\ny = 2\n")
-    config = tmp_path / "agent.hcl"
-    config.write_text(fake_llm.config(extra=f'sessions_dir = "{tmp_path / "sessions"}"\n'))
-    return ws, config
-
-
 async def test_prompt_streams_and_edits_the_unsaved_buffer(
     fake_llm: FakeLLM, project: tuple[Path, Path], tmp_path: Path
 ) -> None:
