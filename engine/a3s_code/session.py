@@ -448,7 +448,7 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox, SessionSteerin
             hooks=self.hooks,
             queue=self.queue,
             steer=self.steering,
-            tool_filter=self.tool_selector.select if self.tool_selector is not None else None,
+            tool_filter=self.tool_selector.for_turn if self.tool_selector is not None else None,
         )
 
     def _finish(self, outcome: TurnOutcome) -> None:
