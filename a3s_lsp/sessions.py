@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .turns import EventForwarder
 
     Images = list[ImageBlock]  # an alias: inside SessionManager, ``list`` is a method
+    Texts = list[str]
 else:
     from ._lazy import wire
 
@@ -41,6 +42,10 @@ class HostedSession:
     follows_folders: bool = False
     """The session's further roots are the client's other workspace folders, kept in step with
     ``workspace/didChangeWorkspaceFolders`` (its workspace itself never changes)."""
+    line: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """Held by the running turn; prompts sent meanwhile wait here in order (asyncio.Lock is FIFO)."""
+    queued: int = 0
+    closed: bool = False
 
     def cancel(self) -> bool:
         """Cancel the running turn, even one whose engine task has not started yet."""
@@ -84,6 +89,7 @@ class SessionManager:
         self._agent_lock: asyncio.Lock | None = None
         self._sessions: dict[str, HostedSession] = {}
         self.forwarders: dict[str, EventForwarder] = {}
+        self._background: set[asyncio.Task[None]] = set()
         """The running turn's event forwarder per session (a confirmation flushes it first)."""
 
     # -- the engine, lazily ---------------------------------------------------------------------
@@ -238,6 +244,7 @@ class SessionManager:
         if turn is not None and not turn.done():
             hosted.cancel()
             await asyncio.gather(turn, return_exceptions=True)
+        hosted.closed = True  # prompts still queued are refused
         self._sessions.pop(session_id, None)
         return True
 
@@ -264,21 +271,65 @@ class SessionManager:
         turn_id: str | None = None,
         images: Images | None = None,
     ) -> wire.TurnResult:
-        """Run one turn and return its result; cancelling this call cancels the turn, not the answer."""
+        """Run one turn and return its result; cancelling this call cancels the turn, not the answer.
+
+        A prompt sent while a turn runs is queued: it runs after that turn (and the prompts queued
+        before it) ends. Cancelling a queued call drops it; ``a3s/session/cancel`` stops only the
+        running turn."""
         hosted = self.get(session_id)
-        if hosted.running:
-            raise SessionBusyError(f"session {session_id} is already running a turn")
-        turn_id = turn_id or uuid.uuid4().hex[:12]
-        task = asyncio.create_task(self._run_turn(hosted, prompt, turn_id, images))
-        hosted.turn, hosted.turn_id, hosted.cancel_requested = task, turn_id, False
+        hosted.queued += 1
         try:
-            return await asyncio.shield(task)
-        except asyncio.CancelledError:
-            current = asyncio.current_task()
-            if current is not None:
-                current.uncancel()
-            hosted.cancel()
-            return await task
+            await hosted.line.acquire()
+        finally:
+            hosted.queued -= 1
+        try:
+            if hosted.closed:
+                raise SessionNotFoundError(f"session {session_id} was closed before this prompt ran")
+            turn_id = turn_id or uuid.uuid4().hex[:12]
+            hosted.session.steering.open()  # a steer sent while the turn starts reaches it
+            task = asyncio.create_task(self._run_turn(hosted, prompt, turn_id, images))
+            hosted.turn, hosted.turn_id, hosted.cancel_requested = task, turn_id, False
+            try:
+                return await asyncio.shield(task)
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if current is not None:
+                    current.uncancel()
+                hosted.cancel()
+                return await task
+        finally:
+            hosted.session.steering.close(drop=hosted.cancel_requested)
+            hosted.line.release()
+            self._send_unsent_steers(hosted)
+
+    def steer(self, session_id: str, text: str) -> wire.Steered:
+        """Add ``text`` to the running turn (the engine's ``Session.steer``). A turn that is starting
+        or past its last model call cannot take it: the text is queued as the next prompt instead."""
+        hosted = self.get(session_id)
+        if not hosted.running:
+            return wire.Steered(steered=False)
+        if hosted.session.steer(text):
+            return wire.Steered(steered=True)
+        self._in_background(hosted, [text])
+        return wire.Steered(steered=False, queued=True)
+
+    def _send_unsent_steers(self, hosted: HostedSession) -> None:
+        texts = hosted.session.take_unsent_steers()
+        if texts and not hosted.closed:
+            self._in_background(hosted, texts)
+
+    def _in_background(self, hosted: HostedSession, texts: Texts) -> None:
+        """Send ``texts`` as one queued prompt no request waits for (its events stream as usual)."""
+
+        async def run() -> None:
+            try:
+                await self.send(hosted.session.session_id, "\n\n".join(texts))
+            except A3SLspError as exc:
+                log.info("a steer sent as a prompt was not run: %s", exc)
+
+        task = asyncio.get_running_loop().create_task(run())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def _run_turn(
         self, hosted: HostedSession, prompt: str, turn_id: str, images: Images | None = None

@@ -87,6 +87,20 @@ class SessionSendParams(SessionRef):
     _prompt = field_validator("prompt")(_nonblank)
 
 
+class SessionSteerParams(SessionRef):
+    text: str
+
+    _text = field_validator("text")(_nonblank)
+
+
+class Steered(Result):
+    """``steered``: the text will reach the running turn's next model call. ``queued``: the turn was
+    ending, so the text runs as the next prompt instead. Both false: no turn runs (send a prompt)."""
+
+    steered: bool
+    queued: bool = False
+
+
 class SandboxState(Result):
     """What the session's ``bash`` runs in (``a3s_code.sandbox.SandboxInfo``)."""
 

@@ -33,6 +33,7 @@ METHODS: dict[str, tuple[M, M | None]] = {
     "a3s/session/close": (wire.SessionRef, wire.Closed),
     "a3s/session/cancel": (wire.SessionRef, wire.Cancelled),
     "a3s/session/send": (wire.SessionSendParams, wire.TurnResult),
+    "a3s/session/steer": (wire.SessionSteerParams, wire.Steered),
     "a3s/command": (wire.CommandParams, wire.CommandResult),
     "a3s/tool": (wire.ToolParams, wire.ToolResult),
     "a3s/worktree/create": (wire.WorktreeCreateParams, wire.ToolResult),

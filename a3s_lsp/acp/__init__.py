@@ -81,7 +81,11 @@ async def _serve(config: str | None, out: IO[bytes]) -> None:
     reader, writer = await _streams(out)
     try:
         # The SDK dispatches by method name; methods the agent leaves out answer "method not found".
-        await run_agent(cast("Agent", agent), writer, await only_objects(reader, writer))
+        # ``use_unstable_protocol``: SDK 0.12 still routes session/resume and session/close only
+        # then, though ACP v1 (schema 1.19) made them stable.
+        await run_agent(
+            cast("Agent", agent), writer, await only_objects(reader, writer), use_unstable_protocol=True
+        )
     finally:
         await agent.shutdown()
 

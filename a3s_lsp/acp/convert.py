@@ -24,6 +24,8 @@ from a3s_code.events import (
     ConfirmationRequired,
     ErrorEvent,
     PlanningEnd,
+    StepEnd,
+    StepStart,
     SubagentEvent,
     TextDelta,
     ThinkingDelta,
@@ -147,17 +149,50 @@ class OpenCalls:
 
 
 def _plan(steps: list[Any]) -> Any:
-    from acp import update_plan
+    return PlanTracker().start(steps)
 
-    entries = []
-    for step in steps:  # the planner's steps as JSON (``planning.PlanStep``)
-        text = step.get("description") or str(step) if isinstance(step, dict) else str(step)
-        status = str(step.get("status", "pending")) if isinstance(step, dict) else "pending"
-        status = {"done": "completed", "running": "in_progress"}.get(status, status)
-        if status not in ("pending", "in_progress", "completed"):
-            status = "pending"
-        entries.append(PlanEntry(content=str(text), priority="medium", status=status))  # type: ignore[arg-type]
-    return update_plan(entries)
+
+class PlanTracker:
+    """The turn's plan as ACP ``plan`` updates (each one the whole plan, as the spec asks): all steps
+    pending when planning ends, a step ``in_progress`` at ``step_start``, ``completed`` at
+    ``step_end`` (a failed step is ``completed`` with "(failed)" after its text: ACP has no failed
+    status for plan entries)."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.entries: dict[str, PlanEntry] = {}
+
+    def start(self, steps: list[Any]) -> Any:
+        from acp import update_plan
+
+        self.ids, self.entries = [], {}
+        for n, step in enumerate(steps):  # the planner's steps as JSON (``planning.PlanStep``)
+            text = step.get("description") or str(step) if isinstance(step, dict) else str(step)
+            status = str(step.get("status", "pending")) if isinstance(step, dict) else "pending"
+            status = {"done": "completed", "running": "in_progress"}.get(status, status)
+            if status not in ("pending", "in_progress", "completed"):
+                status = "pending"
+            key = str(step.get("id", n)) if isinstance(step, dict) else str(n)
+            self.ids.append(key)
+            self.entries[key] = PlanEntry(content=str(text), priority="medium", status=status)  # type: ignore[arg-type]
+        return update_plan([self.entries[k] for k in self.ids])
+
+    def updates(self, event: AgentEvent) -> list[Any]:
+        from acp import update_plan
+
+        if isinstance(event, PlanningEnd):  # ``event_updates`` sends this plan; remember it
+            self.start(list(event.plan.get("steps", [])))
+            return []
+        if isinstance(event, (StepStart, StepEnd)) and event.step_id in self.entries:
+            entry = self.entries[event.step_id]
+            if isinstance(event, StepStart):
+                entry = entry.model_copy(update={"status": "in_progress"})
+            else:
+                suffix = " (failed)" if event.status == "failed" else ""
+                entry = entry.model_copy(update={"status": "completed", "content": entry.content + suffix})
+            self.entries[event.step_id] = entry
+            return [update_plan([self.entries[k] for k in self.ids])]
+        return []
 
 
 def history_updates(history: list[Message]) -> list[Any]:

@@ -1,4 +1,4 @@
-"""``a3s/session/*``: create, list, resume, save, close, cancel, send."""
+"""``a3s/session/*``: create, list, resume, save, close, cancel, send, steer."""
 
 from __future__ import annotations
 
@@ -53,6 +53,10 @@ def register(server: A3SLanguageServer) -> None:
     @method(server, m.SESSION_SEND, "SessionSendParams")
     async def send(ls: A3SLanguageServer, p: wire.SessionSendParams) -> wire.TurnResult:
         return await ls.sessions.send(p.session_id, p.prompt, p.turn_id, images(p.attachments))
+
+    @method(server, m.SESSION_STEER, "SessionSteerParams")
+    def steer(ls: A3SLanguageServer, p: wire.SessionSteerParams) -> wire.Steered:
+        return ls.sessions.steer(p.session_id, p.text)
 
 
 def images(attachments: list[wire.Attachment] | None) -> list[ImageBlock] | None:

@@ -36,6 +36,7 @@ from .pricing import ModelPricing
 from .queue import SessionLaneQueue
 from .queue.scheduler import run_in_slot
 from .recovery import CircuitBreaker
+from .steering import SteerQueue, add_steers
 from .tools.registry import ToolRegistry
 
 StopReason = Literal["end_turn", "max_tool_rounds", "cancelled", "error"]
@@ -101,6 +102,7 @@ class AgentLoop:
         hooks: HookEngine | None = None,
         tool_filter: Callable[[list[ToolSpec], list[Message]], list[ToolSpec]] | None = None,
         queue: SessionLaneQueue | None = None,
+        steer: SteerQueue | None = None,
     ) -> None:
         self.session_id = session_id
         self.llm = llm
@@ -118,6 +120,8 @@ class AgentLoop:
         """Tool search: picks the specs for each request from the history (``ToolSelector.for_turn``)."""
         self.queue = queue
         """Model calls take a slot in the generate lane; None calls the model directly."""
+        self.steer = steer
+        """The user's words for the running turn, added before each model call (``steering``)."""
         self.usage = Usage()
         self.cost = 0.0
         self.calls: list[ToolCallRecord] = []
@@ -133,8 +137,10 @@ class AgentLoop:
                 response = await self._call_llm()
                 self.history.append(response.message)
                 uses = response.message.tool_uses()
-                if not uses:
+                if not uses and not (self.steer is not None and self.steer.pending()):
                     return self._outcome(response.message.text(), "end_turn")
+                if not uses:
+                    continue  # a steer arrived while the model answered: it gets one more call
                 if rounds >= self.settings.max_tool_rounds:
                     self._answer_unrun(uses, f"not run: max tool rounds ({rounds}) reached")
                     msg = f"Max tool rounds ({self.settings.max_tool_rounds}) exceeded"
@@ -163,6 +169,8 @@ class AgentLoop:
     # -- LLM -----------------------------------------------------------------------------------
 
     async def _call_llm(self) -> LLMResponse:
+        if self.steer is not None:
+            add_steers(self.history, self.steer.drain())
         request = LLMRequest(
             model=self.settings.model_id,
             system=self.system_prompt,

@@ -31,6 +31,7 @@ from .result import AgentResult
 from .roots import SessionRoots
 from .sandbox.session import SessionSandbox
 from .session_ext import SessionExtensions
+from .steering import SessionSteering
 from .tools.base import ToolContext, ToolResult
 from .tools.registry import ToolRegistry
 from .tools.seen import SeenFiles
@@ -53,7 +54,7 @@ class SessionBusyError(A3SError):
     code = "session_busy"
 
 
-class Session(SessionExtensions, SessionQueueAPI, SessionSandbox, SessionRoots):
+class Session(SessionExtensions, SessionQueueAPI, SessionSandbox, SessionRoots, SessionSteering):
     """Created by ``Agent.session``; async methods end in ``_async``, the rest are the seed's sync API."""
 
     def __init__(self, agent: Agent, workspace: str | Path, options: SessionOptions) -> None:
@@ -181,8 +182,7 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox, SessionRoots):
         """The decision this session would make about calling ``tool`` with ``args``, and why.
 
         Returns ``Allow``, ``Ask`` or ``Deny`` (``a3s_code.pipeline``) naming the deciding stage
-        (arguments, boundary, rules, skill, taint, confirmation); nothing runs and no hook fires.
-        """
+        (arguments, boundary, rules, skill, taint, confirmation); nothing runs and no hook fires."""
         return self.pipeline.check(tool, args)
 
     @property
@@ -191,9 +191,8 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox, SessionRoots):
 
     def system_prompt(self) -> str:
         base = self.options.prompt_slots().build()
-        prompt = (
-            base + "\n\n" + environment_section(str(self.workspace), self.tool_names(), self.roots.extra())
-        )
+        environment = environment_section(str(self.workspace), self.tool_names(), self.roots.extra())
+        prompt = base + "\n\n" + environment
         if self.active_skills:
             from .skills import render
 
@@ -298,7 +297,7 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox, SessionRoots):
             emit(event)
 
         try:
-            return await self._run_turn(turn, prompt, images, tracked)
+            return await self._steered(self._run_turn(turn, prompt, images, tracked))
         except Exception as exc:
             log.exception("turn %d of session %s failed", turn, self.session_id)
             repair_history(self.history, "turn failed: internal error")
@@ -451,6 +450,7 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox, SessionRoots):
             pricing=self.agent.pricing(self.model),
             hooks=self.hooks,
             queue=self.queue,
+            steer=self.steering,
             tool_filter=self.tool_selector.for_turn if self.tool_selector is not None else None,
         )
 

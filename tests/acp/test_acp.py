@@ -68,7 +68,12 @@ CAPS = ClientCapabilities(fs=FileSystemCapabilities(read_text_file=True, write_t
 
 
 def agent_cmd(config: Path, tmp_path: Path) -> list[str]:
+    """The daemon in ACP mode behind ``tests.acp.tap``, which records the wire for the schema check."""
     return [
+        sys.executable,
+        "-m",
+        "tests.acp.tap",
+        str(tmp_path / "wire.jsonl"),
         sys.executable,
         "-m",
         "a3s_lsp",
@@ -78,16 +83,6 @@ def agent_cmd(config: Path, tmp_path: Path) -> list[str]:
         "--log-file",
         str(tmp_path / "log"),
     ]
-
-
-@pytest.fixture
-def project(tmp_path: Path, fake_llm: FakeLLM) -> tuple[Path, Path]:
-    ws = tmp_path / "ws"
-    ws.mkdir()
-    (ws / "app.py").write_text("x = 1\ny = 2\n")
-    config = tmp_path / "agent.hcl"
-    config.write_text(fake_llm.config(extra=f'sessions_dir = "{tmp_path / "sessions"}"\n'))
-    return ws, config
 
 
 async def test_prompt_streams_and_edits_the_unsaved_buffer(

@@ -150,6 +150,23 @@ async function main() {
     await chat.locator(".item.assistant", { hasText: "A red dot." }).waitFor({ timeout: 30000 });
     step("image sent");
 
+    // Steer: while a turn runs, the prompt box offers Steer beside Queue; the words reach the next model call.
+    await chat.locator("#prompt").type("List the files");
+    await chat.locator("#prompt").press("Enter");
+    await chat.locator("#steer").waitFor({ state: "visible", timeout: 30000 });
+    found.queueLabel = await chat.locator("#send").innerText();
+    await chat.locator("#prompt").type("only python files");
+    await page.screenshot({ path: path.join(SHOTS, "vscode-steer.png"), clip: { x: 0, y: 420, width: 700, height: 380 } });
+    await chat.locator("#steer").click();
+    found.steered = await chat.locator(".item.user", { hasText: "only python files" }).innerText();
+    const allowRead = chat.locator(".item.confirm button[data-decision='allow']");  // the read asks first
+    await allowRead.waitFor({ timeout: 30000 });
+    await allowRead.click();
+    await chat.locator(".item.assistant", { hasText: "Listed the Python files." }).waitFor({ timeout: 30000 });
+    await chat.locator("#steer").waitFor({ state: "hidden", timeout: 10000 });
+    found.sendLabel = await chat.locator("#send").innerText();
+    step("steered");
+
     // A slow answer, cancelled with the Cancel button.
     await chat.locator("#prompt").type("Take your time");
     await chat.locator("#prompt").press("Enter");

@@ -105,6 +105,8 @@ def test_a_prompt_in_vscode_is_reviewed_changed_allowed_and_answered(
         ),
         Turn.text(ANSWER, input_tokens=1400, output_tokens=30, chunk_delay_s=0.05),
         Turn.text("A red dot."),
+        Turn.tool_call("read", {"file_path": "app.py"}, delay_s=6),  # slow: the user steers meanwhile
+        Turn.text("Listed the Python files."),
         Turn.text("Too late.", gate=slow),
         Turn.text("It sets `x` and `y`."),
     )
@@ -192,7 +194,7 @@ def test_a_prompt_in_vscode_is_reviewed_changed_allowed_and_answered(
     assert (project / "app.py").read_text() == "x = 1\ny = 30\n"
     told = json.dumps(fake_llm_thread.requests[1]["messages"][-1])
     assert "The user changed your proposed edit of app.py" in told and "+y = 30" in told
-    explain = fake_llm_thread.requests[4]["messages"][-1]["content"][0]["text"]
+    explain = fake_llm_thread.requests[6]["messages"][-1]["content"][0]["text"]
     assert explain.startswith("Explain what this code does")
     assert explain.endswith("\napp.py:1-3\n```python\nx = 1\ny = 30\n```")
     assert found["explained"] and found["worktreeCreated"].startswith("A3S: Created worktree")
@@ -200,6 +202,11 @@ def test_a_prompt_in_vscode_is_reviewed_changed_allowed_and_answered(
     assert not (project.parent / "project-feature-x").exists()
     # The dropped image reached the model with its prompt; the slow turn was cancelled from the chat.
     assert "(+1 image)" in found["imagePrompt"] and found["cancelled"]
+    # Steer beside Queue while the turn ran; the steer reached the model call after the read, not before.
+    assert found["queueLabel"] == "Queue" and found["sendLabel"] == "Send"
+    assert found["steered"].endswith("only python files (steer)")
+    assert "only python files" not in json.dumps(fake_llm_thread.requests[3]["messages"])
+    assert "only python files" in json.dumps(fake_llm_thread.requests[4]["messages"][-1])
     image_turn = fake_llm_thread.requests[2]["messages"][-1]["content"]
     assert {"type": "base64", "media_type": "image/png", "data": PNG} in [
         block.get("source") for block in image_turn

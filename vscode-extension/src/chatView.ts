@@ -101,6 +101,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, ConfirmSurf
       case "send":
         await this.send(message.text, message.attachments);
         break;
+      case "steer":
+        await this.steer(message.text);
+        break;
       case "cancel":
         await this.guard(() => this.sessions.cancel());
         break;
@@ -130,6 +133,19 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, ConfirmSurf
       }
       await this.refreshSessions();
     });
+  }
+
+  /** Words for the running turn; when no turn runs any more they go as an ordinary prompt. */
+  private async steer(text: string): Promise<void> {
+    const result = await this.guard(() => this.sessions.steer(text));
+    if (result === undefined) {
+      return;
+    }
+    if (result.steered || result.queued) {
+      this.post({ type: "user", text: result.steered ? `${text} (steer)` : `${text} (queued)`, images: 0 });
+      return;
+    }
+    await this.send(text, []);
   }
 
   private async refreshSessions(): Promise<void> {
@@ -176,7 +192,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, ConfirmSurf
   <ul id="completions" hidden></ul>
   <div id="attachments" hidden></div>
   <textarea id="prompt" rows="3" placeholder="Ask A3S… (/ for commands, drop or paste images)"></textarea>
-  <div class="actions"><button id="cancel" class="secondary" hidden>Cancel</button><button id="send">Send</button></div>
+  <div class="actions"><button id="cancel" class="secondary" hidden>Cancel</button><button id="steer" class="secondary" hidden title="Add this to the running turn: the agent reads it before its next step">Steer</button><button id="send">Send</button></div>
 </footer>
 <script nonce="${nonce}" src="${js}"></script>
 </body></html>`;

@@ -8,6 +8,7 @@ export const Methods = {
   sessionResume: "a3s/session/resume",
   sessionCancel: "a3s/session/cancel",
   sessionSend: "a3s/session/send",
+  sessionSteer: "a3s/session/steer",
   command: "a3s/command",
   worktreeCreate: "a3s/worktree/create",
   worktreeList: "a3s/worktree/list",
@@ -28,6 +29,7 @@ export type {
   SandboxState,
   SessionOpened,
   SessionSummary,
+  Steered,
   ToolResult as ToolResultPayload,
   TurnResult,
 } from "./wire";

@@ -3,7 +3,7 @@
 import * as vscode from "vscode";
 import type { Daemon } from "./daemon";
 import { totalTokens } from "./format";
-import { Methods, type Attachment, type EventNotification, type SessionSummary, type TurnResult } from "./protocol";
+import { Methods, type Attachment, type EventNotification, type SessionSummary, type Steered, type TurnResult } from "./protocol";
 import { BUILTIN_COMMANDS, isSlash, parseHelp, type SlashCommand } from "./slash";
 
 export interface SessionState {
@@ -17,7 +17,7 @@ export class Sessions implements vscode.Disposable {
   private current: SessionSummary | undefined;
   private tokens = 0;
   private costUsd = 0;
-  private busy = false;
+  private turns = 0;
   private commandList: SlashCommand[] = BUILTIN_COMMANDS;
   private readonly changed = new vscode.EventEmitter<SessionState>();
   private readonly turnEvents = new vscode.EventEmitter<EventNotification>();
@@ -43,7 +43,7 @@ export class Sessions implements vscode.Disposable {
       daemon.onReady((up) => {
         if (!up) {
           this.current = undefined;
-          this.busy = false;
+          this.turns = 0;
           this.fire();
         }
       }),
@@ -51,7 +51,7 @@ export class Sessions implements vscode.Disposable {
   }
 
   get state(): SessionState {
-    return { session: this.current, tokens: this.tokens, costUsd: this.costUsd, busy: this.busy };
+    return { session: this.current, tokens: this.tokens, costUsd: this.costUsd, busy: this.turns > 0 };
   }
 
   get commands(): SlashCommand[] {
@@ -84,13 +84,14 @@ export class Sessions implements vscode.Disposable {
     return result.sessions;
   }
 
-  /** A prompt runs a turn; `/name args` runs a slash command and returns its text. */
+  /** A prompt runs a turn (queued by the daemon behind a running one); `/name args` runs a slash
+   * command and returns its text. */
   async send(text: string, attachments: Attachment[] = []): Promise<{ command?: string; turn?: TurnResult }> {
     const session = await this.ensure();
     if (isSlash(text) && attachments.length === 0) {
       return { command: await this.runCommand(text) };
     }
-    this.setBusy(true);
+    this.turnStarted(1);
     try {
       const params: Record<string, unknown> = { sessionId: session.sessionId, prompt: text || "See the attached image." };
       if (attachments.length > 0) {
@@ -99,8 +100,14 @@ export class Sessions implements vscode.Disposable {
       const turn = await this.daemon.request<TurnResult>(Methods.sessionSend, params);
       return { turn };
     } finally {
-      this.setBusy(false);
+      this.turnStarted(-1);
     }
+  }
+
+  /** `a3s/session/steer`: the running turn reads `text` before its next model call. */
+  async steer(text: string): Promise<Steered> {
+    const session = await this.ensure();
+    return this.daemon.request<Steered>(Methods.sessionSteer, { sessionId: session.sessionId, text });
   }
 
   async runCommand(text: string): Promise<string> {
@@ -139,8 +146,9 @@ export class Sessions implements vscode.Disposable {
     this.fire();
   }
 
-  private setBusy(busy: boolean): void {
-    this.busy = busy;
+  /** Sends under way (a running turn plus the queued ones): busy while any is. */
+  private turnStarted(delta: number): void {
+    this.turns = Math.max(0, this.turns + delta);
     this.fire();
   }
 

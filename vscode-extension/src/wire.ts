@@ -329,6 +329,11 @@ export interface SessionSendParams {
   attachments?: Attachment[] | null;
 }
 
+export interface SessionSteerParams {
+  sessionId: string;
+  text: string;
+}
+
 export interface SessionSummary {
   sessionId: string;
   workspace: string;
@@ -348,6 +353,11 @@ export interface SlashCommand {
   workspace?: string | null;
   uri?: string | null;
   command: string;
+}
+
+export interface Steered {
+  steered: boolean;
+  queued?: boolean;
 }
 
 export interface StepEnd {
@@ -623,6 +633,6 @@ export interface WorktreeRemoveParams {
   force?: boolean;
 }
 
-export const methods = ["a3s/command", "a3s/debug/modules", "a3s/queue/claim", "a3s/queue/complete", "a3s/queue/pending", "a3s/queue/setLaneHandler", "a3s/queue/stats", "a3s/session/cancel", "a3s/session/close", "a3s/session/create", "a3s/session/list", "a3s/session/resume", "a3s/session/save", "a3s/session/send", "a3s/team/run", "a3s/tool", "a3s/worktree/create", "a3s/worktree/list", "a3s/worktree/remove", "a3s/worktree/status"] as const;
+export const methods = ["a3s/command", "a3s/debug/modules", "a3s/queue/claim", "a3s/queue/complete", "a3s/queue/pending", "a3s/queue/setLaneHandler", "a3s/queue/stats", "a3s/session/cancel", "a3s/session/close", "a3s/session/create", "a3s/session/list", "a3s/session/resume", "a3s/session/save", "a3s/session/send", "a3s/session/steer", "a3s/team/run", "a3s/tool", "a3s/worktree/create", "a3s/worktree/list", "a3s/worktree/remove", "a3s/worktree/status"] as const;
 export const notifications = ["a3s/event", "a3s/queue/taskPending", "a3s/team/progress"] as const;
 export const serverRequests = ["a3s/confirm"] as const;

@@ -14,6 +14,7 @@ const log = $<HTMLDivElement>("log");
 const input = $<HTMLTextAreaElement>("prompt");
 const sendButton = $<HTMLButtonElement>("send");
 const cancelButton = $<HTMLButtonElement>("cancel");
+const steerButton = $<HTMLButtonElement>("steer");
 const sessions = $<HTMLSelectElement>("sessions");
 const completions = $<HTMLUListElement>("completions");
 const attachmentsRow = $<HTMLDivElement>("attachments");
@@ -76,10 +77,23 @@ function reset(): void {
   log.innerHTML = "";
 }
 
+/** While a turn runs the prompt box offers "Steer" (add to the running turn) beside "Queue" (run it next). */
 function setBusy(busy: boolean): void {
   cancelButton.hidden = !busy;
-  sendButton.disabled = busy;
+  steerButton.hidden = !busy;
+  sendButton.textContent = busy ? "Queue" : "Send";
+  sendButton.title = busy ? "Run this prompt after the current turn" : "";
   document.body.classList.toggle("busy", busy);
+}
+
+function steer(): void {
+  const text = input.value.trim();
+  if (!text) {
+    return;
+  }
+  vscode.postMessage({ type: "steer", text });
+  input.value = "";
+  completions.hidden = true;
 }
 
 function showCompletions(): void {
@@ -182,6 +196,7 @@ document.body.addEventListener("drop", (e) => {
 });
 sendButton.addEventListener("click", send);
 cancelButton.addEventListener("click", () => vscode.postMessage({ type: "cancel" }));
+steerButton.addEventListener("click", steer);
 $<HTMLButtonElement>("new").addEventListener("click", () => vscode.postMessage({ type: "newSession" }));
 sessions.addEventListener("change", () => vscode.postMessage({ type: "resume", sessionId: sessions.value }));
 

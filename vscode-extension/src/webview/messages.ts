@@ -22,6 +22,7 @@ export type ToWebview =
 export type FromWebview =
   | { type: "ready" }
   | { type: "send"; text: string; attachments: Attachment[] }
+  | { type: "steer"; text: string }
   | { type: "cancel" }
   | { type: "newSession" }
   | { type: "resume"; sessionId: string }
