@@ -8,6 +8,7 @@ from typing import Any
 
 from ..tools.base import Tool
 from .adapter import tools_for
+from .transport import McpTransport
 from .connection import CallOutcome, McpConnection, McpError, McpServerSpec, McpToolInfo
 
 __all__ = ["McpError", "McpManager", "McpServerSpec", "McpToolInfo"]
@@ -16,8 +17,10 @@ __all__ = ["McpError", "McpManager", "McpServerSpec", "McpToolInfo"]
 class McpManager:
     """Servers are registered by name and started on demand; a failed one restarts on next use."""
 
-    def __init__(self, servers: Iterable[McpServerSpec] = ()) -> None:
+    def __init__(self, servers: Iterable[McpServerSpec] = (), transport: McpTransport | None = None) -> None:
         self._conns: dict[str, McpConnection] = {}
+        self.transport = transport
+        """How servers are reached (``McpTransport``); None: ``StdioTransport``."""
         for spec in servers:
             self.register(spec)
 
@@ -29,7 +32,7 @@ class McpManager:
     def register(self, spec: McpServerSpec, *, replace: bool = False) -> None:
         if spec.name in self._conns and not replace:
             raise McpError(f"MCP server {spec.name!r} is already registered")
-        self._conns[spec.name] = McpConnection(spec)
+        self._conns[spec.name] = McpConnection(spec, self.transport)
 
     def names(self) -> list[str]:
         return list(self._conns)

@@ -30,7 +30,7 @@ from ..events import (
 )
 from ..messages import ImageBlock, Message, TextBlock, Usage
 from .model import Goal, GoalState, Plan, PlanStep
-from .planner import LlmPlanner
+from .planner import LlmPlanner, Planner
 
 if TYPE_CHECKING:
     from ..loop import AgentLoop, TurnOutcome
@@ -61,11 +61,16 @@ class PlannedTurn:
         self.loop = loop
         self.new_loop = new_loop
         self.emit = emit
-        self.planner = LlmPlanner(
-            loop.llm,
-            loop.settings.model_id,
-            max_attempts=1 + max(0, loop.settings.max_parse_retries),
-            on_usage=self._account,
+        chosen: Planner | None = session.services.planner
+        self.planner: Planner = (
+            chosen
+            if chosen is not None
+            else LlmPlanner(
+                loop.llm,
+                loop.settings.model_id,
+                max_attempts=1 + max(0, loop.settings.max_parse_retries),
+                on_usage=self._account,
+            )
         )
 
     async def run(self, prompt: str, images: list[ImageBlock] | None = None) -> TurnOutcome:

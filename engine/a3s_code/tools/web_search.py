@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import quote_plus
 
 from pydantic import Field
 
 from ..errors import ToolError
 from .base import Tool, ToolContext, ToolParams, ToolResult
+
+if TYPE_CHECKING:
+    from ..config.models import SearchConfig
 
 NO_ENGINE = (
     "no web search engine is configured: add one to the config, for example\n"
@@ -83,19 +86,18 @@ class WebSearchTool(Tool[WebSearchParams]):
         self.engines = engines
         self.timeout_s = timeout_s
 
-    def _configured(self, ctx: ToolContext) -> tuple[list[SearchEngine], float]:
-        if self.engines is not None:
-            return self.engines, self.timeout_s
-        session = ctx.extras.get("session")
-        search = getattr(getattr(getattr(session, "agent", None), "config", None), "search", None)
-        if search is None:
-            return [], self.timeout_s
+    @classmethod
+    def for_config(cls, search: SearchConfig) -> WebSearchTool:
+        """The ``search`` block's URL-template engines (the composition root hands them over)."""
         engines: list[SearchEngine] = [
             JsonHttpEngine(name, cfg.url, cfg.weight)
             for name, cfg in search.engine.items()
             if cfg.enabled and cfg.url
         ]
-        return engines, float(search.timeout)
+        return cls(engines, float(search.timeout))
+
+    def _configured(self, ctx: ToolContext) -> tuple[list[SearchEngine], float]:
+        return list(self.engines or []), self.timeout_s
 
     async def run(self, params: WebSearchParams, ctx: ToolContext) -> ToolResult:
         engines, timeout_s = self._configured(ctx)
