@@ -20,12 +20,12 @@ if TYPE_CHECKING:
     from .planning.planner import Planner
     from .queue import SessionQueueConfig
     from .queue.commands import CommandFactory
+    from .sandbox import BashSandbox, SandboxConfig
     from .security import SecurityProvider
     from .skills import SkillRegistry, SkillScorer
     from .store import SessionStore
-    from .tools.base import Tool
-    from .sandbox import BashSandbox, SandboxConfig
     from .tool_search import ToolIndex, ToolSearchConfig
+    from .tools.base import Tool
 
 
 @dataclass

@@ -17,7 +17,6 @@ from ._sync import iterate_sync, run_sync
 from .commands import CommandContext, CommandOutput, CommandRegistry, SlashCommand
 from .errors import A3SError, ToolError
 from .events import AgentEvent, ContextCompacted, ErrorEvent, TextDelta, TurnEnd, TurnStart
-from .fs import LocalFileSystem
 from .llm.base import LLMClient
 from .loop import AgentLoop, LoopSettings, TurnOutcome, repair_history
 from .messages import ImageBlock, Message, Usage
@@ -39,12 +38,12 @@ if TYPE_CHECKING:
     from .agent import Agent
     from .attachments import Attachment
     from .hooks import AnyHandler, HookExecutor, OnError
-    from .security import SecurityProvider
-    from .services import SessionServices
-    from .skills import Skill
     from .permissions import AllowedTools
     from .planning import GoalState, Plan
     from .queue import SessionLane
+    from .security import SecurityProvider
+    from .services import SessionServices
+    from .skills import Skill
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -29,12 +29,12 @@ if TYPE_CHECKING:
     from .attachments import Attachment
     from .commands import CommandContext, CommandOutput, CommandRegistry
     from .context import ContextProvider
-    from .services import SessionServices
-    from .store import SessionStore
     from .loop import TurnOutcome
     from .mcp import McpManager
     from .memory import AgentMemory, MemoryItem
     from .options import SessionOptions
+    from .services import SessionServices
+    from .store import SessionStore
     from .tools.registry import ToolRegistry
 
 log = logging.getLogger("a3s_code.session")

@@ -8,8 +8,8 @@ from typing import Any
 
 from ..tools.base import Tool
 from .adapter import tools_for
-from .transport import McpTransport
 from .connection import CallOutcome, McpConnection, McpError, McpServerSpec, McpToolInfo
+from .transport import McpTransport
 
 __all__ = ["McpError", "McpManager", "McpServerSpec", "McpToolInfo"]
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import tempfile
-from typing import IO, TYPE_CHECKING, Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 if TYPE_CHECKING:
     from .connection import McpServerSpec
