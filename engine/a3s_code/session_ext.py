@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .attachments import Attachment
     from .commands import CommandContext, CommandOutput, CommandRegistry
     from .context import ContextProvider
+    from .context.vector import VectorContextProvider
     from .loop import TurnOutcome
     from .mcp import McpManager
     from .memory import AgentMemory, MemoryItem
@@ -83,6 +84,18 @@ class SessionExtensions:
                 return CommandOutput.of(session.mcp_summary())
 
         self.commands.register(_McpCommand())
+
+    @property
+    def vector_context(self) -> VectorContextProvider:
+        """The retrieval-by-meaning provider ``with_embedding_provider`` / ``with_vector_store`` added:
+        ``await session.vector_context.add_document(id, text)``. Raises ``A3SError`` when there is none."""
+        from .context.vector import VectorContextProvider
+        from .errors import A3SError
+
+        for provider in self.context_providers:
+            if isinstance(provider, VectorContextProvider):
+                return provider
+        raise A3SError("no vector context: use SessionOptions.with_embedding_provider or with_vector_store")
 
     # -- MCP -----------------------------------------------------------------------------------
 

@@ -53,6 +53,9 @@ def test_the_seed_python_sdk_walkthrough_runs(
     session.save()
     resumed = agent.resume_session(session.session_id, opts)
     # -- what a user of that sample sees -----------------------------------------------------------
+    session.bash("echo audited")  # the hook registered above sees the next tool call
+    assert len(audited) == 1 and "'event_type': 'pre_tool_use'" in audited[0]
+    assert "'tool': 'bash'" in audited[0] and "echo audited" in audited[0]
     assert len(builtin_skills()) == 7
     assert result.text == "The auth module checks tokens." and streamed == "Refactored."
     system = str(fake_llm_thread.requests[0]["system"])
