@@ -12,10 +12,13 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from ..errors import A3SError
 from .transport import McpTransport, StdioTransport, new_errlog
+
+if TYPE_CHECKING:
+    from ..config.models import McpServerConfig
 
 log = logging.getLogger("a3s_code.mcp")
 State = Literal["stopped", "starting", "running", "failed"]
@@ -47,7 +50,7 @@ class McpServerSpec:
             raise McpError(f"MCP server {self.name!r}: set exactly one of command (stdio) or url (HTTP)")
 
     @classmethod
-    def from_config(cls, cfg: Any) -> McpServerSpec:
+    def from_config(cls, cfg: McpServerConfig) -> McpServerSpec:
         """From a config ``mcp_servers`` block (``config.models.McpServerConfig``)."""
         return cls(
             name=cfg.name,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..tools.base import Tool
 from .adapter import tools_for
 from .connection import CallOutcome, McpConnection, McpError, McpServerSpec, McpToolInfo
 from .transport import McpTransport
+
+if TYPE_CHECKING:
+    from ..config import AgentConfig
 
 __all__ = ["McpError", "McpManager", "McpServerSpec", "McpToolInfo"]
 
@@ -25,7 +28,7 @@ class McpManager:
             self.register(spec)
 
     @classmethod
-    def from_config(cls, config: Any) -> McpManager:
+    def from_config(cls, config: AgentConfig) -> McpManager:
         """The enabled ``mcp_servers`` blocks of an ``AgentConfig``."""
         return cls(McpServerSpec.from_config(c) for c in config.mcp_servers if c.enabled)
 

@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -16,6 +16,9 @@ from ..llm.base import ToolSpec
 from ..messages import ImageBlock
 from ..paths import display_path, resolve_in_workspace
 from .seen import SeenFiles
+
+if TYPE_CHECKING:
+    from ..events import AgentEvent
 
 Lane = Literal["query", "execute"]
 
@@ -67,7 +70,7 @@ class Delegator(Protocol):
         *,
         description: str = "",
         max_steps: int | None = None,
-        emit: Callable[[Any], None] | None = None,
+        emit: Callable[[AgentEvent], None] | None = None,
     ) -> ToolResult: ...
 
 
