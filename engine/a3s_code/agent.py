@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .services import SessionServices
     from .skills import SkillRegistry
     from .store import MemorySessionStore, SessionStore
+    from .websearch import HttpClient, WebSearch
 
 
 class Agent:
@@ -32,6 +33,7 @@ class Agent:
         self.config = source if isinstance(source, AgentConfig) else load_config(source)
         self._memory_store: MemorySessionStore | None = None
         self._mcp: McpManager | None = None
+        self._web_search: WebSearch | None = None
         self._memories: dict[str, AgentMemory] = {}
         if self.security_default():
             from .security.logs import install_log_redaction
@@ -102,12 +104,14 @@ class Agent:
         if options.skill_registry is not None:
             if options.skill_scorer is not None:
                 options.skill_registry.scorer = options.skill_scorer
+            if options.skill_validator is not None:
+                options.skill_registry.validator = options.skill_validator
             return options.skill_registry
         if not (options.builtin_skills or options.skill_dirs or self.config.skill_dirs):
             return None
         from .skills import SkillRegistry
 
-        registry = SkillRegistry(options.skill_scorer)
+        registry = SkillRegistry(options.skill_scorer, options.skill_validator)
         if options.builtin_skills:
             registry.load_builtin()
         for folder in self.config.skill_dirs:
@@ -131,6 +135,20 @@ class Agent:
         if self.config.sessions_dir:
             return FileSessionStore(self.config.resolve_dir(self.config.sessions_dir))
         return None
+
+    def web_search(self, http: HttpClient | None = None) -> WebSearch | None:
+        """The ``search`` block's engines (``websearch.WebSearch``; None without one), shared by this
+        agent's sessions so an engine suspended after failures stays suspended for all of them.
+        With ``http`` (a session's ``SessionOptions.http_client``) the engines are that session's own."""
+        if self.config.search is None:
+            return None
+        from .websearch import WebSearch
+
+        if http is not None:
+            return WebSearch.from_config(self.config.search, http)
+        if self._web_search is None:
+            self._web_search = WebSearch.from_config(self.config.search)
+        return self._web_search
 
     def mcp_manager(self) -> McpManager | None:
         """The config's ``mcp_servers`` (None without any), shared by this agent's sessions."""

@@ -22,10 +22,11 @@ if TYPE_CHECKING:
     from .queue.commands import CommandFactory
     from .sandbox import BashSandbox, SandboxConfig
     from .security import SecurityProvider
-    from .skills import SkillRegistry, SkillScorer
+    from .skills import SkillRegistry, SkillScorer, SkillValidator
     from .store import SessionStore
     from .tool_search import ToolIndex, ToolSearchConfig
     from .tools.base import Tool
+    from .websearch import HttpClient
 
 
 @dataclass
@@ -105,6 +106,10 @@ class SessionOptions:
     """The skills offered (wins over ``builtin_skills`` and ``skill_dirs``)."""
     skill_scorer: SkillScorer | None = None
     """Ranks skills against each prompt (default ``DefaultSkillScorer``, BM25)."""
+    skill_validator: SkillValidator | None = None
+    """Accepts or refuses each skill a registry loads (default ``DefaultSkillValidator``)."""
+    http_client: HttpClient | None = None
+    """What the ``web_search`` engines send their requests through (default ``Httpx2Client``)."""
     planner: Planner | None = None
     """Makes plans and goals for ``with_planning`` / ``with_goal_tracking`` (default ``LlmPlanner``)."""
     mcp_transport: McpTransport | None = None
@@ -265,6 +270,14 @@ class SessionOptions:
 
     def with_skill_scorer(self, scorer: SkillScorer) -> SessionOptions:
         self.skill_scorer = scorer
+        return self
+
+    def with_skill_validator(self, validator: SkillValidator) -> SessionOptions:
+        self.skill_validator = validator
+        return self
+
+    def with_http_client(self, client: HttpClient) -> SessionOptions:
+        self.http_client = client
         return self
 
     def with_planner(self, planner: Planner) -> SessionOptions:

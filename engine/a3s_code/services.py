@@ -145,10 +145,11 @@ def resolve(agent: Agent, workspace: Path, options: SessionOptions) -> SessionSe
     if security is None and (options.default_security or agent.security_default()):
         security = agent.default_security()
     tools = agent.tool_registry()
-    if agent.config.search is not None:
+    search = agent.web_search(options.http_client)
+    if search is not None:
         from .tools.web_search import WebSearchTool
 
-        tools.add(WebSearchTool.for_config(agent.config.search), replace=True)
+        tools.add(WebSearchTool(search=search), replace=True)
     for tool in options.tools:
         tools.add(tool, replace=True)
     commands = CommandRegistry()

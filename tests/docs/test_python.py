@@ -204,6 +204,8 @@ SPECS = [
             "SkillScorer: ['house-style']",
             "BashSandbox: would run: rm -rf /",
             "LlmClient: canned",
+            "SkillValidator: a-much-longer-name: names here are at most 12 characters",
+            "HttpClient: 1. Recorded page",
         ),
     ),
 ]

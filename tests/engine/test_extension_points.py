@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -26,9 +26,10 @@ from a3s_code.queue.lanes import SessionLane
 from a3s_code.sandbox import SandboxInfo
 from a3s_code.sandbox.base import SandboxCommandRequest
 from a3s_code.services import EXTENSION_POINTS
-from a3s_code.skills import Skill, SkillRegistry
+from a3s_code.skills import Skill, SkillError, SkillRegistry
 from a3s_code.tools._proc import ProcessResult
 from a3s_code.tools.base import Tool, ToolContext, ToolParams, ToolResult
+from a3s_code.websearch import HttpResponse
 from tests.fakellm import FakeLLM, Turn
 
 GOOD_SERVER = Path(__file__).resolve().parents[1] / "mcpservers" / "good.py"
@@ -44,7 +45,7 @@ def last_tool_result(fake: FakeLLM) -> str:
 
 def test_the_table_names_the_seeds_19_extension_points_and_each_builder_exists() -> None:
     assert len(EXTENSION_POINTS) == 19
-    for point in [p for p in EXTENSION_POINTS if p.name not in ("HttpClient", "SkillValidator")]:
+    for point in EXTENSION_POINTS:
         assert callable(getattr(SessionOptions(), point.option)), point
         module, name = point.protocol.split(":")
         assert hasattr(__import__(module, fromlist=[name]), name), point
@@ -372,7 +373,41 @@ async def test_mcp_transport(fake_llm: FakeLLM, tmp_path: Path) -> None:
         await session.close_async()
 
 
-# -- HttpClient: tests/engine/websearch; SessionCommand --------------------------------------------
+# -- HttpClient --------------------------------------------------------------------------------------
+
+
+class RecordedWeb:
+    """Answers every request from a recording instead of the network."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | None = None,
+        timeout_s: float,
+    ) -> HttpResponse:
+        self.urls.append(url)
+        body = {
+            "query": {"search": [{"title": "Recorded page", "pageid": 7, "snippet": "from my recording"}]}
+        }
+        return HttpResponse(200, json.dumps(body), {"content-type": "application/json"}, url)
+
+
+async def test_http_client(fake_llm: FakeLLM, tmp_path: Path) -> None:
+    web = RecordedWeb()
+    agent = Agent(fake_llm.config(extra="search {\n  engine {\n    wiki {}\n  }\n}\n"))
+    session = agent.session(tmp_path, SessionOptions().with_http_client(web))
+    result = await session.tool_async("web_search", {"query": "rust"})
+    assert "Recorded page" in result.output and web.urls and "wikipedia.org" in web.urls[0]
+
+
+# -- SessionCommand ------------------------------------------------------------------------------------
 
 
 class Macro:
@@ -441,7 +476,26 @@ async def test_bash_sandbox(fake_llm: FakeLLM, tmp_path: Path) -> None:
     assert (await session.tool_async("bash", {"command": "rm -rf build"})).output.startswith("would run: rm")
 
 
-# -- SkillScorer, skill registry (SkillValidator: tests/engine/test_skills_as_written.py) -------------
+# -- SkillValidator, SkillScorer, skill registry ------------------------------------------------------
+
+
+class OwnedOnly:
+    def validate(self, skill: Skill) -> None:
+        if "Owner:" not in skill.description:
+            raise SkillError(f"{skill.name}: every skill here names its owner")
+
+
+async def test_skill_validator(fake_llm: FakeLLM, tmp_path: Path) -> None:
+    skills = tmp_path / "skills"
+    skills.mkdir()
+    (skills / "deploy.md").write_text(
+        '---\nname: deploy\ndescription: "Deploy it. Owner: ops"\n---\nSteps.\n'
+    )
+    (skills / "yolo.md").write_text("---\nname: yolo\ndescription: Anything goes\n---\nGo.\n")
+    options = SessionOptions().with_skills_from_dir(str(skills)).with_skill_validator(OwnedOnly())
+    session = session_with(fake_llm, tmp_path, options)
+    assert [s.name for s in session.skills.all()] == ["deploy"]
+    assert any("names its owner" in w for w in session.skills.warnings)
 
 
 class AlwaysReview:
