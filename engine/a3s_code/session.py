@@ -29,6 +29,7 @@ from .recovery import CircuitBreaker
 from .result import AgentResult
 from .sandbox.session import SessionSandbox
 from .session_ext import SessionExtensions
+from .session_hooks import SessionHooksAPI
 from .subagents.delegator import SessionDelegator
 from .tools.base import ToolContext, ToolResult
 from .tools.registry import ToolRegistry
@@ -37,7 +38,7 @@ from .tools.seen import SeenFiles
 if TYPE_CHECKING:
     from .agent import Agent
     from .attachments import Attachment
-    from .hooks import AnyHandler, HookExecutor, OnError
+    from .hooks import HookExecutor
     from .permissions import AllowedTools
     from .planning import GoalState, Plan
     from .queue import SessionLane
@@ -55,7 +56,7 @@ class SessionBusyError(A3SError):
     code = "session_busy"
 
 
-class Session(SessionExtensions, SessionQueueAPI, SessionSandbox):
+class Session(SessionExtensions, SessionHooksAPI, SessionQueueAPI, SessionSandbox):
     """Created by ``Agent.session``; async methods end in ``_async``, the rest are the seed's sync API."""
 
     def __init__(
@@ -390,33 +391,6 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox):
                     "skill_load", {"skill": skill.name, "allowed_tools": skill.allowed_tools}
                 )
         self.active_skills = skills
-
-    def register_hook(
-        self,
-        name: str,
-        event: str,
-        handler: AnyHandler,
-        *,
-        priority: int = 100,
-        matcher: str | None = None,
-        timeout_ms: int = 5000,
-        on_error: OnError = "block",
-    ) -> None:
-        """``handler(event, payload)``, the seed's ``handler_fn(event)`` (one dict: ``event_type`` and
-        the payload's keys) or a ``HookHandler`` object returns a ``HookResult``, a dict such as
-        ``{"action": "block", "reason": ...}``, or None to continue; it may be async.
-
-        A ``pre_tool_use`` handler that raises or times out blocks the call (fail closed) unless
-        ``on_error="continue"``."""
-        self.hooks.register(
-            name, event, handler, priority=priority, matcher=matcher, timeout_ms=timeout_ms, on_error=on_error
-        )
-
-    def unregister_hook(self, name: str) -> bool:
-        return self.hooks.unregister(name)
-
-    def hook_count(self) -> int:
-        return len(self.hooks)
 
     async def close_async(self) -> None:
         """End the session: cancel a running turn and fire ``session_end``."""
