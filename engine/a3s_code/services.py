@@ -132,7 +132,7 @@ def resolve(agent: Agent, workspace: Path, options: SessionOptions) -> SessionSe
     from .mcp.transport import StdioTransport
     from .queue.commands import ToolCommand
 
-    permission = options.permission_checker if options.permission_checker is not None else None
+    permission = options.permission_checker
     if permission is None:
         permission = agent.permission_checker()
     confirmation = agent.confirmation_manager(options)
