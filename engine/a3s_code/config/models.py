@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
+from ..completion.config import CompletionConfig
 from ..errors import ConfigError
 from ..sandbox.config import SandboxConfig
 
@@ -283,6 +284,10 @@ class AgentConfig(_Model):
     security: SecurityConfig | None = None
     sandbox: SandboxConfig | None = None
     """``sandbox { network = false  memory_mb = 512 }``: run bash in bubblewrap (``sandbox.SandboxConfig``)."""
+    completion_model: str | None = None
+    """``provider/model`` for inline completions (a small fast model or a local server); unset: off."""
+    completion: CompletionConfig | None = None
+    """``completion { format = "qwen"  debounce_ms = 75 }`` (``completion.config.CompletionConfig``)."""
 
     _source_path: Path | None = PrivateAttr(default=None)
 

@@ -7,6 +7,7 @@
 --   :A3SWorktree remove <branch|path>
 --   :A3SWorktree list | status
 --   :A3SCancel                        -- stop the running turn
+--   <M-l> in insert mode              -- accept the inline completion (ghost text; a3s.inline)
 --
 -- Confirmations arrive as the daemon's `a3s/confirm` request and are asked with vim.ui.select;
 -- turn progress arrives as LSP work-done progress (the LspProgress autocmd).
@@ -18,6 +19,8 @@ M.config = {
   name = 'a3s',
   root_markers = { 'agent.hcl', '.git' },
   open_chat = true, -- show the chat buffer when a turn starts
+  -- ghost text from the config's completion_model (vim.lsp.inline_completion on 0.12+)
+  inline = { enabled = true, accept_key = '<M-l>' },
 }
 
 local state = { client_id = nil, chat = nil, busy = false, progress = nil, headed = {} }
@@ -214,6 +217,11 @@ function M.start(bufnr)
     root_dir = root,
     capabilities = capabilities(),
     handlers = { ['a3s/event'] = on_event, ['a3s/confirm'] = on_confirm },
+    on_init = function(client)
+      if M.config.inline and M.config.inline.enabled then
+        state.inline = require('a3s.inline').enable(client, M.config.inline)
+      end
+    end,
   }, { bufnr = bufnr, attach = attach })
   state.client_id = id or state.client_id
   return state.client_id
@@ -310,6 +318,11 @@ end
 --- For a statusline: the latest progress message of a running turn, or ''.
 function M.status()
   return state.progress or ''
+end
+
+--- How inline completions run: 'builtin' (vim.lsp.inline_completion), 'plugin' (a3s.inline), or nil.
+function M.inline_mode()
+  return state.inline
 end
 
 function M.is_busy()
