@@ -16,7 +16,14 @@ from .session import Session
 from .tools.registry import ToolRegistry
 
 if TYPE_CHECKING:
-    from .websearch import WebSearch
+    from .context.vector import VectorContextProvider
+    from .mcp import McpManager
+    from .memory import AgentMemory
+    from .security import SecurityProvider
+    from .services import SessionServices
+    from .skills import SkillRegistry
+    from .store import MemorySessionStore, SessionStore
+    from .websearch import HttpClient, WebSearch
 
 
 class Agent:
@@ -24,10 +31,10 @@ class Agent:
 
     def __init__(self, source: str | os.PathLike[str] | AgentConfig | None = None) -> None:
         self.config = source if isinstance(source, AgentConfig) else load_config(source)
-        self._memory_store: Any = None
-        self._mcp: Any = None
+        self._memory_store: MemorySessionStore | None = None
+        self._mcp: McpManager | None = None
         self._web_search: WebSearch | None = None
-        self._memories: dict[str, Any] = {}
+        self._memories: dict[str, AgentMemory] = {}
         if self.security_default():
             from .security.logs import install_log_redaction
 
@@ -50,7 +57,14 @@ class Agent:
             if not hasattr(opts, key):
                 raise TypeError(f"unknown session option {key!r}")
             setattr(opts, key, value)
-        return Session(self, workspace, opts)
+        return Session(self, workspace, opts, self.services(workspace, opts))
+
+    def services(self, workspace: str | Path, options: SessionOptions) -> SessionServices:
+        """The composition root: every extension point of a session in ``workspace``, resolved once
+        (option, else config, else default). See ``a3s_code.services``."""
+        from .services import resolve
+
+        return resolve(self, Path(workspace), options)
 
     def resume_session(
         self,
@@ -78,19 +92,26 @@ class Agent:
             raise SessionNotFoundError(f"no saved session {session_id!r}")
         opts.session_id = session_id
         root = workspace if isinstance(workspace, (str, os.PathLike)) else data.get("workspace", ".")
-        session = Session(self, Path(root), opts)
+        session = Session(self, Path(root), opts, self.services(Path(root), opts))
         if not opts.model and data.get("model"):
             session.set_model(str(data["model"]))
         restore(session, data)
         return session
 
-    def skill_registry(self, options: SessionOptions) -> Any:
-        """Built-in skills if asked for, then the config's skill_dirs, then the options' folders."""
+    def skill_registry(self, options: SessionOptions) -> SkillRegistry | None:
+        """The options' registry, else built-in skills if asked for, then the config's skill_dirs,
+        then the options' folders; ranked by the options' ``skill_scorer`` when given."""
+        if options.skill_registry is not None:
+            if options.skill_scorer is not None:
+                options.skill_registry.scorer = options.skill_scorer
+            if options.skill_validator is not None:
+                options.skill_registry.validator = options.skill_validator
+            return options.skill_registry
         if not (options.builtin_skills or options.skill_dirs or self.config.skill_dirs):
             return None
         from .skills import SkillRegistry
 
-        registry = SkillRegistry()
+        registry = SkillRegistry(options.skill_scorer, options.skill_validator)
         if options.builtin_skills:
             registry.load_builtin()
         for folder in self.config.skill_dirs:
@@ -99,10 +120,12 @@ class Agent:
             registry.load_dir(folder)
         return registry
 
-    def session_store(self, options: SessionOptions) -> Any:
-        """The store sessions save to: the options' folder, else the config's, else none."""
+    def session_store(self, options: SessionOptions) -> SessionStore | None:
+        """The store sessions save to: the options' store or folder, else the config's, else none."""
         from .store import FileSessionStore, MemorySessionStore
 
+        if options.session_store is not None:
+            return options.session_store
         if options.session_store_dir:
             return FileSessionStore(options.session_store_dir)
         if self.config.storage_backend == "memory":
@@ -113,16 +136,21 @@ class Agent:
             return FileSessionStore(self.config.resolve_dir(self.config.sessions_dir))
         return None
 
-    def web_search(self) -> WebSearch | None:
+    def web_search(self, http: HttpClient | None = None) -> WebSearch | None:
         """The ``search`` block's engines (``websearch.WebSearch``; None without one), shared by this
-        agent's sessions so an engine suspended after failures stays suspended for all of them."""
-        if self._web_search is None and self.config.search is not None:
-            from .websearch import WebSearch
+        agent's sessions so an engine suspended after failures stays suspended for all of them.
+        With ``http`` (a session's ``SessionOptions.http_client``) the engines are that session's own."""
+        if self.config.search is None:
+            return None
+        from .websearch import WebSearch
 
+        if http is not None:
+            return WebSearch.from_config(self.config.search, http)
+        if self._web_search is None:
             self._web_search = WebSearch.from_config(self.config.search)
         return self._web_search
 
-    def mcp_manager(self) -> Any:
+    def mcp_manager(self) -> McpManager | None:
         """The config's ``mcp_servers`` (None without any), shared by this agent's sessions."""
         if self._mcp is None and any(s.enabled for s in self.config.mcp_servers):
             from .mcp import McpManager
@@ -130,11 +158,17 @@ class Agent:
             self._mcp = McpManager.from_config(self.config)
         return self._mcp
 
-    def agent_memory(self, options: SessionOptions) -> Any:
-        """The options' memory, else one per memory folder (options, then config), shared by sessions."""
+    def agent_memory(self, options: SessionOptions) -> AgentMemory | None:
+        """The options' memory, else one on the options' ``memory_store``, else one per memory folder
+        (options, then config), shared by sessions."""
         if options.memory is not None:
             return options.memory
         cfg = self.config.memory
+        if options.memory_store is not None:
+            from .memory import AgentMemory
+
+            limits = {"max_working": cfg.max_working, "max_short_term": cfg.max_short_term} if cfg else {}
+            return AgentMemory(options.memory_store, **limits)
         folder = options.memory_dir or (cfg.dir if cfg is not None and cfg.enabled and cfg.dir else None)
         if folder is None and (cfg is None or not cfg.enabled):
             return None
@@ -230,7 +264,17 @@ class Agent:
         """``security { default = true }`` in the config: every session gets the default provider."""
         return self.config.security is not None and self.config.security.default
 
-    def default_security(self) -> Any:
+    def vector_context(self, options: SessionOptions) -> VectorContextProvider:
+        """Retrieval by meaning over the options' ``vector_store`` (default in memory), embedded by
+        the options' ``embedding_provider`` (default: OpenAI's, with the config's ``openai`` key)."""
+        from .context.vector import OpenAiEmbeddingProvider, VectorContextProvider
+
+        embedder = options.embedding_provider
+        if embedder is None:
+            embedder = OpenAiEmbeddingProvider.for_agent(self)
+        return VectorContextProvider(embedder, options.vector_store)
+
+    def default_security(self) -> SecurityProvider:
         from .security import DefaultSecurityProvider
 
         return DefaultSecurityProvider()

@@ -18,7 +18,7 @@ from .events import (
     ToolStart,
     UsageEvent,
 )
-from .hooks import HookEngine
+from .hooks import HookEngine, HookExecutor
 from .llm.base import (
     LLMClient,
     LLMRequest,
@@ -99,7 +99,7 @@ class AgentLoop:
         emit: Callable[[AgentEvent], None],
         breaker: CircuitBreaker,
         pricing: ModelPricing | None,
-        hooks: HookEngine | None = None,
+        hooks: HookExecutor | None = None,
         tool_filter: Callable[[list[ToolSpec], list[Message]], list[ToolSpec]] | None = None,
         queue: SessionLaneQueue | None = None,
         steer: SteerQueue | None = None,
@@ -115,7 +115,7 @@ class AgentLoop:
         self.emit = emit
         self.breaker = breaker
         self.pricing = pricing
-        self.hooks = hooks or HookEngine()
+        self.hooks: HookExecutor = hooks if hooks is not None else HookEngine()
         self.tool_filter = tool_filter
         """Tool search: picks the specs for each request from the history (``ToolSelector.for_turn``)."""
         self.queue = queue

@@ -11,8 +11,22 @@ from .prompt import SystemPromptSlots
 
 if TYPE_CHECKING:
     from .commands import SlashCommand
+    from .context import ContextProvider
+    from .context.vector import EmbeddingProvider, VectorStore
+    from .hooks import AnyHandler, HookExecutor
+    from .llm.base import LLMClient
+    from .mcp.transport import McpTransport
+    from .memory import AgentMemory, MemoryStore
+    from .planning.planner import Planner
+    from .queue import SessionQueueConfig
+    from .queue.commands import CommandFactory
     from .sandbox import BashSandbox, SandboxConfig
+    from .security import SecurityProvider
+    from .skills import SkillRegistry, SkillScorer, SkillValidator
+    from .store import SessionStore
     from .tool_search import ToolIndex, ToolSearchConfig
+    from .tools.base import Tool
+    from .websearch import HttpClient
 
 
 @dataclass
@@ -45,7 +59,7 @@ class SessionOptions:
     permission_checker: PermissionChecker | None = None
     confirmation: ConfirmationProvider | None = None
     default_security: bool = False
-    security_provider: Any | None = None
+    security_provider: SecurityProvider | None = None
     """A ``security.SecurityProvider``: ``sanitize(text)`` and ``scan(text, source)``."""
     # host integration
     roots: list[str] = field(default_factory=list)
@@ -64,24 +78,53 @@ class SessionOptions:
     auto_compact_threshold: float = 0.80
     session_store_dir: str | None = None
     memory_dir: str | None = None
-    memory: Any | None = None
+    memory: AgentMemory | None = None
     """A ``memory.AgentMemory`` to use instead of one built from ``memory_dir`` or the config."""
-    context_providers: list[Any] = field(default_factory=list)
+    memory_store: MemoryStore | None = None
+    """The long-term memory backend (``memory.MemoryStore``) an ``AgentMemory`` is built on."""
+    context_providers: list[ContextProvider] = field(default_factory=list)
     """``context.ContextProvider`` objects queried in parallel before each prompt."""
     auto_save: bool = False
     """Save to the session store after every turn."""
     tool_search: ToolSearchConfig | ToolIndex | None = None
     """Send only the MCP tools relevant to each request (``tool_search.ToolIndex``); built-ins always go."""
-    queue_config: Any | None = None
+    queue_config: SessionQueueConfig | Any | None = None
     """A ``queue.SessionQueueConfig`` (or the HCL ``QueueConfig``); default: the config's ``queue`` block."""
-    hook_engine: Any | None = None
-    """A ``hooks.HookEngine`` shared with other sessions; each session gets its own otherwise."""
+    hook_engine: HookExecutor | None = None
+    """A ``hooks.HookEngine`` (or any ``HookExecutor``) shared with other sessions; each session gets
+    its own otherwise. Used as given, even while it has no hooks yet."""
+    hooks: list[tuple[str, str, AnyHandler]] = field(default_factory=list)
+    """``(name, event, handler)`` registered on the session's hook engine when it starts."""
     sandbox: SandboxConfig | None = None
     """Run ``bash`` in a bubblewrap sandbox so configured (default: the config's ``sandbox`` block)."""
     bash_sandbox: BashSandbox | None = None
     """The ``BashSandbox`` engine itself (wins over ``sandbox``): ``LocalBashExecutor()``, a
     ``BubblewrapSandbox``, or your own implementation."""
-    extensions: dict[str, Any] = field(default_factory=dict)
+    # extension points (docs/state-and-extensions.md, "Extension points")
+    llm_client: LLMClient | None = None
+    """Used for every model call instead of the configured provider's client."""
+    session_store: SessionStore | None = None
+    """Where ``save`` writes and ``Agent.resume_session`` reads (wins over ``session_store_dir``)."""
+    skill_registry: SkillRegistry | None = None
+    """The skills offered (wins over ``builtin_skills`` and ``skill_dirs``)."""
+    skill_scorer: SkillScorer | None = None
+    """Ranks skills against each prompt (default ``DefaultSkillScorer``, BM25)."""
+    skill_validator: SkillValidator | None = None
+    """Accepts or refuses each skill a registry loads (default ``DefaultSkillValidator``)."""
+    http_client: HttpClient | None = None
+    """What the ``web_search`` engines send their requests through (default ``Httpx2Client``)."""
+    planner: Planner | None = None
+    """Makes plans and goals for ``with_planning`` / ``with_goal_tracking`` (default ``LlmPlanner``)."""
+    mcp_transport: McpTransport | None = None
+    """How this session reaches the MCP servers it adds (default ``StdioTransport``)."""
+    command_factory: CommandFactory | None = None
+    """Turns ``submit(lane, payload)`` payloads into ``SessionCommand`` objects (default ``ToolCommand``)."""
+    tools: list[Tool[Any]] = field(default_factory=list)
+    """Extra tools (a ``Tool`` subclass instance each); one named like a built-in replaces it."""
+    embedding_provider: EmbeddingProvider | None = None
+    vector_store: VectorStore | None = None
+    """Either one adds a ``VectorContextProvider`` (embedder default ``OpenAiEmbeddingProvider``,
+    store default ``InMemoryVectorStore``), reachable as ``session.vector_context``."""
 
     @classmethod
     def new(cls) -> SessionOptions:
@@ -126,7 +169,7 @@ class SessionOptions:
         self.default_security = True
         return self
 
-    def with_security_provider(self, provider: Any) -> SessionOptions:
+    def with_security_provider(self, provider: SecurityProvider) -> SessionOptions:
         self.security_provider = provider
         return self
 
@@ -166,7 +209,7 @@ class SessionOptions:
         self.session_store_dir = path
         return self
 
-    def with_hook_engine(self, engine: Any) -> SessionOptions:
+    def with_hook_engine(self, engine: HookExecutor) -> SessionOptions:
         self.hook_engine = engine
         return self
 
@@ -174,7 +217,7 @@ class SessionOptions:
         self.memory_dir = path
         return self
 
-    def with_memory(self, memory: Any) -> SessionOptions:
+    def with_memory(self, memory: AgentMemory) -> SessionOptions:
         self.memory = memory
         return self
 
@@ -184,7 +227,7 @@ class SessionOptions:
         self.context_providers.append(FileSystemContextProvider(root))
         return self
 
-    def with_context_provider(self, provider: Any) -> SessionOptions:
+    def with_context_provider(self, provider: ContextProvider) -> SessionOptions:
         self.context_providers.append(provider)
         return self
 
@@ -195,7 +238,7 @@ class SessionOptions:
         self.tool_search = config if config is not None else ToolSearchConfig()
         return self
 
-    def with_queue_config(self, config: Any) -> SessionOptions:
+    def with_queue_config(self, config: SessionQueueConfig | Any) -> SessionOptions:
         self.queue_config = config
         return self
 
@@ -212,4 +255,63 @@ class SessionOptions:
 
     def with_auto_save(self, enabled: bool = True) -> SessionOptions:
         self.auto_save = enabled
+        return self
+
+    # -- extension points ----------------------------------------------------------------------
+
+    def with_llm_client(self, client: LLMClient) -> SessionOptions:
+        self.llm_client = client
+        return self
+
+    def with_session_store(self, store: SessionStore) -> SessionOptions:
+        self.session_store = store
+        return self
+
+    def with_memory_store(self, store: MemoryStore) -> SessionOptions:
+        self.memory_store = store
+        return self
+
+    def with_skill_registry(self, registry: SkillRegistry) -> SessionOptions:
+        self.skill_registry = registry
+        return self
+
+    def with_skill_scorer(self, scorer: SkillScorer) -> SessionOptions:
+        self.skill_scorer = scorer
+        return self
+
+    def with_skill_validator(self, validator: SkillValidator) -> SessionOptions:
+        self.skill_validator = validator
+        return self
+
+    def with_http_client(self, client: HttpClient) -> SessionOptions:
+        self.http_client = client
+        return self
+
+    def with_planner(self, planner: Planner) -> SessionOptions:
+        self.planner = planner
+        return self
+
+    def with_mcp_transport(self, transport: McpTransport) -> SessionOptions:
+        self.mcp_transport = transport
+        return self
+
+    def with_command_factory(self, factory: CommandFactory) -> SessionOptions:
+        self.command_factory = factory
+        return self
+
+    def with_tool(self, tool: Tool[Any]) -> SessionOptions:
+        self.tools.append(tool)
+        return self
+
+    def with_hook(self, name: str, event: str, handler: AnyHandler) -> SessionOptions:
+        """A ``HookHandler`` object, ``handler(event)`` or ``handler(event, payload)`` on ``event``."""
+        self.hooks.append((name, event, handler))
+        return self
+
+    def with_embedding_provider(self, provider: EmbeddingProvider) -> SessionOptions:
+        self.embedding_provider = provider
+        return self
+
+    def with_vector_store(self, store: VectorStore) -> SessionOptions:
+        self.vector_store = store
         return self

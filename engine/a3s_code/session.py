@@ -17,7 +17,6 @@ from ._sync import iterate_sync, run_sync
 from .commands import CommandContext, CommandOutput, CommandRegistry, SlashCommand
 from .errors import A3SError, ToolError
 from .events import AgentEvent, ContextCompacted, ErrorEvent, TextDelta, TurnEnd, TurnStart
-from .fs import LocalFileSystem
 from .llm.base import LLMClient
 from .loop import AgentLoop, LoopSettings, TurnOutcome, repair_history
 from .messages import ImageBlock, Message, Usage
@@ -31,7 +30,9 @@ from .result import AgentResult
 from .roots import SessionRoots
 from .sandbox.session import SessionSandbox
 from .session_ext import SessionExtensions
+from .session_hooks import SessionHooksAPI
 from .steering import SessionSteering
+from .subagents.delegator import SessionDelegator
 from .tools.base import ToolContext, ToolResult
 from .tools.registry import ToolRegistry
 from .tools.seen import SeenFiles
@@ -39,10 +40,13 @@ from .tools.seen import SeenFiles
 if TYPE_CHECKING:
     from .agent import Agent
     from .attachments import Attachment
-    from .hooks import OnError
+    from .hooks import HookExecutor
     from .permissions import AllowedTools
     from .planning import GoalState, Plan
     from .queue import SessionLane
+    from .security import SecurityProvider
+    from .services import SessionServices
+    from .skills import Skill
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -54,10 +58,19 @@ class SessionBusyError(A3SError):
     code = "session_busy"
 
 
-class Session(SessionExtensions, SessionQueueAPI, SessionSandbox, SessionRoots, SessionSteering):
+class Session(
+    SessionExtensions, SessionHooksAPI, SessionQueueAPI, SessionSandbox, SessionRoots, SessionSteering
+):
     """Created by ``Agent.session``; async methods end in ``_async``, the rest are the seed's sync API."""
 
-    def __init__(self, agent: Agent, workspace: str | Path, options: SessionOptions) -> None:
+    def __init__(
+        self,
+        agent: Agent,
+        workspace: str | Path,
+        options: SessionOptions,
+        services: SessionServices | None = None,
+    ) -> None:
+        """``services``: the extension points ``Agent.session`` resolved (resolved here when None)."""
         root = Path(workspace).expanduser().resolve()
         if not root.is_dir():
             raise A3SError(f"workspace {root} is not a directory")
@@ -67,42 +80,30 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox, SessionRoots, 
         self.session_id = options.session_id or uuid.uuid4().hex
         self.model = options.model or agent.default_model()
         agent.check_model(self.model)
+        self.services = services if services is not None else agent.services(root, options)
         self.history: list[Message] = []
         self.usage = Usage()
         self.cost_usd = 0.0
         self.turns = 0
-        self.tools: ToolRegistry = agent.tool_registry()
+        self.tools: ToolRegistry = self.services.tools
         self._init_sandbox(root)
-        self.commands = CommandRegistry()
-        for command in options.commands:
-            self.commands.register(command)
-        self.fs = options.file_system or LocalFileSystem()
+        self.commands: CommandRegistry = self.services.commands
+        self.fs = self.services.file_system
         self.seen_files = SeenFiles()
         """Which file versions the agent has read: ``write`` replaces only a version it has seen."""
-        permission_checker = options.permission_checker or agent.permission_checker()
-        confirmation = agent.confirmation_manager(options)
-        if permission_checker is None and confirmation is not None:
-            # Someone can answer: ask before anything but reading (the interactive default).
-            from .permissions import PermissionPolicy
-
-            permission_checker = PermissionPolicy.interactive_default()
-        security = options.security_provider or (
-            agent.default_security() if options.default_security or agent.security_default() else None
-        )
+        self._delegator = SessionDelegator(self)
         self._breaker = CircuitBreaker(threshold=max(1, options.circuit_breaker_threshold))
         self._llm: LLMClient | None = None
         self._llm_model: str | None = None
         self._task: asyncio.Task[TurnOutcome | None] | None = None
         self._last_outcome: TurnOutcome | None = None
         self.created_at = time.time()
-        from .hooks import HookEngine
-
-        self.hooks: HookEngine = options.hook_engine or HookEngine()
+        self.hooks: HookExecutor = self.services.hooks
         self._started = False
-        self.skills = agent.skill_registry(options)
-        self.active_skills: list[Any] = []
-        self.pinned_skills: list[Any] = []
-        self.store = agent.session_store(options)
+        self.skills = self.services.skills
+        self.active_skills: list[Skill] = []
+        self.pinned_skills: list[Skill] = []
+        self.store = self.services.session_store
         self.plan: Plan | None = None
         self.goal: GoalState | None = None
         """The last plan and the goal tracked across turns (``with_planning``, ``with_goal_tracking``)."""
@@ -115,9 +116,9 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox, SessionRoots, 
             context=self.tool_context,
             queue=self.queue,
             hooks=self.hooks,
-            shield=Shield(security),
-            permission=permission_checker,
-            confirmation=confirmation,
+            shield=Shield(self.services.security),
+            permission=self.services.permission,
+            confirmation=self.services.confirmation,
             skills=self._skill_restrictions,
             settings=self._pipeline_settings,
             extra_roots=self.roots.extra,
@@ -129,6 +130,8 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox, SessionRoots, 
 
     def llm(self) -> LLMClient:
         """The provider client for the current model, created on first use (API key checked here)."""
+        if self.services.llm is not None:
+            return self.services.llm
         if self._llm is None or self._llm_model != self.model:
             self._llm = self.agent.llm_client(self.model, self.options)
             self._llm_model = self.model
@@ -143,6 +146,10 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox, SessionRoots, 
 
     def register_command(self, command: SlashCommand) -> None:
         self.commands.register(command)
+
+    def command_registry(self) -> CommandRegistry:
+        """The seed's ``session.command_registry()``: register, list and dispatch slash commands."""
+        return self.commands
 
     @property
     def audit(self) -> list[Any]:
@@ -169,7 +176,7 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox, SessionRoots, 
         self.pipeline.confirmation = provider
 
     @property
-    def security(self) -> Any:
+    def security(self) -> SecurityProvider | None:
         """The ``SecurityProvider`` (None when security is off)."""
         return self.pipeline.shield.security
 
@@ -235,7 +242,7 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox, SessionRoots, 
             workspace=self.workspace,
             fs=self.fs,
             env=dict(self.options.env),
-            extras={"session": self},
+            delegator=self._delegator,
             seen=self.seen_files,
             extra_roots=self.roots.extra(),
         )
@@ -390,31 +397,6 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox, SessionRoots, 
                     "skill_load", {"skill": skill.name, "allowed_tools": skill.allowed_tools}
                 )
         self.active_skills = skills
-
-    def register_hook(
-        self,
-        name: str,
-        event: str,
-        handler: Any,
-        *,
-        priority: int = 100,
-        matcher: str | None = None,
-        timeout_ms: int = 5000,
-        on_error: OnError = "block",
-    ) -> None:
-        """``handler(event, payload)`` returns a ``HookResult`` (or None to continue); may be async.
-
-        A ``pre_tool_use`` handler that raises or times out blocks the call (fail closed) unless
-        ``on_error="continue"``."""
-        self.hooks.register(
-            name, event, handler, priority=priority, matcher=matcher, timeout_ms=timeout_ms, on_error=on_error
-        )
-
-    def unregister_hook(self, name: str) -> bool:
-        return self.hooks.unregister(name)
-
-    def hook_count(self) -> int:
-        return len(self.hooks)
 
     async def close_async(self) -> None:
         """End the session: cancel a running turn and fire ``session_end``."""

@@ -25,12 +25,17 @@ from .events import (
 )
 
 if TYPE_CHECKING:
+    from .agent import Agent
     from .attachments import Attachment
-    from .commands import CommandContext, CommandOutput
+    from .commands import CommandContext, CommandOutput, CommandRegistry
+    from .context import ContextProvider
+    from .context.vector import VectorContextProvider
     from .loop import TurnOutcome
     from .mcp import McpManager
     from .memory import AgentMemory, MemoryItem
     from .options import SessionOptions
+    from .services import SessionServices
+    from .store import SessionStore
     from .tools.registry import ToolRegistry
 
 log = logging.getLogger("a3s_code.session")
@@ -44,17 +49,18 @@ class SessionExtensions:
     workspace: Path
     options: SessionOptions
     tools: ToolRegistry
-    security: Any
-    agent: Any
-    store: Any
+    agent: Agent
+    store: SessionStore | None
+    services: SessionServices
+    commands: CommandRegistry
 
     def _init_extensions(self) -> None:
         from .mcp import McpManager
 
-        self.mcp = McpManager()
+        self.mcp = McpManager(transport=self.services.mcp_transport)
         """Servers added to this session at run time (the agent's config servers are shared)."""
-        self.memory: AgentMemory | None = self.agent.agent_memory(self.options)
-        self.context_providers: list[Any] = list(self.options.context_providers)
+        self.memory: AgentMemory | None = self.services.memory
+        self.context_providers: list[ContextProvider] = self.services.context_providers
         self.turn_sections: dict[str, str] = {}
         """Prompt sections for the current turn (recalled memories, retrieved context)."""
         self.pending_events: list[AgentEvent] = []
@@ -81,7 +87,19 @@ class SessionExtensions:
             def execute(self, _args: str, _ctx: CommandContext) -> CommandOutput:
                 return CommandOutput.of(session.mcp_summary())
 
-        self.commands.register(_McpCommand())  # type: ignore[attr-defined]
+        self.commands.register(_McpCommand())
+
+    @property
+    def vector_context(self) -> VectorContextProvider:
+        """The retrieval-by-meaning provider ``with_embedding_provider`` / ``with_vector_store`` added:
+        ``await session.vector_context.add_document(id, text)``. Raises ``A3SError`` when there is none."""
+        from .context.vector import VectorContextProvider
+        from .errors import A3SError
+
+        for provider in self.context_providers:
+            if isinstance(provider, VectorContextProvider):
+                return provider
+        raise A3SError("no vector context: use SessionOptions.with_embedding_provider or with_vector_store")
 
     # -- MCP -----------------------------------------------------------------------------------
 
@@ -153,7 +171,11 @@ class SessionExtensions:
         self._detach_mcp(name)
         tools = manager.tools(name)
         for tool in tools:
-            findings = list(self.security.scan(tool.description, f"mcp:{tool.name}")) if self.security else []
+            findings = (
+                list(self.services.security.scan(tool.description, f"mcp:{tool.name}"))
+                if self.services.security
+                else []
+            )
             if findings:
                 event = SecurityWarning(source=f"mcp:{tool.name}", findings=findings)
                 emit(event) if emit is not None else self.pending_events.append(event)

@@ -190,6 +190,31 @@ SPECS = [
         script=planner,
         expect=("'type': 'planning_end'", "'type': 'step_start'", "'type': 'goal_achieved'", "Signup input"),
     ),
+    Spec(
+        "docs/state-and-extensions.md",
+        "class Redactor:",
+        expect=(
+            "SecurityProvider: [redacted] answer.",
+            "PermissionChecker: ",
+            "no web here",
+            "ConfirmationProvider: True",
+            "ContextProvider: True",
+            "EmbeddingProvider, VectorStore: True 1",
+            "SessionStore: True",
+            "MemoryStore: 1",
+            "Tool: rolled 20",
+            "Planner: ['one']",
+            "HookHandler: ",
+            "no rm",
+            "HookExecutor: ['session_start', 'pre_prompt']",
+            "SessionCommand: 1",
+            "SkillScorer: ['house-style']",
+            "BashSandbox: would run: rm -rf /",
+            "LlmClient: canned",
+            "SkillValidator: a-much-longer-name: names here are at most 12 characters",
+            "HttpClient: 1. Recorded page",
+        ),
+    ),
 ]
 
 EXTERNAL = {

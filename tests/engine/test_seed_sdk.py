@@ -53,6 +53,9 @@ def test_the_seed_python_sdk_walkthrough_runs(
     session.save()
     resumed = agent.resume_session(session.session_id, opts)
     # -- what a user of that sample sees -----------------------------------------------------------
+    session.bash("echo audited")  # the hook registered above sees the next tool call
+    assert len(audited) == 1 and "'event_type': 'pre_tool_use'" in audited[0]
+    assert "'tool': 'bash'" in audited[0] and "echo audited" in audited[0]
     assert len(builtin_skills()) == 7
     assert result.text == "The auth module checks tokens." and streamed == "Refactored."
     system = str(fake_llm_thread.requests[0]["system"])
@@ -65,3 +68,43 @@ def test_the_seed_python_sdk_walkthrough_runs(
     assert [m.role for m in resumed.history] == [m.role for m in session.history] and len(
         resumed.history
     ) == 4
+
+
+SEED = Path("/work/shared/seed/a3s-code-README.txt")
+
+
+def seed_section(start: str, end: str) -> str:
+    text = SEED.read_text()
+    return text[text.index(start) + len(start) : text.index(end, text.index(start))]
+
+
+def test_the_seed_python_teams_sample_runs(fake_llm_thread: FakeLLM, tmp_path: Path) -> None:
+    """The seed's "Python SDK — Agent Teams" lines as written. Before them: the ``agent`` of the
+    walkthrough and ``task_id``, the id ``board.post("Fix lint", ...)`` returns (the run's two tasks
+    are task-1 and task-2); after them, what a user of the sample sees."""
+    import sys
+
+    from tests.cli.helpers import cli_env
+    from tests.fakellm.team import TeamScript
+
+    sample = seed_section("Python SDK — Agent Teams\n", "Python SDK\n")
+    assert sample.startswith("from a3s_code import Agent , Team , TeamRunner , TeamConfig , TeamTaskBoard")
+    TeamScript(["Write the parser", "Wire the parser in"]).install(fake_llm_thread)
+    (tmp_path / "agent.hcl").write_text(fake_llm_thread.config())
+    before = 'from a3s_code import Agent\nagent = Agent("agent.hcl")\ntask_id = "task-3"\n'
+    after = (
+        "assert [t.description for t in result.done_tasks] == ['Write the parser', 'Wire the parser in']\n"
+        "assert result.rejected_tasks == [] and result.rounds == 1\n"
+        "assert [t.description for t in tasks] == ['Write the parser', 'Wire the parser in', 'Fix lint']\n"
+        "assert (open, prog, rev, done, rej) == (0, 0, 0, 3, 0)\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", before + sample + after],
+        env=cli_env(tmp_path, tmp_path / "agent.hcl"),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and done.stdout == "ok\n", done.stderr

@@ -207,8 +207,26 @@ async def test_binding_mistakes_are_clear(fake_llm: FakeLLM, tmp_path: Path) -> 
         runner.bind_session("w", session)
     with pytest.raises(TeamError, match="not a member"):
         runner.bind_session("ghost", agent.session(tmp_path))
-    with pytest.raises(TeamError, match="no session bound for w"):
-        await runner.run_until_done_async("x")
+    unbound = TeamRunner(AgentTeam("u"))
+    unbound.team.add_member("lead", "lead")
+    with pytest.raises(TeamError, match="no session bound for lead"):
+        await unbound.run_until_done_async("x")
+
+
+async def test_members_without_a_session_get_their_own_from_the_leads_agent(
+    fake_llm: FakeLLM, tmp_path: Path
+) -> None:
+    """The seed binds only the lead; the worker and reviewer then work in sessions of their own."""
+    TeamScript(["Write it"]).install(fake_llm)
+    team = AgentTeam("t")
+    for member, role in (("lead", "lead"), ("w", "worker"), ("r", "reviewer")):
+        team.add_member(member, role)
+    runner = TeamRunner(team)
+    lead = Agent(fake_llm.config()).session(tmp_path)
+    runner.bind_session("lead", lead)
+    result = await runner.run_until_done_async("x")
+    assert [t.description for t in result.done_tasks] == ["Write it"]
+    assert [t.assigned_to for t in result.done_tasks] == ["w"] and lead.history and len(lead.history) < 6
 
 
 async def test_workers_in_their_own_worktrees(fake_llm: FakeLLM, tmp_path: Path) -> None:

@@ -9,12 +9,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import A3SError
 from .base import ContextItem, ContextQuery
 
 CHUNK_CHARS = 1500
+
+
+if TYPE_CHECKING:
+    from ..agent import Agent
 
 
 class EmbeddingError(A3SError):
@@ -40,7 +44,9 @@ class OpenAiEmbeddingProvider:
         self._client: Any = None
 
     @classmethod
-    def for_agent(cls, agent: Any, provider: str = "openai", model: str = "text-embedding-3-small") -> Any:
+    def for_agent(
+        cls, agent: Agent, provider: str = "openai", model: str = "text-embedding-3-small"
+    ) -> OpenAiEmbeddingProvider:
         """Use the key and ``base_url`` of a configured provider."""
         cfg = agent.config.find_provider(provider)
         if cfg is None:

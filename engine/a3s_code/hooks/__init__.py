@@ -8,7 +8,7 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 HookEvent = Literal[
     "pre_tool_use",
@@ -60,7 +60,61 @@ class HookResult:
         return cls("retry", reason=reason)
 
 
-Handler = Callable[[str, dict[str, Any]], HookResult | None | Awaitable[HookResult | None]]
+HookReply = HookResult | dict[str, Any] | None
+Handler = Callable[[str, dict[str, Any]], HookReply | Awaitable[HookReply]]
+"""The engine's own shape: ``handler(event, payload)``."""
+
+
+class HookHandler(Protocol):
+    """The seed's ``HookHandler`` extension point: an object whose ``handle(event)`` gets one dict,
+    ``{"event_type": "pre_tool_use", **payload}``, and returns a ``HookResult``, a dict such as
+    ``{"action": "block", "reason": "..."}``, or None (continue); it may be async."""
+
+    def handle(self, event: dict[str, Any]) -> HookReply | Awaitable[HookReply]: ...
+
+
+AnyHandler = Handler | HookHandler | Callable[[dict[str, Any]], Any] | Callable[[], Any]
+"""What ``register`` accepts: ``handler(event, payload)``, the seed's one-argument
+``handler_fn(event)`` (the dict above), a no-argument callable, or a ``HookHandler`` object."""
+
+
+def as_handler(handler: AnyHandler) -> Handler:
+    """``handler`` in the engine's two-argument shape; raises ``TypeError`` naming the shapes accepted
+    when it takes none of them (at registration, not silently when the event fires)."""
+    handle = getattr(handler, "handle", None)
+    if not callable(handler) and callable(handle):
+        return lambda event, payload: handle({"event_type": event, **payload})
+    if not callable(handler):
+        raise TypeError(f"a hook handler must be callable or have handle(event), not {handler!r}")
+    try:
+        params = inspect.signature(handler).parameters.values()
+    except (TypeError, ValueError):  # a builtin without a signature: assume the engine's shape
+        return handler  # type: ignore[return-value]
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    required = [p for p in positional if p.default is p.empty]
+    if any(p.kind is p.VAR_POSITIONAL for p in params) or len(required) <= 2 <= len(positional):
+        return handler  # type: ignore[return-value]
+    if len(required) <= 1 <= len(positional):
+        one: Callable[[dict[str, Any]], Any] = handler  # type: ignore[assignment]
+        return lambda event, payload: one({"event_type": event, **payload})
+    if not required:
+        none: Callable[[], Any] = handler  # type: ignore[assignment]
+        return lambda _event, _payload: none()
+    raise TypeError(
+        f"hook handler {getattr(handler, '__name__', handler)!r} takes {len(required)} arguments; "
+        "use handler(event), handler(event, payload) or an object with handle(event)"
+    )
+
+
+def _reply(out: object) -> HookResult | None:
+    if isinstance(out, HookResult) or out is None:
+        return out
+    if isinstance(out, dict):
+        action = out.get("action", "continue")
+        if action not in HookAction.__args__:  # type: ignore[attr-defined]
+            raise ValueError(f"hook returned unknown action {action!r}")
+        return HookResult(action, out.get("data"), str(out.get("reason", "")))
+    return None
 
 
 @dataclass(order=True)
@@ -82,6 +136,29 @@ class HookOutcome:
     by: str | None = None
 
 
+class HookExecutor(Protocol):
+    """The seed's ``HookExecutor`` extension point: what a session fires its lifecycle events
+    through (default ``HookEngine``). ``fire`` returns the combined outcome of the handlers."""
+
+    def register(
+        self,
+        name: str,
+        event: str,
+        handler: AnyHandler,
+        *,
+        priority: int = 100,
+        matcher: str | None = None,
+        timeout_ms: int = 5000,
+        on_error: OnError = "block",
+    ) -> None: ...
+
+    def unregister(self, name: str) -> bool: ...
+
+    def __len__(self) -> int: ...
+
+    async def fire(self, event: str, payload: dict[str, Any]) -> HookOutcome: ...
+
+
 class HookEngine:
     """Handlers run by priority (lower first); a block/skip/retry stops the chain, modify feeds the next."""
 
@@ -92,14 +169,14 @@ class HookEngine:
         self,
         name: str,
         event: str,
-        handler: Handler,
+        handler: AnyHandler,
         *,
         priority: int = 100,
         matcher: str | None = None,
         timeout_ms: int = 5000,
         on_error: OnError = "block",
     ) -> None:
-        """Add (or replace, by ``name``) a handler. ``on_error`` matters for ``pre_tool_use``:
+        """Add (or replace, by ``name``) a handler of any ``AnyHandler`` shape. ``on_error`` matters for ``pre_tool_use``:
         ``block`` (the default) refuses the call when the handler raises or times out."""
         if event not in HOOK_EVENTS:
             raise ValueError(f"unknown hook event {event!r}; one of: {', '.join(HOOK_EVENTS)}")
@@ -107,7 +184,7 @@ class HookEngine:
             raise ValueError(f"on_error must be 'block' or 'continue', not {on_error!r}")
         self.unregister(name)
         self._hooks.append(
-            _Registration(priority, name, event, handler, matcher, timeout_ms / 1000, on_error)
+            _Registration(priority, name, event, as_handler(handler), matcher, timeout_ms / 1000, on_error)
         )
         self._hooks.sort()
 
@@ -141,12 +218,13 @@ class HookEngine:
                 out = hook.handler(event, dict(payload))
                 if inspect.isawaitable(out):
                     out = await out
+                result = _reply(out)
         except TimeoutError:
             return self._failed(hook, event, f"timed out after {hook.timeout_s:g}s")
         except Exception as exc:
             log.debug("hook %s raised", hook.name, exc_info=True)
             return self._failed(hook, event, f"raised {type(exc).__name__}: {exc}")
-        return out if isinstance(out, HookResult) else None
+        return result
 
     @staticmethod
     def _failed(hook: _Registration, event: str, what: str) -> HookResult | None:
@@ -162,6 +240,10 @@ class HookEngine:
 
 __all__ = [
     "FAIL_CLOSED",
+    "AnyHandler",
+    "HookHandler",
+    "HookExecutor",
+    "as_handler",
     "HOOK_EVENTS",
     "HookAction",
     "HookEngine",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .adapter import McpTool, mcp_tool_name, tools_for
 from .manager import McpError, McpManager, McpServerSpec, McpToolInfo
+from .transport import McpTransport, StdioTransport
 
 __all__ = [
     "McpError",
@@ -14,6 +15,8 @@ __all__ = [
     "McpServerSpec",
     "McpTool",
     "McpToolInfo",
+    "McpTransport",
+    "StdioTransport",
     "mcp_tool_name",
     "tools_for",
 ]

@@ -11,11 +11,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import tempfile
 from dataclasses import dataclass, field
-from typing import IO, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from ..errors import A3SError
+from .transport import McpTransport, StdioTransport, new_errlog
+
+if TYPE_CHECKING:
+    from ..config.models import McpServerConfig
 
 log = logging.getLogger("a3s_code.mcp")
 State = Literal["stopped", "starting", "running", "failed"]
@@ -47,7 +50,7 @@ class McpServerSpec:
             raise McpError(f"MCP server {self.name!r}: set exactly one of command (stdio) or url (HTTP)")
 
     @classmethod
-    def from_config(cls, cfg: Any) -> McpServerSpec:
+    def from_config(cls, cfg: McpServerConfig) -> McpServerSpec:
         """From a config ``mcp_servers`` block (``config.models.McpServerConfig``)."""
         return cls(
             name=cfg.name,
@@ -78,8 +81,9 @@ class CallOutcome:
 
 
 class McpConnection:
-    def __init__(self, spec: McpServerSpec) -> None:
+    def __init__(self, spec: McpServerSpec, transport: McpTransport | None = None) -> None:
         self.spec = spec
+        self.transport: McpTransport = transport if transport is not None else StdioTransport()
         self.state: State = "stopped"
         self.tools: list[McpToolInfo] = []
         self.last_error: str | None = None
@@ -88,7 +92,7 @@ class McpConnection:
         self._task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._errlog: IO[str] | None = None
+        self._errlog: TextIO | None = None
         self._lock: asyncio.Lock | None = None
 
     @property
@@ -153,24 +157,10 @@ class McpConnection:
                 self.state = "stopped" if self._stop.is_set() else "failed"
 
     def _transport(self) -> Any:
-        if self.spec.url:
-            import httpx2
-            from mcp.client.streamable_http import streamable_http_client
-
-            http = httpx2.AsyncClient(headers=self.spec.headers, timeout=self.spec.connect_timeout_secs)
-            return streamable_http_client(self.spec.url, http_client=http)
-        from mcp import StdioServerParameters
-        from mcp.client.stdio import stdio_client
-
         if self._errlog is not None:
             self._errlog.close()
-        # Kept open for the connection's life: the server's stderr explains its failures.
-        self._errlog = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")  # noqa: SIM115
-        assert self.spec.command is not None
-        params = StdioServerParameters(
-            command=self.spec.command, args=self.spec.args, env=self.spec.env or None, cwd=self.spec.cwd
-        )
-        return stdio_client(params, errlog=self._errlog)
+        self._errlog = new_errlog()
+        return self.transport.open(self.spec, self._errlog)
 
     async def call(self, tool: str, args: dict[str, Any]) -> CallOutcome:
         """Run a tool; any failure of the server is an ``McpError`` and the server is restarted next time."""

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..tools.base import Tool
 from .adapter import tools_for
 from .connection import CallOutcome, McpConnection, McpError, McpServerSpec, McpToolInfo
+from .transport import McpTransport
+
+if TYPE_CHECKING:
+    from ..config import AgentConfig
 
 __all__ = ["McpError", "McpManager", "McpServerSpec", "McpToolInfo"]
 
@@ -16,20 +20,22 @@ __all__ = ["McpError", "McpManager", "McpServerSpec", "McpToolInfo"]
 class McpManager:
     """Servers are registered by name and started on demand; a failed one restarts on next use."""
 
-    def __init__(self, servers: Iterable[McpServerSpec] = ()) -> None:
+    def __init__(self, servers: Iterable[McpServerSpec] = (), transport: McpTransport | None = None) -> None:
         self._conns: dict[str, McpConnection] = {}
+        self.transport = transport
+        """How servers are reached (``McpTransport``); None: ``StdioTransport``."""
         for spec in servers:
             self.register(spec)
 
     @classmethod
-    def from_config(cls, config: Any) -> McpManager:
+    def from_config(cls, config: AgentConfig) -> McpManager:
         """The enabled ``mcp_servers`` blocks of an ``AgentConfig``."""
         return cls(McpServerSpec.from_config(c) for c in config.mcp_servers if c.enabled)
 
     def register(self, spec: McpServerSpec, *, replace: bool = False) -> None:
         if spec.name in self._conns and not replace:
             raise McpError(f"MCP server {spec.name!r} is already registered")
-        self._conns[spec.name] = McpConnection(spec)
+        self._conns[spec.name] = McpConnection(spec, self.transport)
 
     def names(self) -> list[str]:
         return list(self._conns)

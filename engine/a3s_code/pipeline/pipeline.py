@@ -46,7 +46,7 @@ from ..events import (
     ToolStart,
 )
 from ..hitl import AuditEntry, ConfirmationManager, apply_amended
-from ..hooks import HookEngine
+from ..hooks import HookExecutor
 from ..messages import ImageBlock, ToolResultBlock
 from ..permissions.policy import PermissionPolicy
 from ..ports import (
@@ -137,7 +137,7 @@ class ToolPipeline:
         tools: ToolRegistry,
         context: Callable[[], ToolContext],
         queue: SessionLaneQueue,
-        hooks: HookEngine,
+        hooks: HookExecutor,
         shield: Shield,
         permission: PermissionChecker | None = None,
         confirmation: ConfirmationProvider | None = None,
@@ -485,7 +485,7 @@ class ToolPipeline:
             tool_id=call.id,
             emit_output=emit_output,
             env=base.env,
-            extras=base.extras,
+            delegator=base.delegator,
             seen=base.seen,
             extra_roots=base.extra_roots,
             emit_event=emit,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .model import Goal, GoalCheck, GoalState, Plan, PlanStep
-from .planner import LlmPlanner, PlanningError, parse_reply
+from .planner import LlmPlanner, Planner, PlanningError, parse_reply
 from .runner import PlannedTurn, fallback_plan
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "GoalCheck",
     "GoalState",
     "LlmPlanner",
+    "Planner",
     "Plan",
     "PlanStep",
     "PlannedTurn",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -65,6 +65,18 @@ def parse_reply(text: str, model: type[M]) -> M:
             f"{'.'.join(str(p) for p in e['loc']) or '(object)'}: {e['msg']}" for e in exc.errors()
         )
         raise ValueError(f"the JSON does not fit: {problems}") from None
+
+
+class Planner(Protocol):
+    """The seed's ``Planner`` extension point (task decomposition; default ``LlmPlanner``).
+
+    Raise ``A3SError`` when no plan or goal can be made: the turn then runs unplanned."""
+
+    async def create_plan(self, task: str, context: str = "") -> Plan: ...
+
+    async def extract_goal(self, request: str) -> Goal: ...
+
+    async def check_goal(self, goal: Goal, state: str) -> GoalCheck: ...
 
 
 class LlmPlanner:

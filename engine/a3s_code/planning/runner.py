@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..errors import A3SError
 from ..events import (
@@ -30,10 +30,11 @@ from ..events import (
 )
 from ..messages import ImageBlock, Message, TextBlock, Usage
 from .model import Goal, GoalState, Plan, PlanStep
-from .planner import LlmPlanner
+from .planner import LlmPlanner, Planner
 
 if TYPE_CHECKING:
     from ..loop import AgentLoop, TurnOutcome
+    from ..session import Session
 
 Emit = Callable[[AgentEvent], None]
 DONE = "All steps of the plan are done. Tell the user what was done and what came out of it."
@@ -56,16 +57,23 @@ class PlannedTurn:
     the branches of a parallel wave; their usage and tool calls are added to ``loop``'s.
     """
 
-    def __init__(self, session: Any, loop: AgentLoop, new_loop: Callable[[], AgentLoop], emit: Emit) -> None:
+    def __init__(
+        self, session: Session, loop: AgentLoop, new_loop: Callable[[], AgentLoop], emit: Emit
+    ) -> None:
         self.session = session
         self.loop = loop
         self.new_loop = new_loop
         self.emit = emit
-        self.planner = LlmPlanner(
-            loop.llm,
-            loop.settings.model_id,
-            max_attempts=1 + max(0, loop.settings.max_parse_retries),
-            on_usage=self._account,
+        chosen: Planner | None = session.services.planner
+        self.planner: Planner = (
+            chosen
+            if chosen is not None
+            else LlmPlanner(
+                loop.llm,
+                loop.settings.model_id,
+                max_attempts=1 + max(0, loop.settings.max_parse_retries),
+                on_usage=self._account,
+            )
         )
 
     async def run(self, prompt: str, images: list[ImageBlock] | None = None) -> TurnOutcome:

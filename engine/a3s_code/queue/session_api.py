@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._sync import run_sync
 from ..tools.base import ToolResult
+from .commands import ToolCommand
 from .config import HandlerMode, LaneHandlerConfig, SessionQueueConfig
 from .external import ExternalTaskError
 from .lanes import QueueError, SessionLane, parse_lane
@@ -16,8 +17,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from ..options import SessionOptions
+    from ..services import SessionServices
 
-DEFAULT_TOOL = {"query": "read", "execute": "bash"}
 CONTROL_ACTIONS = ("pause", "resume", "cancel")
 
 
@@ -29,6 +30,7 @@ class SessionQueueAPI:
     agent: Any
     model: str
     if TYPE_CHECKING:
+        services: SessionServices
 
         async def tool_async(
             self,
@@ -75,13 +77,16 @@ class SessionQueueAPI:
             return await self._control(payload)
         if which == "generate":
             return await self._generate(payload)
-        if isinstance(payload.get("tool"), str):
-            name, args = payload["tool"], payload.get("args") or {}
-        else:
-            name, args = DEFAULT_TOOL[which], dict(payload)
-            if name == "read" and "path" in args and "file_path" not in args:
-                args["file_path"] = args.pop("path")  # the seed's examples spell it ``path``
-        return await self.tool_async(name, dict(args), lane=which, deadline_ms=deadline_ms)
+        command = self.services.command_factory(which, payload)
+        if isinstance(command, ToolCommand) and deadline_ms is not None:
+            command.deadline_ms = deadline_ms
+
+        async def run(
+            name: str, args: dict[str, Any], lane: SessionLane | None, deadline: int | None
+        ) -> ToolResult:
+            return await self.tool_async(name, args, lane=lane, deadline_ms=deadline)
+
+        return await command.execute(run)
 
     async def submit_batch_async(self, lane: str, payloads: list[dict[str, Any]]) -> list[ToolResult]:
         """Several commands on one lane at once; results in order (query runs them in parallel)."""

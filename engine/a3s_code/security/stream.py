@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..events import AgentEvent, TextDelta, ThinkingDelta, ToolEnd, ToolOutput, TurnEnd, TurnStart
 from .patterns import name_is_secret
 from .redact import SecretFinding, apply, find_secrets
+
+if TYPE_CHECKING:
+    from .provider import SecurityProvider
 
 CONTEXT_CHARS = 320
 """Characters already shown that stay in the window: the rules' look-behind (``NEAR_ID_CHARS`` and a name)."""
@@ -184,8 +187,10 @@ class PassThrough:
 Sanitizer = StreamSanitizer | LineSanitizer | PassThrough
 
 
-def stream_sanitizer(security: Any) -> Sanitizer:
+def stream_sanitizer(security: SecurityProvider | None) -> Sanitizer:
     """The provider's own (``stream_sanitizer()``; None: pass through), else whole lines via ``sanitize_output``."""
+    if security is None:
+        return PassThrough()
     make = getattr(security, "stream_sanitizer", None)
     if callable(make):
         made = make()
@@ -206,7 +211,7 @@ class SanitizingEmit:
     it) go through ``sanitize_output`` whole.
     """
 
-    def __init__(self, emit: Callable[[AgentEvent], None], security: Any) -> None:
+    def __init__(self, emit: Callable[[AgentEvent], None], security: SecurityProvider | None) -> None:
         self._emit = emit
         self._security = security
         self._text: Sanitizer | None = None
@@ -258,14 +263,16 @@ class SanitizingEmit:
             self._emit(ThinkingDelta(text=out))
 
 
-def sanitize_output(security: Any, text: str) -> str:
+def sanitize_output(security: SecurityProvider | None, text: str) -> str:
     """``security.sanitize_output(text)`` (the seed's name), or ``sanitize`` for older providers."""
-    if not text:
+    if not text or security is None:
         return text
     method = getattr(security, "sanitize_output", None) or security.sanitize
     return str(method(text))
 
 
-def sanitizing_emit(emit: Callable[[AgentEvent], None], security: Any) -> Callable[[AgentEvent], None]:
+def sanitizing_emit(
+    emit: Callable[[AgentEvent], None], security: SecurityProvider | None
+) -> Callable[[AgentEvent], None]:
     """``emit`` unchanged when ``security`` is None, else wrapped in ``SanitizingEmit``."""
     return emit if security is None else SanitizingEmit(emit, security)

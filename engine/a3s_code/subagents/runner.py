@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 from ..events import AgentEvent, SubagentEnd, SubagentEvent, SubagentStart, TurnEnd
 from ..messages import Usage
 from ..options import SessionOptions
-from ..ports import PermissionDecision
+from ..ports import PermissionChecker, PermissionDecision
 from .definition import AgentDefinition
 
 if TYPE_CHECKING:
     from ..session import Session
+    from .registry import AgentRegistry
 
 NESTED_TOOLS = ("task",)
 """Never handed to a child: delegation is one level deep, so a child cannot fan out without bound."""
@@ -29,7 +30,7 @@ CHILD_STYLE = (
 class AgentToolChecker:
     """A child's ``tools`` rules first (the permission matcher), then the parent's own policy."""
 
-    def __init__(self, agent: str, rules: str, base: Any) -> None:
+    def __init__(self, agent: str, rules: str, base: PermissionChecker | None) -> None:
         from ..permissions import AllowedTools
 
         self.agent = agent
@@ -164,7 +165,7 @@ async def run_subagent(
     return result
 
 
-def agent_registry(parent: Session) -> Any:
+def agent_registry(parent: Session) -> AgentRegistry:
     """Built-ins, then the config's ``agent_dirs``, then the session options' (later names win)."""
     from .registry import AgentRegistry
 

@@ -184,7 +184,14 @@ class TeamRunner:
         return [f"{msg.sender}: {msg.content}" for msg in self.team.unread(member_id)]
 
     def _bound(self, role: TeamRole) -> list[TeamMember]:
+        """The members of ``role``. A worker or reviewer without a bound session gets its own, a new
+        session of the lead's agent in the lead's workspace (the seed binds only the lead)."""
         members = self.team.members_with(role)
+        leads = [self._sessions[m.id] for m in self.team.members_with("lead") if m.id in self._sessions]
+        if role != "lead" and leads:
+            for member in members:
+                if member.id not in self._sessions:
+                    self._sessions[member.id] = leads[0].agent.session(leads[0].workspace)
         missing = [m.id for m in members if m.id not in self._sessions]
         if missing:
             raise TeamError(f"no session bound for {', '.join(missing)}; call bind_session first")

@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -16,6 +16,9 @@ from ..llm.base import ToolSpec
 from ..messages import ImageBlock
 from ..paths import display_path, resolve_in_workspace
 from .seen import SeenFiles
+
+if TYPE_CHECKING:
+    from ..events import AgentEvent
 
 Lane = Literal["query", "execute"]
 
@@ -56,6 +59,21 @@ class InnerCalls(Protocol):
     async def call(self, tool_id: str, name: str, args: dict[str, Any]) -> ToolResult: ...
 
 
+class Delegator(Protocol):
+    """How ``task`` delegates: runs ``prompt`` with the named agent and returns its final report
+    (an error result when it stopped short); raises ``ToolError`` for an unknown agent."""
+
+    async def delegate(
+        self,
+        agent: str,
+        prompt: str,
+        *,
+        description: str = "",
+        max_steps: int | None = None,
+        emit: Callable[[AgentEvent], None] | None = None,
+    ) -> ToolResult: ...
+
+
 @dataclass
 class ToolContext:
     """What a running tool may touch: its workspace (through ``fs``) and an output stream."""
@@ -65,8 +83,8 @@ class ToolContext:
     tool_id: str = ""
     emit_output: Callable[[str], None] = lambda _chunk: None
     env: dict[str, str] = field(default_factory=dict)
-    extras: dict[str, Any] = field(default_factory=dict)
-    """Services later layers hand to tools (the session, the MCP manager...) by name."""
+    delegator: Delegator | None = None
+    """How ``task`` hands work to a sub-agent (the session's ``SessionDelegator``); None outside a session."""
     emit_event: Callable[[Any], None] | None = None
     """The running turn's event sink (an ``AgentEvent`` each), for tools that stream typed events
     (``task`` forwards its child agent's); None outside a turn."""

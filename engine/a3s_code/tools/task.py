@@ -29,34 +29,12 @@ class TaskTool(Tool[TaskParams]):
     """The call itself asks nothing: every tool call the sub-agent makes is checked and confirmed on its own."""
 
     async def run(self, params: TaskParams, ctx: ToolContext) -> ToolResult:
-        from ..subagents import agent_registry, run_subagent
-
-        parent = ctx.extras.get("session")
-        if parent is None:
+        if ctx.delegator is None:
             raise ToolError("task needs a session to delegate from")
-        registry = agent_registry(parent)
-        agent = registry.get(params.agent)
-        if agent is None:
-            lines = [f"Unknown agent: {params.agent}. Available agents: {', '.join(registry.names())}"]
-            lines += registry.warnings
-            raise ToolError("\n".join(lines))
-        result = await run_subagent(
-            parent,
-            agent,
+        return await ctx.delegator.delegate(
+            params.agent,
             params.prompt,
             description=params.description,
             max_steps=params.max_steps,
             emit=ctx.emit_event,
         )
-        meta = {
-            "task_id": result.task_id,
-            "agent": result.agent,
-            "session_id": result.session_id,
-            "success": result.success,
-            "stop_reason": result.stop_reason,
-            "tool_calls": result.tool_calls,
-        }
-        if result.success:
-            return ToolResult(result.output, metadata=meta)
-        why = f"[agent '{agent.name}' stopped: {result.stop_reason}]"
-        return ToolResult(f"{result.output}\n\n{why}".strip(), is_error=True, exit_code=1, metadata=meta)

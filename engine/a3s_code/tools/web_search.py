@@ -58,12 +58,8 @@ class WebSearchTool(Tool[WebSearchParams]):
         self.search = search if search is not None else WebSearch(engines, timeout_s) if engines else None
 
     def _service(self, ctx: ToolContext) -> WebSearch | None:
-        if self.search is not None:
-            return self.search
-        agent = getattr(ctx.extras.get("session"), "agent", None)
-        factory = getattr(agent, "web_search", None)
-        service = factory() if callable(factory) else None
-        return service if isinstance(service, WebSearch) else None
+        """The engines the composition root handed over (``Agent.web_search``), else none."""
+        return self.search
 
     async def run(self, params: WebSearchParams, ctx: ToolContext) -> ToolResult:
         service = self._service(ctx)
