@@ -125,8 +125,12 @@ def file_hunks(shown: str, before: str | None, after: str | None, context: int =
 
 
 def _grouped(old: list[str], new: list[str], context: int) -> list[list[tuple[str, int, int, int, int]]]:
-    """``SequenceMatcher.get_grouped_opcodes`` over the changed region only (plus context), so a
-    small change to a big file does not cost a line diff of the whole file."""
+    """``SequenceMatcher.get_grouped_opcodes`` of the whole file, but only the region between the
+    common first and last lines is compared, so a small change to a big file costs about one pass.
+
+    The changes stay inside that region (with the whole file around it as context), so a change is
+    never put at the edge of a window where a hunk would lack the context that follows it.
+    """
     n = min(len(old), len(new))
     head = 0
     while head < n and old[head] == new[head]:
@@ -134,12 +138,26 @@ def _grouped(old: list[str], new: list[str], context: int) -> list[list[tuple[st
     tail = 0
     while tail < n - head and old[-1 - tail] == new[-1 - tail]:
         tail += 1
-    lo = max(0, head - context)
-    keep = min(tail, context)
-    a = old[lo : len(old) - tail + keep]
-    b = new[lo : len(new) - tail + keep]
-    groups = difflib.SequenceMatcher(None, a, b, autojunk=False).get_grouped_opcodes(context)
-    return [[(tag, i1 + lo, i2 + lo, j1 + lo, j2 + lo) for tag, i1, i2, j1, j2 in g] for g in groups]
+    middle = difflib.SequenceMatcher(
+        None, old[head : len(old) - tail], new[head : len(new) - tail], autojunk=False
+    ).get_opcodes()
+    codes = [(tag, i1 + head, i2 + head, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in middle]
+    if head:
+        codes.insert(0, ("equal", 0, head, 0, head))
+    if tail:
+        codes.append(("equal", len(old) - tail, len(old), len(new) - tail, len(new)))
+    return list(_Opcodes(codes).get_grouped_opcodes(context))
+
+
+class _Opcodes(difflib.SequenceMatcher[str]):
+    """difflib's grouping of opcodes into hunks, over opcodes computed elsewhere."""
+
+    def __init__(self, codes: list[tuple[str, int, int, int, int]]) -> None:
+        super().__init__(None, [], [])
+        self._codes = codes
+
+    def get_opcodes(self) -> list[tuple[str, int, int, int, int]]:  # type: ignore[override]
+        return list(self._codes)
 
 
 def _hunk(
