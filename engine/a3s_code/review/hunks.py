@@ -141,7 +141,9 @@ def _grouped(old: list[str], new: list[str], context: int) -> list[list[tuple[st
     middle = difflib.SequenceMatcher(
         None, old[head : len(old) - tail], new[head : len(new) - tail], autojunk=False
     ).get_opcodes()
-    codes = [(tag, i1 + head, i2 + head, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in middle]
+    codes: list[tuple[str, int, int, int, int]] = [
+        (tag, i1 + head, i2 + head, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in middle
+    ]
     if head:
         codes.insert(0, ("equal", 0, head, 0, head))
     if tail:
