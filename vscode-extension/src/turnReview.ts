@@ -39,11 +39,11 @@ export class TurnReview implements vscode.Disposable, vscode.TextDocumentContent
       const key = `${diff.turnId}-${index}`;
       this.texts.set(`${key}-before`, file.before ?? "");
       this.texts.set(`${key}-after`, file.after ?? "");
-      const before = vscode.Uri.from({ scheme: BEFORE_SCHEME, path: `/${file.file}`, query: `${key}-before` });
-      const after = file.deleted ? vscode.Uri.from({ scheme: BEFORE_SCHEME, path: `/${file.file}`, query: `${key}-after` }) : now;
+      const before = vscode.Uri.from({ scheme: BEFORE_SCHEME, path: now.path, query: `${key}-before` });
+      const after = file.deleted ? vscode.Uri.from({ scheme: BEFORE_SCHEME, path: now.path, query: `${key}-after` }) : now;
       return [now, before, after];
     });
-    await vscode.commands.executeCommand("vscode.changes", turnTitle(diff), resources);
+    await vscode.commands.executeCommand("vscode.changes", `A3S turn ${diff.turnId.slice(0, 6)}`, resources);
   }
 
   dispose(): void {
