@@ -15,11 +15,11 @@ from lsprotocol import types
 from pydantic import ValidationError
 
 from a3s_code._stream import events_delivered
-from a3s_code.ports import AmendedApproval, ConfirmationAnswer, ConfirmationRequest
+from a3s_code.ports import AmendedApproval, ConfirmationAnswer, ConfirmationRequest, PartialApproval
 
 from .convert import summarize_args
 from .protocol import CONFIRM
-from .wire import ANSWERS, AnswerDecision, ConfirmAnswer, ConfirmParams, describe, dump
+from .wire import ANSWERS, AnswerDecision, ConfirmAnswer, ConfirmParams, ReviewHunk, describe, dump
 
 if TYPE_CHECKING:
     from .server import A3SLanguageServer
@@ -77,6 +77,19 @@ def _confirm_params(request: ConfirmationRequest) -> ConfirmParams:
         diff=request.diff,
         timeout_ms=request.timeout_ms,
         options=list(ANSWERS),
+        hunks=[
+            ReviewHunk(
+                id=h.id,
+                file=h.file,
+                old_start=h.old_start,
+                old_lines=h.old_lines,
+                new_start=h.new_start,
+                new_lines=h.new_lines,
+                text=h.text,
+            )
+            for h in request.hunks
+        ]
+        or None,
     )
 
 
@@ -95,10 +108,12 @@ def _message_params(request: ConfirmationRequest) -> types.ShowMessageRequestPar
 
 
 def _decision(answer: Any) -> ConfirmationAnswer:
-    """Read ``{decision, content?}`` (a3s/confirm, ``wire.ConfirmAnswer``) or a MessageActionItem;
-    anything else is a deny.
+    """Read ``{decision, content?, acceptedHunks?}`` (a3s/confirm, ``wire.ConfirmAnswer``) or a
+    MessageActionItem; anything else is a deny.
 
-    ``content`` with an allow is the file text the user approved after changing the proposal.
+    ``content`` with an allow is the file text the user approved after changing the proposal;
+    ``acceptedHunks`` with an allow the ids of the hunks to apply (the pipeline checks them against
+    the hunks offered: an id not offered changes nothing, and the model is told).
     """
     if isinstance(answer, types.MessageActionItem):
         return _BY_TITLE.get(answer.title, "deny")
@@ -111,4 +126,6 @@ def _decision(answer: Any) -> ConfirmationAnswer:
         return "deny"
     if parsed.decision != "deny" and parsed.content is not None:
         return AmendedApproval(parsed.decision, parsed.content)
+    if parsed.decision != "deny" and parsed.accepted_hunks is not None:
+        return PartialApproval(parsed.decision, frozenset(parsed.accepted_hunks))
     return parsed.decision

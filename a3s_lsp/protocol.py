@@ -57,12 +57,14 @@ QUEUE_CLAIM = "a3s/queue/claim"
 QUEUE_COMPLETE = "a3s/queue/complete"
 QUEUE_SET_LANE_HANDLER = "a3s/queue/setLaneHandler"
 QUEUE_STATS = "a3s/queue/stats"
+TURN_DIFF = "a3s/turn/diff"
 QUEUE_METHODS = (QUEUE_PENDING, QUEUE_CLAIM, QUEUE_COMPLETE, QUEUE_SET_LANE_HANDLER, QUEUE_STATS)
 # Server -> client.
 EVENT = "a3s/event"
 TEAM_PROGRESS = "a3s/team/progress"
 QUEUE_TASK_PENDING = "a3s/queue/taskPending"
 CONFIRM = "a3s/confirm"
+TURN_DIFF_READY = "a3s/turn/diffReady"
 CONFIRMATIONS_CAPABILITY = "a3s.confirmations"
 CLIENT_NOTIFICATIONS = frozenset({"$/cancelRequest", "$/setTrace", "$/progress"})
 

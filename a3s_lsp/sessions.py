@@ -145,11 +145,12 @@ class SessionManager:
 
         from .confirm import LspConfirmationProvider
         from .lspfs import LspFileSystem
+        from .turndiff import recording
 
         options = SessionOptions(
             model=model,
             session_id=session_id,
-            file_system=LspFileSystem(self._server),
+            file_system=recording(LspFileSystem(self._server)),
             confirmation=LspConfirmationProvider(self._server),
             planning=planning,
             goal_tracking=goal_tracking,
@@ -184,9 +185,11 @@ class SessionManager:
 
         from .confirm import LspConfirmationProvider
         from .lspfs import LspFileSystem
+        from .turndiff import recording
 
         options = SessionOptions(
-            file_system=LspFileSystem(self._server), confirmation=LspConfirmationProvider(self._server)
+            file_system=recording(LspFileSystem(self._server)),
+            confirmation=LspConfirmationProvider(self._server),
         )
         root = Path(workspace or self._server.default_workspace())
         session = await asyncio.to_thread(agent.resume_session, session_id, root, options)
@@ -336,6 +339,7 @@ class SessionManager:
     ) -> wire.TurnResult:
         from a3s_code.events import TurnEnd
 
+        from . import turndiff
         from .turns import EventForwarder, TurnProgress
 
         session = hosted.session
@@ -349,6 +353,7 @@ class SessionManager:
             progress.end("cancelled")
             return convert.turn_result(session.session_id, turn_id, None, "cancelled")
         self.forwarders[session.session_id] = forwarder
+        turndiff.begin(session, turn_id)
         try:
             async for event in session.stream_async(prompt, images):
                 forwarder.push(event)
@@ -358,5 +363,9 @@ class SessionManager:
         finally:
             self.forwarders.pop(session.session_id, None)
             forwarder.flush()
+            try:
+                turndiff.finish(self._server, session, turn_id)
+            except Exception:  # the turn's result still reaches the client
+                log.exception("could not send the diff of turn %s", turn_id)
             progress.end(end.stop_reason if end else "failed")
         return convert.turn_result(session.session_id, turn_id, end)

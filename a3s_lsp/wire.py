@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from a3s_code.ports import ConfirmationDecision
@@ -335,8 +335,23 @@ class SlashResult(CommandResult):
 # -- server -> client -------------------------------------------------------------------------------
 
 
+class ReviewHunk(Wire):
+    """One hunk of a proposed file change (``docs/review.md``): ``id`` is stable for the same
+    proposal; ``text`` is the hunk as a unified diff shows it, ``@@`` header included; starts are
+    1-based line numbers (the line before, for an empty side)."""
+
+    id: str
+    file: str = Field(description="workspace-relative path, as in the diff's headers")
+    old_start: int
+    old_lines: int
+    new_start: int
+    new_lines: int
+    text: str
+
+
 class ConfirmParams(Wire):
-    """``a3s/confirm`` (server -> client request)."""
+    """``a3s/confirm`` (server -> client request). ``hunks``: a file change of more than one hunk,
+    which the user may accept hunk by hunk (answer with ``acceptedHunks``)."""
 
     session_id: str
     tool_id: str
@@ -346,17 +361,55 @@ class ConfirmParams(Wire):
     diff: str | None
     timeout_ms: int
     options: list[AnswerDecision]
+    hunks: list[ReviewHunk] | None = None
 
 
 class ConfirmAnswer(Wire):
     """The client's answer to ``a3s/confirm``; ``content`` with an allow is the file text the user
-    approved after changing the proposal."""
+    approved after changing the proposal; ``acceptedHunks`` with an allow are the ids of the hunks
+    to apply (the others are not; none at all is a deny). Not both."""
 
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="ignore", defer_build=True
     )
     decision: AnswerDecision
     content: str | None = None
+    accepted_hunks: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _one_amendment(self) -> ConfirmAnswer:
+        if self.content is not None and self.accepted_hunks is not None:
+            raise ValueError("give content or acceptedHunks, not both")
+        return self
+
+
+# -- the turn's aggregate diff ----------------------------------------------------------------------
+
+
+class TurnDiffParams(SessionRef):
+    turn_id: str | None = Field(None, description="default: the session's latest turn")
+
+
+class TurnFileDiff(Result):
+    """One file a turn changed: ``before`` null when the turn created it, ``after`` null when it
+    deleted it; ``diff`` is a unified diff (3 lines of context)."""
+
+    file: str = Field(description="workspace-relative path")
+    uri: str
+    diff: str
+    created: bool
+    deleted: bool
+    before: str | None
+    after: str | None
+
+
+class TurnDiff(Result):
+    """``a3s/turn/diff``'s result, and the ``a3s/turn/diffReady`` notification at each turn's end
+    (sent only when the turn changed a file)."""
+
+    session_id: str
+    turn_id: str
+    files: list[TurnFileDiff]
 
 
 Outcome = ConfirmationDecision

@@ -47,6 +47,7 @@ METHODS: dict[str, tuple[M, M | None]] = {
     "a3s/queue/setLaneHandler": (wire.QueueSetLaneHandlerParams, None),
     "a3s/queue/stats": (wire.SessionRef, None),
     "a3s/debug/modules": (wire.DebugModulesParams, wire.DebugModules),
+    "a3s/turn/diff": (wire.TurnDiffParams, wire.TurnDiff),
 }
 COMMANDS: dict[str, M] = {
     "a3s.session.create": wire.SessionCreateParams,
@@ -65,6 +66,7 @@ NOTIFICATIONS: dict[str, M] = {
     "a3s/event": EventNotification,
     "a3s/team/progress": TeamProgressNotification,
     "a3s/queue/taskPending": wire.ExternalTask,
+    "a3s/turn/diffReady": wire.TurnDiff,
 }
 SERVER_REQUESTS: dict[str, tuple[M, M]] = {"a3s/confirm": (wire.ConfirmParams, wire.ConfirmAnswer)}
 

@@ -1,4 +1,4 @@
-"""``a3s/session/*``: create, list, resume, save, close, cancel, send, steer."""
+"""``a3s/session/*``: create, list, resume, save, close, cancel, send, steer; ``a3s/turn/diff``."""
 
 from __future__ import annotations
 
@@ -49,6 +49,12 @@ def register(server: A3SLanguageServer) -> None:
     @method(server, m.SESSION_CANCEL, "SessionRef")
     def cancel(ls: A3SLanguageServer, p: wire.SessionRef) -> wire.Cancelled:
         return wire.Cancelled(cancelled=ls.sessions.cancel(p.session_id))
+
+    @method(server, m.TURN_DIFF, "TurnDiffParams")
+    def turn_diff(ls: A3SLanguageServer, p: wire.TurnDiffParams) -> wire.TurnDiff:
+        from ..turndiff import turn_diff as diff_of
+
+        return diff_of(ls.sessions.get(p.session_id).session, p.turn_id)
 
     @method(server, m.SESSION_SEND, "SessionSendParams")
     async def send(ls: A3SLanguageServer, p: wire.SessionSendParams) -> wire.TurnResult:

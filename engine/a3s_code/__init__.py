@@ -49,6 +49,7 @@ _EXPORTS = {
     "Decision": ".pipeline",
     "ToolPipeline": ".pipeline",
     "AmendedApproval": ".ports",
+    "PartialApproval": ".ports",
     "ConfirmationDecision": ".ports",
     "ConfirmationRequest": ".ports",
     "PermissionDecision": ".ports",
@@ -75,7 +76,13 @@ if TYPE_CHECKING:
     from .options import SessionOptions
     from .permissions import PermissionPolicy
     from .pipeline import Allow, Ask, Decision, Deny, ToolPipeline
-    from .ports import AmendedApproval, ConfirmationDecision, ConfirmationRequest, PermissionDecision
+    from .ports import (
+        AmendedApproval,
+        ConfirmationDecision,
+        ConfirmationRequest,
+        PartialApproval,
+        PermissionDecision,
+    )
     from .prompt import SystemPromptSlots
     from .queue import LaneHandlerConfig, SessionQueueConfig
     from .result import AgentResult
@@ -103,6 +110,7 @@ __all__ = [
     "Agent",
     "Allow",
     "AmendedApproval",
+    "PartialApproval",
     "Ask",
     "ConfirmationDecision",
     "ConfirmationRequest",

@@ -20,6 +20,7 @@ from .ports import (
     ConfirmationDecision,
     ConfirmationProvider,
     ConfirmationRequest,
+    PartialApproval,
 )
 from .tools.base import ToolContext, ToolResult
 
@@ -78,6 +79,8 @@ class ConfirmationManager:
         answer, reason = await self._decide(request)
         if isinstance(answer, AmendedApproval):
             reason = "allowed by the user after changing the proposed text"
+        elif isinstance(answer, PartialApproval):
+            reason = f"the user accepted {len(answer.accepted)} of {len(request.hunks)} hunks"
         self._record(request, decision_of(answer), reason)
         return answer
 
@@ -114,7 +117,7 @@ class ConfirmationManager:
 
 
 def decision_of(answer: ConfirmationAnswer) -> ConfirmationDecision:
-    return answer.decision if isinstance(answer, AmendedApproval) else answer
+    return answer.decision if isinstance(answer, AmendedApproval | PartialApproval) else answer
 
 
 async def apply_amended(ctx: ToolContext, tool_name: str, args: dict[str, Any], content: str) -> ToolResult:

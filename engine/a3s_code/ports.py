@@ -22,7 +22,18 @@ class AmendedApproval:
     content: str
 
 
-ConfirmationAnswer = ConfirmationDecision | AmendedApproval
+@dataclass(frozen=True)
+class PartialApproval:
+    """The user reviewed a proposed file change hunk by hunk (``ConfirmationRequest.hunks``) and
+    accepted the hunks whose ids are in ``accepted``: exactly those are applied, the model is told
+    which were rejected. Accepting every hunk is a plain allow; accepting none is a deny.
+    """
+
+    decision: Literal["allow", "allow_session"]
+    accepted: frozenset[str]
+
+
+ConfirmationAnswer = ConfirmationDecision | AmendedApproval | PartialApproval
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,29 @@ class ConfirmationRequest:
     """For edits: the unified diff the user is asked to approve."""
     lane: Literal["query", "execute"] = "execute"
     """The lane the tool declares (``Tool.lane``); ``ConfirmationPolicy.yolo_lanes`` names lanes."""
+    hunks: tuple[ReviewHunk, ...] = ()
+    """For a file change of more than one hunk: the hunks the user may accept one by one (answer with
+    ``PartialApproval``); empty when the change can only be taken whole."""
+
+
+class ReviewHunk(Protocol):
+    """One hunk of a proposed change (``review.hunks.Hunk``): ``id`` is stable for the same proposal;
+    ``text`` is the hunk as a unified diff shows it (``@@`` header included); starts are 1-based."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def file(self) -> str: ...
+    @property
+    def old_start(self) -> int: ...
+    @property
+    def old_lines(self) -> int: ...
+    @property
+    def new_start(self) -> int: ...
+    @property
+    def new_lines(self) -> int: ...
+    @property
+    def text(self) -> str: ...
 
 
 class ConfirmationProvider(Protocol):

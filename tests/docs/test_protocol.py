@@ -126,6 +126,11 @@ async def scenario(root: Path, fake: FakeLLM) -> Observed:
         session = (await call("a3s/session/create", {}))["sessionId"]
         fake.add(Turn.tool_call("bash", {"command": "rm -rf build"}), Turn.text("Removed the build folder."))
         await call("a3s/session/send", {"sessionId": session, "prompt": "Remove the build folder"})
+        fake.add(
+            Turn.tool_call("write", {"file_path": "notes.md", "content": "# Notes\n"}), Turn.text("Done.")
+        )
+        await call("a3s/session/send", {"sessionId": session, "prompt": "Start the notes"})
+        await call("a3s/turn/diff", {"sessionId": session})
         TeamScript(["Add a User model", "Add a login endpoint"]).install(fake, replies=60)
         await call("a3s/team/run", {"goal": "Add user accounts", "workers": 1})
         fake.script.clear()

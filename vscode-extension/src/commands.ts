@@ -5,7 +5,9 @@ import * as vscode from "vscode";
 import type { ChatViewProvider } from "./chatView";
 import type { Daemon } from "./daemon";
 import { explainPrompt, fixPrompt, selectionPrompt, type CodeContext } from "./prompts";
+import { Methods, type TurnDiff } from "./protocol";
 import type { Sessions } from "./sessions";
+import type { TurnReview } from "./turnReview";
 import type { Worktrees } from "./worktrees";
 
 export interface CommandDeps {
@@ -14,6 +16,7 @@ export interface CommandDeps {
   sessions: Sessions;
   chat: ChatViewProvider;
   worktrees: Worktrees;
+  turns: TurnReview;
 }
 
 function codeContext(editor: vscode.TextEditor, wholeFileIfEmpty: boolean): CodeContext | undefined {
@@ -111,6 +114,19 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       await chat.submit(`${choice.label} ${args}`.trim());
     },
     "a3s.cancel": () => sessions.cancel(),
+    "a3s.reviewTurn": async () => {
+      const session = sessions.state.session;
+      if (!session) {
+        void vscode.window.showInformationMessage("A3S: no session yet.");
+        return;
+      }
+      const diff = await deps.daemon.request<TurnDiff>(Methods.turnDiff, { sessionId: session.sessionId });
+      if (diff.files.length === 0) {
+        void vscode.window.showInformationMessage("A3S: the last turn changed no file.");
+        return;
+      }
+      await deps.turns.show(diff);
+    },
     "a3s.createWorktree": () => worktrees.create(),
     "a3s.removeWorktree": (item?: never) => worktrees.remove(item),
     "a3s.openWorktree": (item?: never) => worktrees.open(item),

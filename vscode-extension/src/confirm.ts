@@ -1,12 +1,14 @@
 /**
  * Answers the daemon's `a3s/confirm`: a prompt naming the tool and its arguments (a notification and a card
  * in the chat), and for file changes a diff editor whose right side is the proposed file, editable: what it
- * holds when the user allows is what gets applied (`content` in the answer when it differs).
+ * holds when the user allows is what gets applied (`content` in the answer when it differs). A change of
+ * several hunks is then offered hunk by hunk: the user unticks the hunks to reject (`acceptedHunks`).
  */
 
 import * as path from "path";
 import * as vscode from "vscode";
 import { describeCall } from "./format";
+import { hunkAnswer, hunkItem, hunkSummary } from "./hunks";
 import { applyUnifiedDiff } from "./patch";
 import type { ConfirmAnswer, ConfirmParams, Decision } from "./protocol";
 
@@ -68,15 +70,21 @@ export class Confirmations implements vscode.Disposable, vscode.TextDocumentCont
     } finally {
       this.waiting.delete(id);
     }
-    const answer: ConfirmAnswer = { decision };
+    let answer: ConfirmAnswer = { decision };
     if (review && decision !== "deny") {
       const text = await review.text();
       if (text !== review.proposed) {
         answer.content = text;
       }
     }
+    if (answer.content === undefined && decision !== "deny" && params.hunks && params.hunks.length > 1 && !token.isCancellationRequested) {
+      const kept = await pickHunks(params, token);
+      // A dismissed picker applies nothing.
+      answer = kept === undefined ? { decision: "deny" } : hunkAnswer(decision, params.hunks, kept);
+    }
     await review?.close();
-    const shown = token.isCancellationRequested ? "withdrawn" : ANSWER_TEXT[decision] + (answer.content !== undefined ? " (with your changes)" : "");
+    const changed = answer.content !== undefined ? " (with your changes)" : hunkSummary(answer, params.hunks);
+    const shown = token.isCancellationRequested ? "withdrawn" : ANSWER_TEXT[answer.decision] + changed;
     this.surface?.confirmDone(id, shown);
     return answer;
   }
@@ -126,6 +134,17 @@ export class Confirmations implements vscode.Disposable, vscode.TextDocumentCont
     this.registration.dispose();
     this.waiting.forEach((resolve) => resolve("deny"));
   }
+}
+
+/** The hunk picker: every hunk ticked; the user unticks the ones to reject. Undefined: dismissed. */
+async function pickHunks(params: ConfirmParams, token: vscode.CancellationToken): Promise<string[] | undefined> {
+  const items = (params.hunks ?? []).map((hunk) => ({ ...hunkItem(hunk), picked: true }));
+  const picked = await vscode.window.showQuickPick(
+    items,
+    { canPickMany: true, title: `A3S: apply which hunks of ${params.tool}?`, placeHolder: "Untick the hunks to reject, then press Enter", ignoreFocusOut: true },
+    token,
+  );
+  return picked?.map((item) => item.id);
 }
 
 async function currentText(uri: vscode.Uri): Promise<string | undefined> {

@@ -10,7 +10,7 @@ import {
   type ServerOptions,
 } from "vscode-languageclient/node";
 import { describeLaunch, serverLaunch, type ServerLaunch } from "./settings";
-import { CONFIRMATIONS_CAPABILITY, Methods, type ConfirmAnswer, type ConfirmParams, type EventNotification } from "./protocol";
+import { CONFIRMATIONS_CAPABILITY, Methods, type ConfirmAnswer, type ConfirmParams, type EventNotification, type TurnDiff } from "./protocol";
 
 export type ConfirmHandler = (params: ConfirmParams, token: vscode.CancellationToken) => Promise<ConfirmAnswer>;
 
@@ -39,6 +39,9 @@ export class Daemon implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private readonly events = new vscode.EventEmitter<EventNotification>();
   private readonly ready = new vscode.EventEmitter<boolean>();
+  private readonly turnDiffs = new vscode.EventEmitter<TurnDiff>();
+  /** Every `a3s/turn/diffReady`: a turn that changed files ended. */
+  readonly onTurnDiff = this.turnDiffs.event;
   /** Every `a3s/event` notification, for whichever session. */
   readonly onEvent = this.events.event;
   /** Fires true when the daemon is up, false when it stopped or failed. */
@@ -77,6 +80,7 @@ export class Daemon implements vscode.Disposable {
       client.registerProposedFeatures();
     }
     client.onNotification(Methods.event, (params: EventNotification) => this.events.fire(params));
+    client.onNotification(Methods.turnDiffReady, (params: TurnDiff) => this.turnDiffs.fire(params));
     client.onRequest(Methods.confirm, (params: ConfirmParams, token: vscode.CancellationToken) => this.confirm(params, token));
     client.onDidChangeState((change) => {
       if (change.newState === State.Stopped) {
@@ -139,5 +143,6 @@ export class Daemon implements vscode.Disposable {
     void this.stop();
     this.events.dispose();
     this.ready.dispose();
+    this.turnDiffs.dispose();
   }
 }

@@ -7,6 +7,7 @@ import { Confirmations } from "./confirm";
 import { Daemon } from "./daemon";
 import { Sessions } from "./sessions";
 import { StatusBar } from "./statusBar";
+import { TurnReview } from "./turnReview";
 import { Worktrees } from "./worktrees";
 
 let daemon: Daemon | undefined;
@@ -20,9 +21,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   confirmations.surface = chat;
   const worktrees = new Worktrees(daemon, sessions);
   const status = new StatusBar();
+  const turns = new TurnReview();
   context.subscriptions.push(
     output,
     confirmations,
+    turns,
+    daemon.onTurnDiff((diff) => void turns.ready(diff)),
     daemon,
     sessions,
     chat,
@@ -37,7 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         void vscode.commands.executeCommand("a3s.restartServer");
       }
     }),
-    ...registerCommands({ output, daemon, sessions, chat, worktrees }),
+    ...registerCommands({ output, daemon, sessions, chat, worktrees, turns }),
   );
   await daemon.start();
 }

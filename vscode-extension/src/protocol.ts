@@ -15,6 +15,8 @@ export const Methods = {
   worktreeRemove: "a3s/worktree/remove",
   event: "a3s/event",
   confirm: "a3s/confirm",
+  turnDiff: "a3s/turn/diff",
+  turnDiffReady: "a3s/turn/diffReady",
 } as const;
 
 export const CONFIRMATIONS_CAPABILITY = "a3s.confirmations";
@@ -31,6 +33,7 @@ export type {
   SessionSummary,
   Steered,
   ToolResult as ToolResultPayload,
+  TurnDiff,
   TurnResult,
 } from "./wire";
 

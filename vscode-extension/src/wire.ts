@@ -57,6 +57,7 @@ export interface CommandRetry {
 export interface ConfirmAnswer {
   decision: "allow" | "allow_session" | "deny";
   content?: string | null;
+  acceptedHunks?: string[] | null;
 }
 
 export interface ConfirmParams {
@@ -68,6 +69,7 @@ export interface ConfirmParams {
   diff: string | null;
   timeoutMs: number;
   options: ("allow" | "allow_session" | "deny")[];
+  hunks?: ReviewHunk[] | null;
 }
 
 export interface ConfirmationReceived {
@@ -260,6 +262,16 @@ export interface QueueSetLaneHandlerParams {
   lane: string;
   mode?: string;
   timeoutMs?: number;
+}
+
+export interface ReviewHunk {
+  id: string;
+  file: string;
+  oldStart: number;
+  oldLines: number;
+  newStart: number;
+  newLines: number;
+  text: string;
 }
 
 export interface SandboxState {
@@ -558,6 +570,17 @@ export interface ToolStart {
   args?: Record<string, unknown>;
 }
 
+export interface TurnDiff {
+  sessionId: string;
+  turnId: string;
+  files: TurnFileDiff[];
+}
+
+export interface TurnDiffParams {
+  sessionId: string;
+  turnId?: string | null;
+}
+
 export interface TurnEnd {
   type: "turn_end";
   turn: number;
@@ -566,6 +589,16 @@ export interface TurnEnd {
   usage: Usage;
   cost_usd: number;
   tool_calls: number;
+}
+
+export interface TurnFileDiff {
+  file: string;
+  uri: string;
+  diff: string;
+  created: boolean;
+  deleted: boolean;
+  before: string | null;
+  after: string | null;
 }
 
 export interface TurnResult {
@@ -633,6 +666,6 @@ export interface WorktreeRemoveParams {
   force?: boolean;
 }
 
-export const methods = ["a3s/command", "a3s/debug/modules", "a3s/queue/claim", "a3s/queue/complete", "a3s/queue/pending", "a3s/queue/setLaneHandler", "a3s/queue/stats", "a3s/session/cancel", "a3s/session/close", "a3s/session/create", "a3s/session/list", "a3s/session/resume", "a3s/session/save", "a3s/session/send", "a3s/session/steer", "a3s/team/run", "a3s/tool", "a3s/worktree/create", "a3s/worktree/list", "a3s/worktree/remove", "a3s/worktree/status"] as const;
-export const notifications = ["a3s/event", "a3s/queue/taskPending", "a3s/team/progress"] as const;
+export const methods = ["a3s/command", "a3s/debug/modules", "a3s/queue/claim", "a3s/queue/complete", "a3s/queue/pending", "a3s/queue/setLaneHandler", "a3s/queue/stats", "a3s/session/cancel", "a3s/session/close", "a3s/session/create", "a3s/session/list", "a3s/session/resume", "a3s/session/save", "a3s/session/send", "a3s/session/steer", "a3s/team/run", "a3s/tool", "a3s/turn/diff", "a3s/worktree/create", "a3s/worktree/list", "a3s/worktree/remove", "a3s/worktree/status"] as const;
+export const notifications = ["a3s/event", "a3s/queue/taskPending", "a3s/team/progress", "a3s/turn/diffReady"] as const;
 export const serverRequests = ["a3s/confirm"] as const;

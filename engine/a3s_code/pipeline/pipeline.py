@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import ValidationError
 
+from ..errors import ToolError
 from ..events import (
     AgentEvent,
     ConfirmationReceived,
@@ -54,8 +55,10 @@ from ..ports import (
     ConfirmationDecision,
     ConfirmationProvider,
     ConfirmationRequest,
+    PartialApproval,
     PermissionChecker,
 )
+from ..review.partial import Override, apply_partial, partial_override, propose
 from ..tools.base import Tool, ToolContext, ToolParams, ToolResult
 from ..tools.registry import ToolRegistry, format_validation_error
 from .approvals import SessionApprovals
@@ -341,7 +344,7 @@ class ToolPipeline:
             emit(SecurityWarning(source=f"tool_args:{call.name}", findings=[decision.reason]))
         if isinstance(decision, Deny):
             return self._refuse(call, decision, emit)
-        amended: str | None = None
+        amended: Override | None = None
         if isinstance(decision, Ask):
             refusal, amended = await self._confirm(call, prepared, decision, emit)
             if refusal is not None:
@@ -363,15 +366,13 @@ class ToolPipeline:
 
     async def _confirm(
         self, call: ToolCall, prepared: _Prepared, decision: Ask, emit: Emit
-    ) -> tuple[Deny | None, str | None]:
-        """Ask the human: (a refusal, or None) and the text they wrote instead of the proposal."""
+    ) -> tuple[Deny | None, Override | None]:
+        """Ask the human: (a refusal, or None) and what to apply instead of the proposal (the text
+        they wrote, or the hunks they accepted; None: the call as proposed)."""
         assert prepared.tool is not None and prepared.params is not None and self.confirmation is not None
         tool = prepared.tool
-        diff: str | None = None
-        try:
-            diff = await tool.preview(prepared.params, self._context(call, emit, None))
-        except Exception:  # a preview is a courtesy; the real call reports real errors
-            diff = None
+        diff, proposal = await propose(tool, prepared.params, self._context(call, emit, None))
+        hunks = tuple(proposal.hunks) if proposal is not None and proposal.splittable else ()
         timeout_ms = self.settings().confirmation_timeout_ms
         emit(
             ConfirmationRequired(
@@ -379,7 +380,15 @@ class ToolPipeline:
             )
         )
         request = ConfirmationRequest(
-            self.session_id, call.id, call.name, call.args, decision.reason, timeout_ms, diff, tool.lane
+            self.session_id,
+            call.id,
+            call.name,
+            call.args,
+            decision.reason,
+            timeout_ms,
+            diff,
+            tool.lane,
+            hunks,
         )
         try:
             answer = await self.confirmation.confirm(request)
@@ -391,8 +400,14 @@ class ToolPipeline:
             emit(ConfirmationReceived(tool_id=call.id, decision="deny", reason=why))
             self._record(call, "deny", why, "confirmation")
             return Deny(f"Not confirmed: the confirmation channel failed ({exc})", "confirmation"), None
-        amended = answer.content if isinstance(answer, AmendedApproval) else None
-        said = answer.decision if isinstance(answer, AmendedApproval) else answer
+        amended: Override | None = answer.content if isinstance(answer, AmendedApproval) else None
+        if isinstance(answer, PartialApproval):
+            refusal, amended = partial_override(call.name, proposal, hunks, answer.accepted)
+            if refusal is not None:
+                emit(ConfirmationReceived(tool_id=call.id, decision="deny", reason=refusal))
+                self._record(call, "deny", refusal, "confirmation")
+                return Deny(refusal, "confirmation"), None
+        said = answer.decision if isinstance(answer, AmendedApproval | PartialApproval) else answer
         choice: ConfirmationDecision = said if said in _ANSWERS else "deny"
         emit(ConfirmationReceived(tool_id=call.id, decision=choice))
         self._record(
@@ -421,10 +436,15 @@ class ToolPipeline:
         lane: SessionLane | None,
         deadline_ms: int | None,
         emit: Emit,
-        amended: str | None = None,
+        amended: Override | None = None,
     ) -> ToolResult:
-        if amended is not None:
+        if isinstance(amended, str):
             return await apply_amended(ctx, call.name, call.args, amended)
+        if amended is not None:
+            try:
+                return await apply_partial(ctx, call.name, amended.proposal, amended.accepted)
+            except ToolError as exc:
+                return ToolResult.error(str(exc))
         if tool.delegates:  # its calls take their own slots; a slot here could deadlock them
             try:
                 return await self._invoke(tool, params, ctx)

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from ..events import AgentEvent
 
 Lane = Literal["query", "execute"]
+PlannedChange = tuple[Path, str, str | None, str | None, Path | None]
+"""One file a call would change: ``(path, shown, before, after, template)``; ``before`` None for a new
+file, ``after`` None for a deleted one, ``template`` the file whose encoding a moved file keeps."""
 
 
 class ToolParams(BaseModel):
@@ -147,6 +150,12 @@ class Tool(ABC, Generic[P]):
 
     async def preview(self, params: P, ctx: ToolContext) -> str | None:
         """For tools that change files: the unified diff a confirmation shows. None if not applicable."""
+        return None
+
+    async def changes(self, params: P, ctx: ToolContext) -> list[PlannedChange] | None:
+        """For tools that change files: every file the call would change, nothing written (so a
+        confirmation can offer the change hunk by hunk, ``review.hunks``). None if not applicable;
+        raises what ``run`` would raise for a call that cannot apply."""
         return None
 
     def description_for(self, model: str | None) -> str:

@@ -17,7 +17,7 @@ from pydantic import Field
 
 from ..errors import ToolError
 from ._text import line_of, local_eol, nearest_text, read_existing, unified_diff
-from .base import Tool, ToolContext, ToolParams, ToolResult
+from .base import PlannedChange, Tool, ToolContext, ToolParams, ToolResult
 
 
 class EditParams(ToolParams):
@@ -117,6 +117,13 @@ class EditTool(Tool[EditParams]):
         before = await read_existing(ctx, path)
         _, _, diff = await asyncio.to_thread(_plan_with_diff, before, ctx.show(path), params)
         return diff
+
+    async def changes(self, params: EditParams, ctx: ToolContext) -> list[PlannedChange] | None:
+        path = ctx.resolve(params.file_path)
+        shown = ctx.show(path)
+        before = await read_existing(ctx, path)
+        after, _ = await asyncio.to_thread(plan_edit, before, shown, params)
+        return [(path, shown, before, after, None)]
 
     async def run(self, params: EditParams, ctx: ToolContext) -> ToolResult:
         path = ctx.resolve(params.file_path)

@@ -18,7 +18,7 @@ from pydantic import Field, field_validator
 from ..errors import ToolError
 from . import _envelope, _unidiff
 from ._changes import Change, Plan
-from .base import Tool, ToolContext, ToolParams, ToolResult
+from .base import PlannedChange, Tool, ToolContext, ToolParams, ToolResult
 from .write import keep_line_endings
 
 _OPENAI_MODELS = re.compile(r"^(gpt-4\.1|gpt-5|gpt-oss|o[134](-|$)|codex)", re.IGNORECASE)
@@ -194,6 +194,10 @@ class PatchTool(Tool[PatchParams]):
     async def preview(self, params: PatchParams, ctx: ToolContext) -> str | None:
         plan, _, _ = await self._plan(params, ctx)
         return plan.diff()
+
+    async def changes(self, params: PatchParams, ctx: ToolContext) -> list[PlannedChange] | None:
+        plan, _, _ = await self._plan(params, ctx)
+        return [(c.path, c.shown, c.before, c.after, c.template) for c in plan.changes()]
 
     async def run(self, params: PatchParams, ctx: ToolContext) -> ToolResult:
         plan, notes, moved = await self._plan(params, ctx)

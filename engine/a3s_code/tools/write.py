@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import Field
 
 from ._text import keep_lines, read_current, unified_diff
-from .base import Tool, ToolContext, ToolParams, ToolResult
+from .base import PlannedChange, Tool, ToolContext, ToolParams, ToolResult
 
 
 class WriteParams(ToolParams):
@@ -74,6 +74,10 @@ class WriteTool(Tool[WriteParams]):
     async def preview(self, params: WriteParams, ctx: ToolContext) -> str | None:
         _, shown, before, content = await self._plan(params, ctx)
         return unified_diff(shown, before, content)
+
+    async def changes(self, params: WriteParams, ctx: ToolContext) -> list[PlannedChange] | None:
+        path, shown, before, content = await self._plan(params, ctx)
+        return [(path, shown, before, content, None)]
 
     async def run(self, params: WriteParams, ctx: ToolContext) -> ToolResult:
         path, shown, before, content = await self._plan(params, ctx)
