@@ -112,7 +112,7 @@ _URL_CREDENTIALS = re.compile(
     r"(?i)\b[a-z][a-z0-9+.\-]*://(?P<user>[^\s:/@'\"<>]*):(?P<v>[^\s@/'\"<>]+)@[A-Za-z0-9\[]"
 )
 _CLI_PASSWORD = re.compile(
-    r"(?<![\w-])(?:(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]*?[ \t]-p(?P<attached>[^\s'\"-][^\s'\"]*)"
+    r"(?<![\w-])(?:(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]*?[ \t]-p(?P<attached>[^\s'\"][^\s'\"]*)"
     r"|sshpass[ \t]+-p[ \t]*[\"']?(?P<sshpass>[^\s'\"]+))"
 )
 """Passwords glued to a flag: ``mysql -u root -pS3cret``, ``sshpass -p S3cret ssh host``."""

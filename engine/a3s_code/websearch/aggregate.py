@@ -63,7 +63,9 @@ def merge(
             scores[key] = scores.get(key, 0.0) + weight / position
             engines.setdefault(key, []).append(engine)
             best[key] = _richer(best.get(key), result)
-    ranked = sorted(best, key=lambda k: (-scores[k], -len(engines[k]), k))
+    # Scores are compared as reported (6 decimals): sums of weight/position that are equal in
+    # exact arithmetic must tie however float rounding falls, so scaling all weights keeps the order.
+    ranked = sorted(best, key=lambda k: (-round(scores[k], 6), -len(engines[k]), k))
     return [
         SearchResult(
             best[k].title, best[k].url, best[k].snippet, engines[k][0], tuple(engines[k]), round(scores[k], 6)
