@@ -37,11 +37,14 @@ def snapshot(session: Session) -> dict[str, Any]:
         "created_at": session.created_at,
         "updated_at": time.time(),
     }
+    data["checkpoints"] = session.checkpoints.dump()  # file contents: not redacted (see docs/rewind.md)
     for name in ("plan", "goal"):
         value = getattr(session, name, None)
         if value is not None:
             data[name] = value.model_dump(mode="json") if hasattr(value, "model_dump") else value
     if session.security is not None:
+        for turn in data["checkpoints"]["turns"]:
+            turn["prompt"] = sanitize_output(session.security, turn["prompt"])
         for key in _REDACTED:
             if key in data:
                 data[key] = _redact_strings(data[key], partial(sanitize_output, session.security))
@@ -70,6 +73,8 @@ def restore(session: Session, data: dict[str, Any]) -> None:
     session.turns = int(data.get("turns", 0))
     session.session_allowed.update(data.get("session_allowed", []))
     session.created_at = float(data.get("created_at", session.created_at))
+    if isinstance(data.get("checkpoints"), dict):
+        session.checkpoints.load(data["checkpoints"])
     for name in ("plan", "goal"):
         if name in data:
             setattr(session, f"restored_{name}", data[name])

@@ -28,6 +28,7 @@ from .prompt import environment_section
 from .queue.session_api import SessionQueueAPI
 from .recovery import CircuitBreaker
 from .result import AgentResult
+from .rewind import SessionRewind
 from .sandbox.session import SessionSandbox
 from .session_ext import SessionExtensions
 from .tools.base import ToolContext, ToolResult
@@ -52,7 +53,7 @@ class SessionBusyError(A3SError):
     code = "session_busy"
 
 
-class Session(SessionExtensions, SessionQueueAPI, SessionSandbox):
+class Session(SessionExtensions, SessionQueueAPI, SessionSandbox, SessionRewind):
     """Created by ``Agent.session``; async methods end in ``_async``, the rest are the seed's sync API."""
 
     def __init__(self, agent: Agent, workspace: str | Path, options: SessionOptions) -> None:
@@ -118,6 +119,7 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox):
             confirmation=confirmation,
             skills=self._skill_restrictions,
             settings=self._pipeline_settings,
+            recorder=self._init_checkpoints(),
         )
         """Every tool call of this session, from any caller, is decided and run here."""
         self._check_sandbox_mode()
@@ -285,6 +287,7 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox):
         emit = sanitizing_emit(emit, self.security)  # what the user sees: streamed text and the answer
         self.turns += 1
         turn = self.turns
+        self._begin_checkpoint(turn, prompt)
         started: list[TurnStart] = []
 
         def tracked(event: AgentEvent) -> None:
