@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import code_actions, commands, debug, documents, lifecycle, queue, sessions, teams, tools
+from . import code_actions, commands, debug, documents, lifecycle, queue, rewind, sessions, teams, tools
 
 if TYPE_CHECKING:
     from ..server import A3SLanguageServer
 
 
 def register_all(server: A3SLanguageServer) -> None:
-    for module in (lifecycle, documents, sessions, tools, commands, code_actions, debug, queue, teams):
+    for module in (
+        lifecycle,
+        documents,
+        sessions,
+        rewind,
+        tools,
+        commands,
+        code_actions,
+        debug,
+        queue,
+        teams,
+    ):
         module.register(server)

@@ -231,6 +231,8 @@ class SessionRewind:
         from .session import Session
 
         store = self.checkpoints
+        if turn is None and self._task is not None and not self._task.done():
+            raise RewindError(f"session {self.session_id} is running a turn; name a turn to fork from")
         if turn is None:
             index, length = len(store.turns), len(self.history)
             next_turn = self.turns

@@ -14,6 +14,11 @@ export interface Cancelled {
   cancelled: boolean;
 }
 
+export interface CheckpointList {
+  sessionId: string;
+  turns: TurnCheckpoint[];
+}
+
 export interface Closed {
   closed: boolean;
 }
@@ -262,6 +267,16 @@ export interface QueueSetLaneHandlerParams {
   timeoutMs?: number;
 }
 
+export interface RewindResult {
+  sessionId: string;
+  turn: number;
+  turnId: string | null;
+  restored: string[];
+  conflicts: string[];
+  failed: Record<string, string>;
+  messagesRemoved: number;
+}
+
 export interface SandboxState {
   enabled: boolean;
   backend: string;
@@ -285,6 +300,12 @@ export interface SessionCreateParams {
   sessionId?: string | null;
   planning?: boolean;
   goalTracking?: boolean;
+}
+
+export interface SessionForkParams {
+  sessionId: string;
+  turnId?: number | string | null;
+  newSessionId?: string | null;
 }
 
 export interface SessionList {
@@ -312,6 +333,13 @@ export interface SessionRef {
 export interface SessionResumeParams {
   sessionId: string;
   workspace?: string | null;
+}
+
+export interface SessionRewindParams {
+  sessionId: string;
+  turnId: number | string;
+  files?: boolean;
+  conversation?: boolean;
 }
 
 export interface SessionSaved {
@@ -545,6 +573,14 @@ export interface ToolStart {
   args?: Record<string, unknown>;
 }
 
+export interface TurnCheckpoint {
+  turn: number;
+  turnId: string | null;
+  prompt: string;
+  startedAt: number;
+  files: string[];
+}
+
 export interface TurnEnd {
   type: "turn_end";
   turn: number;
@@ -620,6 +656,6 @@ export interface WorktreeRemoveParams {
   force?: boolean;
 }
 
-export const methods = ["a3s/command", "a3s/debug/modules", "a3s/queue/claim", "a3s/queue/complete", "a3s/queue/pending", "a3s/queue/setLaneHandler", "a3s/queue/stats", "a3s/session/cancel", "a3s/session/close", "a3s/session/create", "a3s/session/list", "a3s/session/resume", "a3s/session/save", "a3s/session/send", "a3s/team/run", "a3s/tool", "a3s/worktree/create", "a3s/worktree/list", "a3s/worktree/remove", "a3s/worktree/status"] as const;
+export const methods = ["a3s/command", "a3s/debug/modules", "a3s/queue/claim", "a3s/queue/complete", "a3s/queue/pending", "a3s/queue/setLaneHandler", "a3s/queue/stats", "a3s/session/cancel", "a3s/session/checkpoints", "a3s/session/close", "a3s/session/create", "a3s/session/fork", "a3s/session/list", "a3s/session/resume", "a3s/session/rewind", "a3s/session/save", "a3s/session/send", "a3s/team/run", "a3s/tool", "a3s/worktree/create", "a3s/worktree/list", "a3s/worktree/remove", "a3s/worktree/status"] as const;
 export const notifications = ["a3s/event", "a3s/queue/taskPending", "a3s/team/progress"] as const;
 export const serverRequests = ["a3s/confirm"] as const;
