@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import protocol as m
@@ -41,22 +40,14 @@ def register(server: A3SLanguageServer) -> None:
     @method(server, m.SESSION_CHECKPOINTS, "SessionRef")
     def checkpoints(ls: A3SLanguageServer, p: wire.SessionRef) -> wire.CheckpointList:
         session = ls.sessions.get(p.session_id).session
-        root = Path(session.workspace)
         turns = [
             wire.TurnCheckpoint(
                 turn=record.turn,
                 turn_id=record.turn_id,
                 prompt=record.prompt,
                 started_at=record.started_at,
-                files=[_relative(Path(path), root) for path in record.files],
+                files=[session.relative_path(path) for path in record.files],
             )
             for record in session.checkpoints.turns
         ]
         return wire.CheckpointList(session_id=p.session_id, turns=turns)
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)

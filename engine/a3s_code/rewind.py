@@ -173,7 +173,7 @@ class SessionRewind:
         store = self.checkpoints
         unresolved: set[str] = set()
         for path, (first, last) in store.since(index).items():
-            shown = self._shown(path)
+            shown = self.relative_path(path)
             target = Path(path)
             now = await current_bytes(self.fs, target)
             if not await self._same(now, last.after):
@@ -214,7 +214,8 @@ class SessionRewind:
         except NotTextError:
             return False
 
-    def _shown(self, path: str) -> str:
+    def relative_path(self, path: str) -> str:
+        """A checkpoint's path relative to the workspace, as reports show it (absolute when outside)."""
         try:
             return Path(path).relative_to(self.workspace).as_posix()
         except ValueError:
