@@ -342,6 +342,16 @@ class WorktreeRemoveCommand(Target):
     force: bool = False
 
 
+class RewindCommand(Target):
+    turn_id: TurnRef
+    files: bool = True
+    conversation: bool = True
+
+
+class ForkCommand(Target):
+    turn_id: TurnRef | None = None
+
+
 class CancelCommand(Wire):
     session_id: str | None = None
 

@@ -5,6 +5,7 @@ import * as vscode from "vscode";
 import type { ChatViewProvider } from "./chatView";
 import type { Daemon } from "./daemon";
 import { explainPrompt, fixPrompt, selectionPrompt, type CodeContext } from "./prompts";
+import { fork, rewind } from "./rewind";
 import type { Sessions } from "./sessions";
 import type { Worktrees } from "./worktrees";
 
@@ -111,6 +112,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       await chat.submit(`${choice.label} ${args}`.trim());
     },
     "a3s.cancel": () => sessions.cancel(),
+    "a3s.rewind": () => rewind(deps.daemon, sessions, (id) => chat.resume(id)),
+    "a3s.fork": () => fork(deps.daemon, sessions, (id) => chat.resume(id)),
     "a3s.createWorktree": () => worktrees.create(),
     "a3s.removeWorktree": (item?: never) => worktrees.remove(item),
     "a3s.openWorktree": (item?: never) => worktrees.open(item),

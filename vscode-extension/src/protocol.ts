@@ -8,6 +8,9 @@ export const Methods = {
   sessionResume: "a3s/session/resume",
   sessionCancel: "a3s/session/cancel",
   sessionSend: "a3s/session/send",
+  sessionRewind: "a3s/session/rewind",
+  sessionFork: "a3s/session/fork",
+  sessionCheckpoints: "a3s/session/checkpoints",
   command: "a3s/command",
   worktreeCreate: "a3s/worktree/create",
   worktreeList: "a3s/worktree/list",
@@ -22,6 +25,8 @@ export const CONFIRMATIONS_CAPABILITY = "a3s.confirmations";
 // tests/lsp/test_wire_schema.py), so the extension cannot drift from what the daemon sends and accepts.
 export type {
   Attachment,
+  CheckpointList,
+  RewindResult,
   ConfirmAnswer,
   ConfirmParams,
   EventNotification,

@@ -164,6 +164,13 @@ export interface ExternalTaskPending {
   mode?: "external" | "hybrid";
 }
 
+export interface ForkCommand {
+  sessionId?: string | null;
+  workspace?: string | null;
+  uri?: string | null;
+  turnId?: number | string | null;
+}
+
 export interface GoalAchieved {
   type: "goal_achieved";
   goal: string;
@@ -265,6 +272,15 @@ export interface QueueSetLaneHandlerParams {
   lane: string;
   mode?: string;
   timeoutMs?: number;
+}
+
+export interface RewindCommand {
+  sessionId?: string | null;
+  workspace?: string | null;
+  uri?: string | null;
+  turnId: number | string;
+  files?: boolean;
+  conversation?: boolean;
 }
 
 export interface RewindResult {
