@@ -21,7 +21,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from .fs import FileSystem, TemplateWriter, read_window
 from .textwindow import TextWindow
@@ -248,9 +248,20 @@ def _too_big(data: bytes | None, settings: CheckpointSettings) -> bool:
     return data is not None and len(data) > settings.max_file_bytes
 
 
+@runtime_checkable
+class SnapshotReader(Protocol):
+    """Optional: a FileSystem whose ``read_bytes`` is the disk while its writes land elsewhere (an
+    ACP editor's buffers); ``snapshot_bytes`` is the content as the user sees it, for checkpoints."""
+
+    async def snapshot_bytes(self, path: Path) -> bytes: ...
+
+
 async def current_bytes(fs: FileSystem, path: Path) -> bytes | None:
-    """What ``fs`` reads at ``path`` now: None when there is no file (or a folder)."""
+    """What ``fs`` holds at ``path`` now (``snapshot_bytes`` when it has it, else ``read_bytes``):
+    None when there is no file (or a folder)."""
     try:
+        if isinstance(fs, SnapshotReader):
+            return await fs.snapshot_bytes(path)
         return await fs.read_bytes(path)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return None

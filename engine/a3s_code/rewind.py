@@ -19,7 +19,7 @@ import json
 import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from pydantic import TypeAdapter
 
@@ -32,12 +32,14 @@ from .checkpoints import (
     current_bytes,
     digest,
 )
+from .commands import CommandOutput
 from .errors import A3SError
 from .fs import FileSystem, LocalFileSystem
 from .messages import Message
 from .textcodec import NotTextError, decode
 
 if TYPE_CHECKING:
+    from .commands import CommandContext, CommandRegistry
     from .options import SessionOptions
     from .session import Session
 
@@ -115,14 +117,19 @@ class SessionRewind:
     turns: int
     session_id: str
     _task: Any
+    commands: CommandRegistry
 
     def _init_checkpoints(self) -> CheckpointStore:
         self.checkpoints = CheckpointStore(settings_for(self.options, self.agent.config))
         """Every turn's file changes (``checkpoints.CheckpointStore``), saved with the session."""
+        self.commands.register(_RewindCommand(self))
         return self.checkpoints
 
     def _begin_checkpoint(self, turn: int, prompt: str) -> None:
-        """Called as turn ``turn`` starts, before its prompt joins the history."""
+        """Called as turn ``turn`` starts, before its prompt joins the history; a slash command's
+        turn changes no file and gets no checkpoint."""
+        if prompt.lstrip().startswith("/"):
+            return
         self.checkpoints.prune()
         length = len(self.history)
         self.checkpoints.begin_turn(turn, prompt, length, history_mark(self.history, length))
@@ -139,6 +146,9 @@ class SessionRewind:
         is changed; ``conversation=False`` still rewinds the files)."""
         if self._task is not None and not self._task.done():
             raise RewindError(f"session {self.session_id} is running a turn; cancel it first")
+        return await self._rewind(turn, files, conversation)
+
+    async def _rewind(self, turn: int | str, files: bool, conversation: bool) -> RewindReport:
         store = self.checkpoints
         try:
             index = store.find(turn)
@@ -258,6 +268,65 @@ class SessionRewind:
 
     def fork(self, turn: int | str | None = None, *, options: SessionOptions | None = None) -> Session:
         return run_sync(self.fork_async(turn, options=options), "fork")
+
+
+class _RewindCommand:
+    """``/rewind`` lists the turns with checkpoints; ``/rewind N [files|chat]`` undoes turn N and later
+    ones (files and conversation, or one of them). It runs as its own (command) turn, which adds
+    nothing to the conversation, so it may cut the conversation it is part of."""
+
+    name = "rewind"
+    description = "List turns, or undo turn N and later ones: /rewind [N] [files|chat]"
+    _SCOPES: ClassVar[dict[str, tuple[bool, bool]]] = {
+        "": (True, True),
+        "files": (True, False),
+        "chat": (False, True),
+        "conversation": (False, True),
+    }
+
+    def __init__(self, session: SessionRewind) -> None:
+        self._session = session
+
+    async def execute(self, args: str, _ctx: CommandContext) -> CommandOutput:
+        words = args.split()
+        if not words:
+            return CommandOutput.of(turn_list(self._session))
+        scope = words[1] if len(words) > 1 else ""
+        if scope not in self._SCOPES or len(words) > 2:
+            return CommandOutput.of("usage: /rewind [N] [files|chat]")
+        files, conversation = self._SCOPES[scope]
+        try:
+            report = await self._session._rewind(words[0], files, conversation)
+        except RewindError as exc:
+            return CommandOutput.of(str(exc))
+        return CommandOutput.of(describe(report))
+
+
+def turn_list(session: SessionRewind) -> str:
+    """The turns ``rewind`` can name, one a line: number, time, prompt, files changed."""
+    from datetime import datetime
+
+    turns = session.checkpoints.turns
+    if not turns:
+        return "No checkpoints yet."
+    lines = []
+    for record in turns:
+        when = datetime.fromtimestamp(record.started_at).strftime("%H:%M:%S")
+        prompt = " ".join(record.prompt.split())[:60]
+        files = ", ".join(session.relative_path(p) for p in record.files) or "no files"
+        lines.append(f"  {record.turn:>3}  {when}  {prompt}  ({files})")
+    return "\n".join([*lines, "/rewind N undoes turn N and later ones"])
+
+
+def describe(report: RewindReport) -> str:
+    """What a rewind did, for people: one line per file."""
+    lines = [f"Rewound to before turn {report.turn}."]
+    lines += [f"  restored  {path}" for path in report.restored]
+    lines += [f"  kept      {path} (changed after the agent's edit)" for path in report.conflicts]
+    lines += [f"  failed    {path}: {why}" for path, why in report.failed.items()]
+    if report.conversation:
+        lines.append(f"  {report.messages_removed} message(s) removed from the conversation")
+    return "\n".join(lines)
 
 
 async def restore(fs: FileSystem, path: Path, data: bytes | None) -> None:

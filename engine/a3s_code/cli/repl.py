@@ -16,7 +16,6 @@ from ..events import TurnEnd
 from ..ports import ConfirmationDecision, ConfirmationRequest
 from ..session import Session
 from .render import Renderer, short_args
-from .rewind import USAGE, is_rewind, rewind_command
 
 EXIT_COMMANDS = {"/exit", "/quit", "/q"}
 _SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -177,12 +176,8 @@ async def repl(session: Session, reader: LineReader, renderer: Renderer) -> int:
             continue
         if text in EXIT_COMMANDS:
             return 0
-        if is_rewind(text):
-            await rewind_command(session, text, r)
-            continue
         await run_turn(session, text, r)
         if text == "/help":
-            r.line(USAGE)
             r.line("  /exit     Quit (also Ctrl+D)")
 
 
