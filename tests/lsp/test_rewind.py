@@ -54,6 +54,7 @@ async def test_rewind_restores_the_open_buffer_by_versioned_edit_and_removes_a_c
     assert isinstance(change, types.TextDocumentEdit) and change.text_document.version is not None
     assert not (project / "lib" / "new.py").exists()
     assert result["messagesRemoved"] > 0 and await _messages(editor, session) == 0
+    assert not [m.message for m in editor.client.messages if "Error" in m.message]
 
 
 async def test_a_buffer_the_user_typed_in_after_the_agent_is_reported_and_kept(
