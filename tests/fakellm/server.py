@@ -121,15 +121,25 @@ class FakeLLM:
         """For sync tests and other processes: serve from a background thread."""
         loop = asyncio.new_event_loop()
         ready = threading.Event()
+        failed: list[BaseException] = []
 
         def run() -> None:
             asyncio.set_event_loop(loop)
-            loop.run_until_complete(self.start(port))
-            ready.set()
+            try:
+                loop.run_until_complete(self.start(port))
+            except BaseException as exc:
+                failed.append(exc)
+                raise
+            finally:
+                ready.set()
             loop.run_forever()
 
         threading.Thread(target=run, name="fake-llm", daemon=True).start()
-        ready.wait(10)
+        # Starting imports the SDKs (strict mode reads their API shapes): seconds on a loaded
+        # machine. Wait for it, however long: a config written before the URL is known points nowhere.
+        ready.wait()
+        if failed:
+            raise RuntimeError("the fake LLM server did not start") from failed[0]
         self._thread_loop = loop
         return self.url
 

@@ -10,6 +10,10 @@ calls reaching execution and answers them without running anything. So:
 - ``ask``: the user was asked (and, answering no, nothing ran);
 - ``deny``: neither; the model got a tool error (with the same reason ``check`` gave).
 
+The hostile corpus (``corpus/shell.yaml``, ``corpus/paths.yaml``, 350 cases) runs through the same
+harness: there ``expect`` is a set of right verdicts, ``refused`` meaning a ``deny`` by the
+``boundary`` stage; whatever ``check`` says must be in the set and the loop must do the same.
+
 Corpus files (JSON, ``{"cases": [...]}`` or a bare list) are listed in ``CORPORA``. A case is
 ``{"id", "tool", "args", "verdict", "stage"?, "rules"?: {"allow", "deny", "ask", "mode"}}``
 (``allow``/``deny``/``ask``/``mode`` may also sit at the top level; ``expected`` is read as
@@ -31,6 +35,7 @@ from a3s_code.events import AgentEvent, ConfirmationRequired, ExternalTaskPendin
 from a3s_code.permissions import PermissionPolicy
 from a3s_code.ports import ConfirmationRequest
 from tests.fakellm import FakeLLM, Turn
+from tests.security import corpus
 
 HERE = Path(__file__).parent
 CORPORA = [HERE / "pipeline_cases.json"]
@@ -132,8 +137,15 @@ async def test_check_and_the_loop_agree(
 
     in_loop = _loop_verdict(events, ran, human)
     assert (decision.verdict, in_loop) == (case["verdict"], case["verdict"]), (decision, in_loop)
+    _same_refusal(decision, events, human)
     if "stage" in case:
         assert decision.stage == case["stage"], decision
+    assert (outside / "victim.txt").read_text() == "untouched\n"
+    assert sorted(p.name for p in outside.iterdir()) == ["victim.txt"]
+
+
+def _same_refusal(decision: Any, events: list[AgentEvent], human: SaysNo) -> None:
+    """A deny reaches the model as a tool error with ``check``'s reason; an ask asks with it."""
     if decision.verdict == "deny":
         end = next(e for e in events if isinstance(e, ToolEnd))
         assert end.exit_code == 1 and decision.reason in end.output
@@ -141,5 +153,43 @@ async def test_check_and_the_loop_agree(
         assert denied == ([] if decision.stage == "arguments" else [decision.reason])
     if decision.verdict == "ask":
         assert human.asked[0].reason == decision.reason
+
+
+HOSTILE = corpus.load()
+
+
+@pytest.mark.parametrize("case", HOSTILE, ids=[c.id for c in HOSTILE])
+async def test_check_and_the_loop_agree_on_the_hostile_corpus(
+    fake_llm: FakeLLM, tmp_path: Path, case: corpus.Case
+) -> None:
+    ws = case.lay_out(tmp_path)
+    outside = tmp_path / "outside"
+    before = sorted(p.name for p in outside.iterdir())
+    args = case.concrete_args(ws)
+    human = SaysNo()
+    options = SessionOptions(
+        permission_checker=_policy(case.policy), confirmation=human, env=dict(case.env or {})
+    )
+    session = Agent(fake_llm.config()).session(ws, options)
+    decision = session.check(case.tool, args)
+    # An unknown tool or a NUL byte is refused before any rule: that is both a refusal and a deny.
+    said = {"boundary": {"refused"}, "arguments": {"refused", "deny"}}.get(decision.stage, {decision.verdict})
+    assert said & case.expect, f"{case.id}: {case.why}; check said {decision}"
+
+    ran: list[str] = []
+
+    def worker(event: AgentEvent) -> None:
+        if isinstance(event, ExternalTaskPending):
+            ran.append(event.command_type)
+            session.complete_external_task(event.task_id, True, "done by the test's worker")
+
+    for lane in ("query", "execute"):
+        session.set_lane_handler(lane, "external", timeout_ms=5_000)
+    session.queue.observers.append(worker)
+    fake_llm.add(Turn.tool_call(case.tool, args), Turn.text("ok"))
+    events = [e async for e in session.stream_async("go")]
+
+    assert _loop_verdict(events, ran, human) == decision.verdict, (case.id, decision, ran)
+    _same_refusal(decision, events, human)
     assert (outside / "victim.txt").read_text() == "untouched\n"
-    assert sorted(p.name for p in outside.iterdir()) == ["victim.txt"]
+    assert sorted(p.name for p in outside.iterdir()) == before

@@ -53,7 +53,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--heartbeat-ms", type=int, default=1000)
     p.add_argument("--reclaim-after-ms", type=int, default=5000, help="take over tasks idle this long")
     p.add_argument("--grace-ms", type=int, default=30_000, help="on SIGTERM, time to finish running tasks")
-    p.add_argument("--sandbox", metavar="MODE", help="run tools in the sandbox (see docs/queue.md)")
+    p.add_argument(
+        "--sandbox",
+        choices=("bwrap",),
+        help="run bash in a bubblewrap sandbox (the config's sandbox { } block, else its defaults)",
+    )
     return p
 
 
@@ -81,8 +85,6 @@ def _settings(args: argparse.Namespace) -> tuple[WorkerSettings, Path]:
     from ..queue.lanes import parse_lane
     from ..queue.redis_worker import WorkerSettings
 
-    if args.sandbox:
-        raise ConfigError("--sandbox: this build has no sandbox support yet; refusing to run unsandboxed")
     lanes = tuple(dict.fromkeys(parse_lane(lane) for lane in args.lanes.split(",") if lane.strip()))
     if not lanes or any(lane not in ("query", "execute") for lane in lanes):
         raise ConfigError("--lanes takes query and/or execute")
@@ -108,7 +110,13 @@ async def _run(args: argparse.Namespace, settings: WorkerSettings, workdir: Path
     from ..queue.worker_tools import ToolRunner
 
     config = load_config(args.config) if args.config else None
-    runner = ToolRunner(workdir, settings.concurrency, config)
+    sandbox = None
+    if args.sandbox:
+        from ..sandbox.config import SandboxConfig
+
+        configured = config.sandbox if config is not None else None
+        sandbox = (configured or SandboxConfig()).model_copy(update={"enabled": True})
+    runner = ToolRunner(workdir, settings.concurrency, config, sandbox)
     worker = RedisWorker(settings, runner.run)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

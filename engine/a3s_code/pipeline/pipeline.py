@@ -49,6 +49,7 @@ from ..events import (
 from ..hitl import AuditEntry, ConfirmationManager, apply_amended
 from ..hooks import HookEngine
 from ..messages import ImageBlock, ToolResultBlock
+from ..permissions.policy import PermissionPolicy
 from ..ports import (
     AmendedApproval,
     ConfirmationDecision,
@@ -206,7 +207,11 @@ class ToolPipeline:
         if self.permission is None:
             return Allow("no permission policy is set (the library default runs every call)")
         try:
-            verdict = self.permission.check(name, args, self.workspace)
+            if isinstance(self.permission, PermissionPolicy):
+                # Shell commands run with the session's env: $VAR and ~ in them are read from it.
+                verdict = self.permission.check(name, args, self.workspace, env=self.context().env)
+            else:
+                verdict = self.permission.check(name, args, self.workspace)
         except Exception as exc:  # a checker that cannot decide must not let the call through
             log.exception("permission check failed for %s", name)
             return Deny(f"the permission check failed ({type(exc).__name__}: {exc}), so the call is refused")

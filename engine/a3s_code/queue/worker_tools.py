@@ -16,6 +16,7 @@ from .lanes import parse_lane
 
 if TYPE_CHECKING:
     from ..config.models import AgentConfig
+    from ..sandbox.config import SandboxConfig
     from ..session import Session
     from .redis_link import WireTask
 
@@ -71,9 +72,20 @@ def map_args(tool: str, args: dict[str, Any], session_root: str, workdir: Path) 
 
 
 class ToolRunner:
-    """One worker-side session in ``workdir`` that runs every task (``concurrency`` at a time)."""
+    """One worker-side session in ``workdir`` that runs every task (``concurrency`` at a time).
 
-    def __init__(self, workdir: Path, concurrency: int = 1, config: AgentConfig | None = None) -> None:
+    ``sandbox``: run ``bash`` in this bubblewrap sandbox (``--sandbox bwrap``); raises
+    ``SandboxUnavailableError`` at once when bubblewrap cannot run here, so a worker never starts
+    less contained than asked.
+    """
+
+    def __init__(
+        self,
+        workdir: Path,
+        concurrency: int = 1,
+        config: AgentConfig | None = None,
+        sandbox: SandboxConfig | None = None,
+    ) -> None:
         from ..agent import Agent
         from ..config import load_config
         from ..options import SessionOptions
@@ -92,7 +104,8 @@ class ToolRunner:
         queue = SessionQueueConfig.model_validate(
             {"query_max_concurrency": width, "execute_max_concurrency": width}
         )
-        self.session: Session = Agent(config).session(self.workdir, SessionOptions(queue_config=queue))
+        options = SessionOptions(queue_config=queue, sandbox=sandbox)
+        self.session: Session = Agent(config).session(self.workdir, options)
 
     async def run(self, task: WireTask) -> ToolResult:
         """The tool's result; a refused path or a tool that needs a model is an error result."""
