@@ -78,7 +78,6 @@ async function main() {
     found.notification = await toast.innerText();
     await page.locator(".editor-instance .view-lines", { hasText: "y = 2" }).first().waitFor({ timeout: 15000 });
     found.restored = true;
-    found.dirtyAfter = (await page.locator(".tab.active.dirty").count()) > 0;
     found.sessionLabel = await chat.locator("#sessions option").first().innerText();
     await page.screenshot({ path: path.join(SHOTS, "vscode-rewind-done.png") });
     found.ok = true;
