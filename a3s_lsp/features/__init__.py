@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import code_actions, commands, debug, documents, lifecycle, queue, rewind, sessions, teams, tools
+from . import (
+    code_actions,
+    commands,
+    debug,
+    documents,
+    inline_completion,
+    lifecycle,
+    queue,
+    rewind,
+    sessions,
+    teams,
+    tools,
+)
 
 if TYPE_CHECKING:
     from ..server import A3SLanguageServer
@@ -19,6 +31,7 @@ def register_all(server: A3SLanguageServer) -> None:
         tools,
         commands,
         code_actions,
+        inline_completion,
         debug,
         queue,
         teams,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import AgentConfig, load_config
 from .errors import ConfigError
@@ -15,6 +15,9 @@ from .pricing import ModelPricing, pricing_for
 from .session import Session
 from .tools.registry import ToolRegistry
 
+if TYPE_CHECKING:
+    from .websearch import WebSearch
+
 
 class Agent:
     """``Agent("agent.hcl")``, ``Agent(hcl_string)``, ``Agent()`` (discovery) or ``Agent.from_config(cfg)``."""
@@ -23,6 +26,7 @@ class Agent:
         self.config = source if isinstance(source, AgentConfig) else load_config(source)
         self._memory_store: Any = None
         self._mcp: Any = None
+        self._web_search: WebSearch | None = None
         self._memories: dict[str, Any] = {}
         if self.security_default():
             from .security.logs import install_log_redaction
@@ -108,6 +112,15 @@ class Agent:
         if self.config.sessions_dir:
             return FileSessionStore(self.config.resolve_dir(self.config.sessions_dir))
         return None
+
+    def web_search(self) -> WebSearch | None:
+        """The ``search`` block's engines (``websearch.WebSearch``; None without one), shared by this
+        agent's sessions so an engine suspended after failures stays suspended for all of them."""
+        if self._web_search is None and self.config.search is not None:
+            from .websearch import WebSearch
+
+            self._web_search = WebSearch.from_config(self.config.search)
+        return self._web_search
 
     def mcp_manager(self) -> Any:
         """The config's ``mcp_servers`` (None without any), shared by this agent's sessions."""

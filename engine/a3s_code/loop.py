@@ -98,7 +98,7 @@ class AgentLoop:
         breaker: CircuitBreaker,
         pricing: ModelPricing | None,
         hooks: HookEngine | None = None,
-        tool_filter: Callable[[list[ToolSpec], str], list[ToolSpec]] | None = None,
+        tool_filter: Callable[[list[ToolSpec], list[Message]], list[ToolSpec]] | None = None,
         queue: SessionLaneQueue | None = None,
     ) -> None:
         self.session_id = session_id
@@ -114,7 +114,7 @@ class AgentLoop:
         self.pricing = pricing
         self.hooks = hooks or HookEngine()
         self.tool_filter = tool_filter
-        """Tool search: picks the specs for each request from the last user message."""
+        """Tool search: picks the specs for each request from the history (``ToolSelector.for_turn``)."""
         self.queue = queue
         """Model calls take a slot in the generate lane; None calls the model directly."""
         self.usage = Usage()
@@ -199,11 +199,10 @@ class AgentLoop:
         return clock
 
     def _request_tools(self) -> list[ToolSpec]:
+        """Asked before every model call, so tools loaded mid-turn (``tool_search``) are sent next."""
         if self.tool_filter is None:
             return self.tool_specs
-        from .tool_search import last_user_text
-
-        return self.tool_filter(self.tool_specs, last_user_text(self.history))
+        return self.tool_filter(self.tool_specs, self.history)
 
     async def _call_llm_with_retries(self, request: LLMRequest) -> LLMResponse:
         """One model call. The client retries transient failures itself (each announced here as a

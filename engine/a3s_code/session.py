@@ -449,7 +449,7 @@ class Session(SessionExtensions, SessionQueueAPI, SessionSandbox, SessionRewind)
             pricing=self.agent.pricing(self.model),
             hooks=self.hooks,
             queue=self.queue,
-            tool_filter=self.tool_selector.select if self.tool_selector is not None else None,
+            tool_filter=self.tool_selector.for_turn if self.tool_selector is not None else None,
         )
 
     def _finish(self, outcome: TurnOutcome) -> None:

@@ -66,6 +66,10 @@ class SessionExtensions:
 
         self.tool_selector = selector_for(self.options.tool_search, self.agent.config.tool_search)
         """Tool search (None when off): which MCP tools each request carries."""
+        if self.tool_selector is not None:
+            from .tools.tool_search import ToolSearchTool
+
+            self.tools.add(ToolSearchTool(self.tool_selector), replace=True)
         from .commands import CommandOutput
 
         session = self

@@ -32,13 +32,18 @@ def test_bad_skill_files_are_reported_with_their_path_and_skipped(tmp_path: Path
     (tmp_path / "good.md").write_text(RUST_ONLY)
     (tmp_path / "no_front.md").write_text("# just markdown\n")
     (tmp_path / "bad_yaml.md").write_text("---\nname: [unclosed\n---\nbody\n")
-    (tmp_path / "no_name.md").write_text("---\ndescription: x\n---\nbody\n")
+    (tmp_path / "no_description.md").write_text("---\nname: quiet\n---\n\n# Only a heading\n")
+    (tmp_path / "bad_rule.md").write_text(
+        "---\nname: r\ndescription: x\nallowed-tools: read(*.rs, grep\n---\nb\n"
+    )
+    (tmp_path / "bad_kind.md").write_text("---\nname: k\ndescription: x\nkind: robot\n---\nb\n")
     registry = SkillRegistry()
     assert registry.load_dir(tmp_path) == 1
     assert [s.name for s in registry.all()] == ["rust-reader"]
-    assert len(registry.warnings) == 3
-    for name in ("no_front.md", "bad_yaml.md", "no_name.md"):
+    assert len(registry.warnings) == 5
+    for name in ("no_front.md", "bad_yaml.md", "no_description.md", "bad_rule.md", "bad_kind.md"):
         assert any(name in w for w in registry.warnings)
+    assert any("'(' without ')'" in w for w in registry.warnings)
 
 
 def test_allowed_tools_uses_the_permission_matcher(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""A local HTTP server speaking the Anthropic Messages, OpenAI Chat Completions and OpenAI Responses
-wire formats, replaying scripted turns.
+"""A local HTTP server speaking the Anthropic Messages, OpenAI Chat Completions, OpenAI Responses and
+OpenAI (legacy) Completions wire formats, replaying scripted turns.
 
 The real ``anthropic`` and ``openai`` SDKs talk to it over HTTP; it records every request, refuses
 top-level request keys the API does not define (as the real APIs do: 400 "Extra inputs are not
@@ -19,6 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .completions_wire import completion_object, completion_stream
 from .responses_wire import response_object, responses_stream
 from .script import FAMILIES, Responder, Turn
 from .strict import load as load_api_keys
@@ -39,7 +40,8 @@ class FakeLLM:
         self.path = ""
         """Free label: which provider path a parametrised test aims at this server."""
         self.apis: list[str] = []
-        """Which API each request used: ``anthropic``, ``openai`` (Chat Completions), ``responses``."""
+        """Which API each request used: ``anthropic``, ``openai`` (Chat Completions), ``responses``,
+        ``completions`` (``/v1/completions``: fill-in-the-middle prompts)."""
         self.headers: list[dict[str, str]] = []
         self.arrivals: list[float] = []
         """``time.perf_counter()`` when each request arrived (benchmarks)."""
@@ -102,6 +104,7 @@ class FakeLLM:
         app.router.add_post("/v1/messages", self._anthropic)
         app.router.add_post("/v1/chat/completions", self._openai)
         app.router.add_post("/v1/responses", self._responses)
+        app.router.add_post("/v1/completions", self._completions)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -167,6 +170,9 @@ class FakeLLM:
     async def _responses(self, request: web.Request) -> web.StreamResponse:
         return await self._serve(request, "responses")
 
+    async def _completions(self, request: web.Request) -> web.StreamResponse:
+        return await self._serve(request, "completions")
+
     async def _serve(self, request: web.Request, api: str) -> web.StreamResponse:
         self.arrivals.append(time.perf_counter())
         body = await request.json()
@@ -224,6 +230,8 @@ class FakeLLM:
             return anthropic_stream(turn, model, msg_id)
         if api == "responses":
             return responses_stream(turn, model, msg_id, body)
+        if api == "completions":
+            return completion_stream(turn, model, msg_id)
         quirks = turn.quirks if turn.quirks is not None else FAMILIES[self.family]
         return openai_stream(turn, model, msg_id, frozenset(quirks))
 
@@ -233,6 +241,8 @@ class FakeLLM:
             return anthropic_message(turn, model, msg_id)
         if api == "responses":
             return response_object(turn, model, msg_id, body, "completed")
+        if api == "completions":
+            return completion_object(turn, model, msg_id)
         return openai_message(turn, model, msg_id)
 
     async def _trickle(

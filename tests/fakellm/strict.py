@@ -22,6 +22,10 @@ def allowed_keys(api: str) -> frozenset[str]:
         from openai.types.responses.response_create_params import ResponseCreateParamsBase as Responses
 
         return _keys(Responses)
+    if api == "completions":
+        from openai.types.completion_create_params import CompletionCreateParamsBase as Completions
+
+        return _keys(Completions)
     from openai.types.chat.completion_create_params import CompletionCreateParamsBase as Chat
 
     return _keys(Chat)
@@ -35,7 +39,7 @@ async def load() -> None:
     """Read every API's keys, importing the SDKs in a worker thread (seconds, once per process):
     done when the server starts, so no request waits on it and the server's event loop, often
     the test's own, is never blocked by the import."""
-    for api in ("anthropic", "openai", "responses"):
+    for api in ("anthropic", "openai", "responses", "completions"):
         if api not in _loaded:
             _loaded[api] = await asyncio.to_thread(allowed_keys, api)
 

@@ -56,7 +56,8 @@ def sent_tools(request: dict[str, Any]) -> set[str]:
     return {t["name"] for t in request["tools"]}
 
 
-BUILTINS = {t.name for t in builtin_tools()}
+BUILTINS = {t.name for t in builtin_tools()} | {"tool_search"}
+"""Sent with every request: the built-ins, and with tool search on, the tool_search tool."""
 
 
 def test_the_seed_example_ranks_by_name_description_and_tags() -> None:
@@ -97,7 +98,7 @@ async def test_only_relevant_mcp_tools_and_all_builtins_reach_the_model_and_a_se
     await session.send_async("Text +15551234567 that the order shipped")
     second_turn = sent_tools(fake_llm.requests[2]) - BUILTINS
     assert "mcp__twilio__send_sms" in second_turn
-    assert not any(n.startswith("mcp__kubernetes__") for n in second_turn)
+    assert "mcp__kubernetes__scale_deployment" not in second_turn  # last turn's call is not carried over
 
 
 async def test_without_tool_search_every_tool_is_sent_and_the_config_block_turns_it_on(
@@ -128,3 +129,52 @@ async def test_a_custom_index_adds_tags_and_makes_a_plain_tool_searchable(
     sent = sent_tools(fake_llm.requests[0])
     assert "mcp__redis__info" in sent
     assert "bash" not in sent and "read" in sent  # indexed built-ins become searchable; others always go
+
+
+async def test_the_model_finds_a_tool_it_was_not_sent_and_calls_it_in_the_same_turn(
+    fake_llm: FakeLLM, tmp_path: Path, open_sessions: list[Session]
+) -> None:
+    options = SessionOptions().with_tool_search(ToolSearchConfig(max_tools=3))
+    session = new_session(fake_llm, tmp_path, open_sessions, options=options)
+    fake_llm.add(
+        Turn.tool_call("mcp__kubernetes__rollout_undo", {"namespace": "prod", "deployment": "checkout"}),
+        Turn.tool_call("tool_search", {"query": "post a message to a slack channel", "limit": 3}),
+        Turn.tool_call("mcp__slack__post_message", {"channel": "#deploys", "text": "checkout rolled back"}),
+        Turn.text("Rolled back checkout and told #deploys."),
+        Turn.text("ok"),
+    )
+    result = await session.send_async("The last deploy broke checkout; roll the deployment back")
+    assert result.text == "Rolled back checkout and told #deploys."
+    assert [c.name for c in result.tool_calls] == [
+        "mcp__kubernetes__rollout_undo",
+        "tool_search",
+        "mcp__slack__post_message",
+    ]
+    assert [c.exit_code for c in result.tool_calls] == [0, 0, 0]
+
+    first, after_undo, after_search, _last = fake_llm.requests[:4]
+    for before in (first, after_undo):
+        assert "tool_search" in sent_tools(before)
+        assert "mcp__slack__post_message" not in sent_tools(before)
+    assert "mcp__kubernetes__rollout_undo" in sent_tools(first)
+    found = result.tool_calls[1].output
+    assert "mcp__slack__post_message: Post a message to a Slack channel." in found
+    assert "mcp__slack__post_message" in sent_tools(after_search)
+    assert "mcp__kubernetes__rollout_undo" in sent_tools(after_search)  # called this turn: still sent
+    assert "slack.post_message done" in result.tool_calls[2].output
+
+    # A loaded tool stays for the rest of the conversation, as deferred tools do.
+    await session.send_async("thanks")
+    assert "mcp__slack__post_message" in sent_tools(fake_llm.requests[4])
+
+
+async def test_tool_search_finds_nothing_for_unrelated_words_and_loads_nothing(
+    fake_llm: FakeLLM, tmp_path: Path, open_sessions: list[Session]
+) -> None:
+    options = SessionOptions().with_tool_search(ToolSearchConfig(max_tools=3))
+    session = new_session(fake_llm, tmp_path, open_sessions, options=options)
+    fake_llm.add(Turn.tool_call("tool_search", {"query": "zzyzx qwxv"}), Turn.text("none"))
+    result = await session.send_async("look for a tool")
+    assert result.tool_calls[0].exit_code == 0
+    assert "No tool matches 'zzyzx qwxv'" in result.tool_calls[0].output
+    assert sent_tools(fake_llm.requests[1]) == sent_tools(fake_llm.requests[0])

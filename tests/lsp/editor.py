@@ -52,6 +52,8 @@ class Editor:
         """Runs when an applyEdit arrives, before it is applied: the user typing while it is in flight."""
         self.late_did_change: float | None = None
         """eglot: the buffer changes at once but its didChange goes out this many seconds later."""
+        self.server_capabilities: types.ServerCapabilities | None = None
+        """What the daemon advertised in its ``initialize`` result."""
         self._arrived = asyncio.Event()
         _fix_code_action_union(client)
         # pygls cannot register bound methods (it sets attributes on the handler): wrap them.
@@ -186,7 +188,7 @@ async def start_editor(
     capabilities = capabilities or client_capabilities(flavour)
     if confirmations if confirmations is not None else flavour.startswith("visual"):
         capabilities.experimental = {"a3s.confirmations": True}
-    await client.initialize_session(
+    result = await client.initialize_session(
         types.InitializeParams(
             capabilities=capabilities,
             client_info=types.ClientInfo(name=CLIENT_NAMES.get(flavour.split("@")[0], flavour)),
@@ -194,6 +196,7 @@ async def start_editor(
             workspace_folders=[types.WorkspaceFolder(uri=f.as_uri(), name=f.name) for f in folders or [root]],
         )
     )
+    editor.server_capabilities = result.capabilities
     return editor
 
 

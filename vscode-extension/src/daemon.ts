@@ -71,6 +71,11 @@ export class Daemon implements vscode.Disposable {
     this.output.appendLine(`Starting the daemon: ${describeLaunch(launch)}`);
     const client = new LanguageClient("a3s", "A3S", serverOptions, clientOptions);
     client.registerFeature(new ConfirmationsFeature() as never);
+    if (vscode.workspace.getConfiguration("a3s").get<boolean>("inlineCompletions", true)) {
+      // vscode-languageclient 9 ships textDocument/inlineCompletion (LSP 3.18) as its one proposed
+      // feature: it registers an InlineCompletionItemProvider for the daemon's documentSelector.
+      client.registerProposedFeatures();
+    }
     client.onNotification(Methods.event, (params: EventNotification) => this.events.fire(params));
     client.onRequest(Methods.confirm, (params: ConfirmParams, token: vscode.CancellationToken) => this.confirm(params, token));
     client.onDidChangeState((change) => {

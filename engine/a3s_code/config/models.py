@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
+from ..completion.config import CompletionConfig
 from ..errors import ConfigError
 from ..sandbox.config import SandboxConfig
 
@@ -143,23 +144,66 @@ class QueueConfig(_Model):
     """Execute-lane tools safe to run again when their worker died mid-task; reads always are."""
 
 
+SEARCH_ENGINE_TYPES = ("ddg", "wiki", "brave", "google", "bing", "url")
+"""Built-in web search engines; an ``engine`` block named otherwise needs ``type`` or ``url``."""
+_ENGINE_ALIASES = {"duckduckgo": "ddg", "wikipedia": "wiki"}
+
+
 class SearchEngineConfig(_Model):
+    """One ``search { engine { <name> { ... } } }`` block (upstream's fields plus what adapters need)."""
+
     enabled: bool = True
-    weight: float = 1.0
-    timeout: int | None = None
+    weight: float = Field(1.0, ge=0)
+    """How much this engine's results count when results are merged."""
+    timeout: float | None = Field(None, gt=0)
+    """Seconds for this engine (default: the block's ``timeout``)."""
+    type: str | None = None
+    """``ddg``, ``wiki``, ``brave``, ``google``, ``bing`` or ``url``; default: the block's name."""
     url: str | None = None
-    """For the generic HTTP engine: a URL template with ``{query}``."""
+    """For a URL-template engine: a URL with ``{query}`` answering JSON (SearXNG's format works)."""
+    api_key: str | None = None
+    """``brave`` (X-Subscription-Token), ``google`` (API key); usually ``env("...")``."""
+    api_key_env: str | None = None
+    cx: str | None = None
+    """``google``: the Programmable Search Engine ID."""
+    base_url: str | None = None
+    """Another address for the engine's API or page (a mirror, a proxy, another MediaWiki)."""
+    lang: str = "en"
+    """``wiki``: which Wikipedia (``https://{lang}.wikipedia.org``)."""
+
+    def kind(self, name: str) -> str:
+        """The adapter this block selects: ``type``, else the name, else ``url`` when a URL is set."""
+        if self.type:
+            return _ENGINE_ALIASES.get(self.type.lower(), self.type.lower())
+        low = _ENGINE_ALIASES.get(name.lower(), name.lower())
+        return low if low in SEARCH_ENGINE_TYPES else "url" if self.url else low
 
 
 class SearchHealth(_Model):
-    max_failures: int = 3
-    suspend_seconds: int = 60
+    max_failures: int = Field(3, ge=1)
+    suspend_seconds: float = Field(60, ge=0)
 
 
 class SearchConfig(_Model):
-    timeout: int = 10
+    timeout: float = Field(10, gt=0)
+    """Seconds each engine may take (an engine's own ``timeout`` wins)."""
+    proxy: str | None = None
+    """``http://host:port`` or ``socks5://host:port`` for every engine's requests."""
     health: SearchHealth | None = None
     engine: dict[str, SearchEngineConfig] = {}
+
+    @model_validator(mode="after")
+    def _known_engines(self) -> SearchConfig:
+        for name, cfg in self.engine.items():
+            kind = cfg.kind(name)
+            if kind not in SEARCH_ENGINE_TYPES:
+                raise ValueError(
+                    f"unknown search engine '{name}': name it (or set type =) one of "
+                    f'{", ".join(SEARCH_ENGINE_TYPES[:-1])}, or give it url = "https://...{{query}}..."'
+                )
+            if kind == "url" and not cfg.url:
+                raise ValueError(f"search engine '{name}' has type url but no url")
+        return self
 
 
 class McpServerConfig(_Model):
@@ -252,6 +296,10 @@ class AgentConfig(_Model):
     checkpoints: CheckpointConfig | None = None
     sandbox: SandboxConfig | None = None
     """``sandbox { network = false  memory_mb = 512 }``: run bash in bubblewrap (``sandbox.SandboxConfig``)."""
+    completion_model: str | None = None
+    """``provider/model`` for inline completions (a small fast model or a local server); unset: off."""
+    completion: CompletionConfig | None = None
+    """``completion { format = "qwen"  debounce_ms = 75 }`` (``completion.config.CompletionConfig``)."""
 
     _source_path: Path | None = PrivateAttr(default=None)
 

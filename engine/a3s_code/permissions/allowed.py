@@ -11,6 +11,40 @@ from .policy import PermissionPolicy
 from .rules import RuleError
 
 
+def split_rules(value: str | list[Any]) -> list[str]:
+    """An allowed-tools list as Claude Code and the seed write it, as separate rules.
+
+    ``"Read, Grep(*.py)"``, ``"Read Grep Glob"`` (space-separated, Claude Code's older form) and
+    ``["Read", "Bash(git diff:*)"]`` all work: commas and spaces outside parentheses separate
+    rules, a space before ``(`` does not (``Bash (git status)`` is one rule), quotes around a rule
+    are dropped. Raises ``RuleError`` for unbalanced parentheses."""
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    rules: list[str] = []
+    current = ""
+    depth = 0
+    for ch in value:
+        if ch == "(":
+            if depth == 0 and not current.strip() and rules:
+                current = rules.pop()  # "Bash (git status)": the pattern belongs to the name before it
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                raise RuleError(f"allowed-tools has a ')' without '(': {value!r}")
+        if depth == 0 and (ch == "," or ch.isspace()):
+            if current.strip():
+                rules.append(current.strip().strip("\"'"))
+            current = ""
+            continue
+        current += ch
+    if depth:
+        raise RuleError(f"allowed-tools has a '(' without ')': {value!r}")
+    if current.strip():
+        rules.append(current.strip().strip("\"'"))
+    return [r for r in rules if r]
+
+
 class AllowedTools:
     """``AllowedTools.parse("read(*.rs), grep(*)")``: ``read(*.rs)`` permits reading Rust files only."""
 
@@ -20,16 +54,8 @@ class AllowedTools:
 
     @classmethod
     def parse(cls, text: str) -> AllowedTools:
-        rules, depth, current = [], 0, ""
-        for ch in text:
-            depth += (ch == "(") - (ch == ")")
-            if ch == "," and depth == 0:
-                rules.append(current.strip())
-                current = ""
-            else:
-                current += ch
-        rules.append(current.strip())
-        rules = [r.strip("\"'") for r in rules if r.strip()]
+        """``Read, Grep(*.py)``, ``Read Grep Glob`` or ``"read(*)", "bash(git diff*)"``: see ``split_rules``."""
+        rules = split_rules(text)
         if not rules:
             raise RuleError("allowed-tools is empty")
         return cls(rules)

@@ -15,9 +15,9 @@ from .protected import protected_reason
 from .rules import Rule, canonical_tool
 
 Mode = Literal["default", "accept_edits", "read_only", "bypass", "sandbox_auto_allow"]
-READ_ONLY_TOOLS = frozenset({"read", "grep", "glob", "ls", "web_fetch", "web_search"})
+READ_ONLY_TOOLS = frozenset({"read", "grep", "glob", "ls", "web_fetch", "web_search", "tool_search"})
 EDIT_TOOLS = frozenset({"write", "edit", "patch"})
-PATH_TOOLS = READ_ONLY_TOOLS - {"web_fetch", "web_search"} | EDIT_TOOLS
+PATH_TOOLS = READ_ONLY_TOOLS - {"web_fetch", "web_search", "tool_search"} | EDIT_TOOLS
 _CANONICAL = {canonical_tool(t): t for t in READ_ONLY_TOOLS | EDIT_TOOLS | {"bash"}}
 
 
@@ -61,7 +61,7 @@ class PermissionPolicy:
     def interactive_default(cls) -> PermissionPolicy:
         """Used when a human can answer and nothing is configured: reading runs, the rest asks."""
         policy = cls()
-        for tool in ("read", "grep", "glob", "ls"):
+        for tool in ("read", "grep", "glob", "ls", "tool_search"):
             policy.allow(tool)
         return policy
 

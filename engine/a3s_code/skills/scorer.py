@@ -1,50 +1,19 @@
-"""Which skills fit a prompt: BM25 over each skill's name, description and tags."""
+"""Which skills fit a prompt: BM25 over each skill's name, description and tags, on Snowball stems."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Protocol
 
 from ..context.bm25 import Bm25
 from .model import Skill
 
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "how",
-        "i",
-        "in",
-        "is",
-        "it",
-        "me",
-        "my",
-        "of",
-        "on",
-        "or",
-        "please",
-        "the",
-        "this",
-        "to",
-        "what",
-        "with",
-        "you",
-    ]
-)
-
 
 def tokens(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.lower().replace("_", " ").replace("-", " ")) if w not in _STOP]
+    """Stemmed words without stop words (tool search's analyzer: ``bugs`` meets ``bug``)."""
+    from ..tool_search.text import default_analyzer
+
+    return default_analyzer().terms(text)
 
 
 class SkillScorer(Protocol):

@@ -9,6 +9,7 @@
 --   :A3SCancel                        -- stop the running turn
 --   :A3SRewind [N] [files|chat]       -- undo turn N and later ones (no N: pick a turn)
 --   :A3SFork [N]                      -- a new session from before turn N (no N: pick a turn)
+--   <M-l> in insert mode              -- accept the inline completion (ghost text; a3s.inline)
 --
 -- Confirmations arrive as the daemon's `a3s/confirm` request and are asked with vim.ui.select;
 -- turn progress arrives as LSP work-done progress (the LspProgress autocmd).
@@ -20,6 +21,8 @@ M.config = {
   name = 'a3s',
   root_markers = { 'agent.hcl', '.git' },
   open_chat = true, -- show the chat buffer when a turn starts
+  -- ghost text from the config's completion_model (vim.lsp.inline_completion on 0.12+)
+  inline = { enabled = true, accept_key = '<M-l>' },
 }
 
 local state = { client_id = nil, chat = nil, busy = false, progress = nil, headed = {}, session_id = nil }
@@ -216,6 +219,11 @@ function M.start(bufnr)
     root_dir = root,
     capabilities = capabilities(),
     handlers = { ['a3s/event'] = on_event, ['a3s/confirm'] = on_confirm },
+    on_init = function(client)
+      if M.config.inline and M.config.inline.enabled then
+        state.inline = require('a3s.inline').enable(client, M.config.inline)
+      end
+    end,
   }, { bufnr = bufnr, attach = attach })
   state.client_id = id or state.client_id
   return state.client_id
@@ -397,6 +405,11 @@ end
 --- For a statusline: the latest progress message of a running turn, or ''.
 function M.status()
   return state.progress or ''
+end
+
+--- How inline completions run: 'builtin' (vim.lsp.inline_completion), 'plugin' (a3s.inline), or nil.
+function M.inline_mode()
+  return state.inline
 end
 
 function M.is_busy()
