@@ -8,6 +8,7 @@ the agent last read it, so unsaved user edits are not overwritten.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,7 +19,7 @@ from lsprotocol import types
 from a3s_code import nofollow
 from a3s_code.errors import ToolError
 from a3s_code.fs import read_disk_text, read_disk_window, write_disk_text, write_disk_text_like
-from a3s_code.textcodec import NotTextError
+from a3s_code.textcodec import NotTextError, decode
 from a3s_code.textwindow import TextWindow, window_of_text
 
 from .docedit import EditRefused, apply_to_open_document
@@ -92,6 +93,27 @@ class LspFileSystem:
         if doc is not None and await self._dirty(doc, path):
             raise ToolError(f"{path.name} has unsaved changes in the editor; not deleting it")
         await asyncio.to_thread(nofollow.unlink, path)
+
+    async def restore_bytes(self, path: Path, data: bytes | None) -> None:
+        """Put ``path`` back to ``data`` for a rewind (``a3s_code.rewind``): an open document through a
+        versioned ``workspace/applyEdit`` (the text ``data`` decodes to; saving writes it), any other
+        file as exact bytes on disk; None removes the file (refused while its buffer holds unsaved
+        text). Raises ToolError when the editor refuses the edit."""
+        doc = self._server.open_document(path)
+        if data is None:
+            if doc is not None:
+                await self.delete(path)
+                return
+            with contextlib.suppress(FileNotFoundError):
+                await asyncio.to_thread(nofollow.unlink, path)
+            return
+        if doc is None:
+            await asyncio.to_thread(nofollow.write_atomic, path, data)
+            return
+        try:
+            await apply_to_open_document(self._server, doc, path, decode(data, path.name)[0], "A3S rewind")
+        except EditRefused as exc:
+            raise self._refused(str(exc)) from None
 
     def overlays(self) -> Mapping[Path, str]:
         """Open buffers whose text differs from the file on disk (or that have no file yet)."""

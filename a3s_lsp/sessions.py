@@ -219,6 +219,31 @@ class SessionManager:
             if hosted.follows_folders:
                 self.follow_folders(hosted, removed)
 
+    async def fork(self, session_id: str, turn: int | str | None, new_id: str | None = None) -> HostedSession:
+        """A new hosted session holding ``session_id``'s conversation from before ``turn`` (all of it
+        when None); files are not touched (``Session.fork_async``)."""
+        hosted = self.get(session_id)
+        if new_id is not None and new_id in self._sessions:
+            raise SessionBusyError(f"a session with id {new_id} already exists")
+        if turn is None and hosted.running:
+            raise SessionBusyError(f"session {session_id} is running a turn; name a turn or wait")
+        from dataclasses import replace
+
+        from .confirm import LspConfirmationProvider
+        from .lspfs import LspFileSystem
+
+        options = replace(
+            hosted.session.options,
+            session_id=new_id or uuid.uuid4().hex,
+            file_system=LspFileSystem(self._server),
+            confirmation=LspConfirmationProvider(self._server),
+        )
+        session = await hosted.session.fork_async(turn, options=options)
+        self._server.workers.attach(session)
+        forked = HostedSession(session)
+        self._sessions[session.session_id] = forked
+        return forked
+
     async def save(self, session_id: str) -> wire.SessionSaved:
         hosted = self.get(session_id)
         save = getattr(hosted.session, "save_async", None)
@@ -337,7 +362,7 @@ class SessionManager:
     async def _run_turn(
         self, hosted: HostedSession, prompt: str, turn_id: str, images: Images | None = None
     ) -> wire.TurnResult:
-        from a3s_code.events import TurnEnd
+        from a3s_code.events import TurnEnd, TurnStart
 
         from . import turndiff
         from .turns import EventForwarder, TurnProgress
@@ -356,6 +381,8 @@ class SessionManager:
         turndiff.begin(session, turn_id)
         try:
             async for event in session.stream_async(prompt, images):
+                if isinstance(event, TurnStart):
+                    session.checkpoints.name_turn(event.turn, turn_id)  # rewind can name it so
                 forwarder.push(event)
                 progress.on_event(event)
                 if isinstance(event, TurnEnd):

@@ -10,7 +10,7 @@ is generated from these models (``python -m a3s_lsp.wire_schema``), and so are t
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
@@ -163,6 +163,54 @@ class TurnResult(Result):
     tool_calls: int
 
 
+# -- checkpoints: rewind and fork -----------------------------------------------------------------
+
+TurnRef = Annotated[
+    int | str,
+    Field(
+        description="the turnId the client gave (or got back from) a3s/session/send, or the engine's turn number"
+    ),
+]
+
+
+class SessionRewindParams(SessionRef):
+    turn_id: TurnRef
+    files: bool = Field(True, description="restore the files the agent changed in this turn and later ones")
+    conversation: bool = Field(True, description="cut the conversation back to before this turn's prompt")
+
+
+class RewindResult(Result):
+    """What ``a3s/session/rewind`` did; paths are relative to the workspace."""
+
+    session_id: str
+    turn: int
+    turn_id: str | None
+    restored: list[str]
+    conflicts: list[str] = Field(description="changed by someone else after the agent's write: left alone")
+    failed: dict[str, str] = Field(description="path -> why it could not be restored")
+    messages_removed: int
+
+
+class SessionForkParams(SessionRef):
+    turn_id: TurnRef | None = Field(None, description="fork from before this turn (omitted: from now)")
+    new_session_id: str | None = None
+
+
+class TurnCheckpoint(Result):
+    """One turn that ``a3s/session/rewind`` and ``fork`` can name."""
+
+    turn: int
+    turn_id: str | None
+    prompt: str
+    started_at: float = Field(description="seconds since the Unix epoch")
+    files: list[str] = Field(description="paths the turn changed, relative to the workspace")
+
+
+class CheckpointList(Result):
+    session_id: str
+    turns: list[TurnCheckpoint]
+
+
 # -- commands, tools, worktrees -------------------------------------------------------------------
 
 
@@ -313,6 +361,16 @@ class WorktreeRemoveCommand(Target):
     path: str | None = None
     branch: str | None = None
     force: bool = False
+
+
+class RewindCommand(Target):
+    turn_id: TurnRef
+    files: bool = True
+    conversation: bool = True
+
+
+class ForkCommand(Target):
+    turn_id: TurnRef | None = None
 
 
 class CancelCommand(Wire):

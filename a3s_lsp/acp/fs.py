@@ -30,6 +30,11 @@ class RecordingFileSystem:
     async def read_bytes(self, path: Path) -> bytes:
         return bytes(await self.inner.read_bytes(path))
 
+    async def snapshot_bytes(self, path: Path) -> bytes:
+        """For checkpoints (``a3s_code.checkpoints.SnapshotReader``): the editor's view of the file."""
+        reader = getattr(self.inner, "snapshot_bytes", None) or self.inner.read_bytes
+        return bytes(await reader(path))
+
     async def read_window(
         self, path: Path, offset: int, limit: int, max_bytes: int, max_line: int
     ) -> TextWindow:
@@ -81,6 +86,16 @@ class EditorFileSystem:
         return str(response.content)
 
     async def read_bytes(self, path: Path) -> bytes:
+        return await self.local.read_bytes(path)
+
+    async def snapshot_bytes(self, path: Path) -> bytes:
+        """The buffer's text as UTF-8 where the editor reads for us (agent writes land there, not on
+        disk), else the disk's bytes; checkpoints record and compare this."""
+        if self.can_read:
+            try:
+                return (await self.read_text(path)).encode("utf-8")
+            except ToolError:
+                pass  # not text the editor serves: the bytes on disk
         return await self.local.read_bytes(path)
 
     async def write_text(self, path: Path, content: str) -> None:

@@ -10,6 +10,7 @@ from .ports import ConfirmationProvider, PermissionChecker
 from .prompt import SystemPromptSlots
 
 if TYPE_CHECKING:
+    from .checkpoints import CheckpointSettings
     from .commands import SlashCommand
     from .context import ContextProvider
     from .context.vector import EmbeddingProvider, VectorStore
@@ -125,6 +126,9 @@ class SessionOptions:
     vector_store: VectorStore | None = None
     """Either one adds a ``VectorContextProvider`` (embedder default ``OpenAiEmbeddingProvider``,
     store default ``InMemoryVectorStore``), reachable as ``session.vector_context``."""
+    checkpoints: CheckpointSettings | None = None
+    """Per-turn file checkpoints for ``rewind`` (``checkpoints.CheckpointSettings``: on/off, age and
+    size limits); default: the config's ``checkpoints`` block, else on, 7 days, 64 MB."""
 
     @classmethod
     def new(cls) -> SessionOptions:
@@ -152,6 +156,27 @@ class SessionOptions:
 
     def with_circuit_breaker(self, threshold: int) -> SessionOptions:
         self.circuit_breaker_threshold = threshold
+        return self
+
+    def with_checkpoints(
+        self,
+        enabled: bool = True,
+        *,
+        max_age_s: float | None = None,
+        max_bytes: int | None = None,
+        max_file_bytes: int | None = None,
+    ) -> SessionOptions:
+        """Checkpoint limits: ``max_age_s`` seconds, ``max_bytes`` of kept contents, ``max_file_bytes``
+        per file (unset ones keep the defaults of ``checkpoints.CheckpointSettings``)."""
+        from .checkpoints import CheckpointSettings
+
+        base = CheckpointSettings(enabled=enabled)
+        self.checkpoints = CheckpointSettings(
+            enabled,
+            base.max_age_s if max_age_s is None else max_age_s,
+            base.max_bytes if max_bytes is None else max_bytes,
+            base.max_file_bytes if max_file_bytes is None else max_file_bytes,
+        )
         return self
 
     def with_resilience_defaults(self) -> SessionOptions:

@@ -39,11 +39,14 @@ def snapshot(session: Session) -> dict[str, Any]:
         "created_at": session.created_at,
         "updated_at": time.time(),
     }
+    data["checkpoints"] = session.checkpoints.dump()  # file contents: not redacted (see docs/rewind.md)
     for name in ("plan", "goal"):
         value = getattr(session, name, None)
         if value is not None:
             data[name] = value.model_dump(mode="json") if hasattr(value, "model_dump") else value
     if session.security is not None:
+        for turn in data["checkpoints"]["turns"]:
+            turn["prompt"] = sanitize_output(session.security, turn["prompt"])
         for key in _REDACTED:
             if key in data:
                 data[key] = _redact_strings(data[key], partial(sanitize_output, session.security))
@@ -77,6 +80,8 @@ def restore(session: Session, data: dict[str, Any]) -> None:
             session.add_root(folder)
         except A3SError as exc:  # the folder is gone: the session works on without it
             log.warning("session %s: saved root left out: %s", session.session_id, exc)
+    if isinstance(data.get("checkpoints"), dict):
+        session.checkpoints.load(data["checkpoints"])
     for name in ("plan", "goal"):
         if name in data:
             setattr(session, f"restored_{name}", data[name])

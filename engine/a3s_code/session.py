@@ -27,6 +27,7 @@ from .prompt import environment_section
 from .queue.session_api import SessionQueueAPI
 from .recovery import CircuitBreaker
 from .result import AgentResult
+from .rewind import SessionRewind
 from .roots import SessionRoots
 from .sandbox.session import SessionSandbox
 from .session_ext import SessionExtensions
@@ -59,7 +60,13 @@ class SessionBusyError(A3SError):
 
 
 class Session(
-    SessionExtensions, SessionHooksAPI, SessionQueueAPI, SessionSandbox, SessionRoots, SessionSteering
+    SessionExtensions,
+    SessionHooksAPI,
+    SessionQueueAPI,
+    SessionSandbox,
+    SessionRoots,
+    SessionSteering,
+    SessionRewind,
 ):
     """Created by ``Agent.session``; async methods end in ``_async``, the rest are the seed's sync API."""
 
@@ -122,6 +129,7 @@ class Session(
             skills=self._skill_restrictions,
             settings=self._pipeline_settings,
             extra_roots=self.roots.extra,
+            recorder=self._init_checkpoints(),
         )
         """Every tool call of this session, from any caller, is decided and run here."""
         self._check_sandbox_mode()
@@ -296,6 +304,7 @@ class Session(
         emit = sanitizing_emit(emit, self.security)  # what the user sees: streamed text and the answer
         self.turns += 1
         turn = self.turns
+        self._begin_checkpoint(turn, prompt)
         started: list[TurnStart] = []
 
         def tracked(event: AgentEvent) -> None:

@@ -235,3 +235,27 @@ def test_a_line_that_is_not_a_json_object_is_answered_and_the_agent_keeps_readin
     finally:
         agent.stdin.close()
         agent.wait(10)
+
+
+async def test_rewind_command_puts_the_buffer_back_through_the_editor(
+    fake_llm: FakeLLM, project: tuple[Path, Path], tmp_path: Path
+) -> None:
+    ws, config = project
+    app = str(ws / "app.py")
+    editor = Editor({app: "x = 1\ny = 2\n# unsaved\n"})
+    fake_llm.add(
+        Turn.tool_call("edit", {"file_path": "app.py", "old_string": "y = 2", "new_string": "y = 3"}),
+        Turn.text("Changed y to 3."),
+    )
+    async with spawn_agent_process(editor, *agent_cmd(config, tmp_path)) as (conn, _proc):
+        await conn.initialize(protocol_version=PROTOCOL_VERSION, client_capabilities=CAPS)
+        session = await conn.new_session(cwd=str(ws), mcp_servers=[])
+        await conn.prompt(session_id=session.session_id, prompt=[text_block("Change y to 3")])
+        assert editor.buffers[app] == "x = 1\ny = 3\n# unsaved\n"
+        await conn.prompt(session_id=session.session_id, prompt=[text_block("/rewind 1")])
+        await asyncio.sleep(0.1)
+    commands = editor.of_kind("available_commands_update")[0].available_commands
+    assert "rewind" in {c.name for c in commands}
+    assert editor.buffers[app] == "x = 1\ny = 2\n# unsaved\n"  # the unsaved text the agent read, back
+    assert "restored  app.py" in editor.text()
+    assert (ws / "app.py").read_text() == "x = 1\ny = 2\n"

@@ -196,3 +196,30 @@ def test_a_call_nobody_runs_on_an_external_lane_is_shown_waiting_then_given_up(
     assert (
         done.stdout.strip().endswith("No worker picked it up.") and not (tmp_path / "ws" / "built").exists()
     )
+
+
+def test_repl_rewind_lists_turns_and_puts_files_back(setup: tuple[FakeLLM, Path, dict[str, str]]) -> None:
+    fake, ws, env = setup
+    (ws / "app.py").write_bytes(b"x = 1\r\n")
+    fake.tool_call("read", {"file_path": "app.py"})
+    fake.tool_call("write", {"file_path": "app.py", "content": "x = 2\n"}).text("Changed it.")
+    term = PtyProcess([A3S_CODE, "--yes"], env, ws)
+    try:
+        term.expect("› ")
+        term.send("change x\r")
+        term.expect("Changed it.")
+        term.expect("› ")
+        term.send("/rewind\r")
+        term.expect(r"1  \d\d:\d\d:\d\d  change x")
+        term.expect("› ")
+        term.send("/rewind 9\r")
+        term.expect("no checkpoint for turn '9'")
+        term.expect("› ")
+        term.send("/rewind 1\r")
+        term.expect("restored  app.py")
+        term.expect("› ")
+        assert (ws / "app.py").read_bytes() == b"x = 1\r\n"
+        term.send("\x04")
+        assert term.wait() == 0
+    finally:
+        term.close()

@@ -6,6 +6,7 @@ import type { ChatViewProvider } from "./chatView";
 import type { Daemon } from "./daemon";
 import { explainPrompt, fixPrompt, selectionPrompt, type CodeContext } from "./prompts";
 import { Methods, type TurnDiff } from "./protocol";
+import { fork, rewind } from "./rewind";
 import type { Sessions } from "./sessions";
 import type { TurnReview } from "./turnReview";
 import type { Worktrees } from "./worktrees";
@@ -127,6 +128,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }
       await deps.turns.show(diff);
     },
+    "a3s.rewind": () => rewind(deps.daemon, sessions, (id) => chat.resume(id)),
+    "a3s.fork": () => fork(deps.daemon, sessions, (id) => chat.resume(id)),
     "a3s.createWorktree": () => worktrees.create(),
     "a3s.removeWorktree": (item?: never) => worktrees.remove(item),
     "a3s.openWorktree": (item?: never) => worktrees.open(item),

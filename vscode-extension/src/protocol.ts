@@ -9,6 +9,9 @@ export const Methods = {
   sessionCancel: "a3s/session/cancel",
   sessionSend: "a3s/session/send",
   sessionSteer: "a3s/session/steer",
+  sessionRewind: "a3s/session/rewind",
+  sessionFork: "a3s/session/fork",
+  sessionCheckpoints: "a3s/session/checkpoints",
   command: "a3s/command",
   worktreeCreate: "a3s/worktree/create",
   worktreeList: "a3s/worktree/list",
@@ -25,6 +28,8 @@ export const CONFIRMATIONS_CAPABILITY = "a3s.confirmations";
 // tests/lsp/test_wire_schema.py), so the extension cannot drift from what the daemon sends and accepts.
 export type {
   Attachment,
+  CheckpointList,
+  RewindResult,
   ConfirmAnswer,
   ConfirmParams,
   EventNotification,

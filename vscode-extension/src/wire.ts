@@ -14,6 +14,11 @@ export interface Cancelled {
   cancelled: boolean;
 }
 
+export interface CheckpointList {
+  sessionId: string;
+  turns: TurnCheckpoint[];
+}
+
 export interface Closed {
   closed: boolean;
 }
@@ -161,6 +166,13 @@ export interface ExternalTaskPending {
   mode?: "external" | "hybrid";
 }
 
+export interface ForkCommand {
+  sessionId?: string | null;
+  workspace?: string | null;
+  uri?: string | null;
+  turnId?: number | string | null;
+}
+
 export interface GoalAchieved {
   type: "goal_achieved";
   goal: string;
@@ -274,6 +286,25 @@ export interface ReviewHunk {
   text: string;
 }
 
+export interface RewindCommand {
+  sessionId?: string | null;
+  workspace?: string | null;
+  uri?: string | null;
+  turnId: number | string;
+  files?: boolean;
+  conversation?: boolean;
+}
+
+export interface RewindResult {
+  sessionId: string;
+  turn: number;
+  turnId: string | null;
+  restored: string[];
+  conflicts: string[];
+  failed: Record<string, string>;
+  messagesRemoved: number;
+}
+
 export interface SandboxState {
   enabled: boolean;
   backend: string;
@@ -298,6 +329,12 @@ export interface SessionCreateParams {
   sessionId?: string | null;
   planning?: boolean;
   goalTracking?: boolean;
+}
+
+export interface SessionForkParams {
+  sessionId: string;
+  turnId?: number | string | null;
+  newSessionId?: string | null;
 }
 
 export interface SessionList {
@@ -326,6 +363,13 @@ export interface SessionRef {
 export interface SessionResumeParams {
   sessionId: string;
   workspace?: string | null;
+}
+
+export interface SessionRewindParams {
+  sessionId: string;
+  turnId: number | string;
+  files?: boolean;
+  conversation?: boolean;
 }
 
 export interface SessionSaved {
@@ -570,6 +614,14 @@ export interface ToolStart {
   args?: Record<string, unknown>;
 }
 
+export interface TurnCheckpoint {
+  turn: number;
+  turnId: string | null;
+  prompt: string;
+  startedAt: number;
+  files: string[];
+}
+
 export interface TurnDiff {
   sessionId: string;
   turnId: string;
@@ -666,6 +718,6 @@ export interface WorktreeRemoveParams {
   force?: boolean;
 }
 
-export const methods = ["a3s/command", "a3s/debug/modules", "a3s/queue/claim", "a3s/queue/complete", "a3s/queue/pending", "a3s/queue/setLaneHandler", "a3s/queue/stats", "a3s/session/cancel", "a3s/session/close", "a3s/session/create", "a3s/session/list", "a3s/session/resume", "a3s/session/save", "a3s/session/send", "a3s/session/steer", "a3s/team/run", "a3s/tool", "a3s/turn/diff", "a3s/worktree/create", "a3s/worktree/list", "a3s/worktree/remove", "a3s/worktree/status"] as const;
+export const methods = ["a3s/command", "a3s/debug/modules", "a3s/queue/claim", "a3s/queue/complete", "a3s/queue/pending", "a3s/queue/setLaneHandler", "a3s/queue/stats", "a3s/session/cancel", "a3s/session/checkpoints", "a3s/session/close", "a3s/session/create", "a3s/session/fork", "a3s/session/list", "a3s/session/resume", "a3s/session/rewind", "a3s/session/save", "a3s/session/send", "a3s/session/steer", "a3s/team/run", "a3s/tool", "a3s/turn/diff", "a3s/worktree/create", "a3s/worktree/list", "a3s/worktree/remove", "a3s/worktree/status"] as const;
 export const notifications = ["a3s/event", "a3s/queue/taskPending", "a3s/team/progress", "a3s/turn/diffReady"] as const;
 export const serverRequests = ["a3s/confirm"] as const;

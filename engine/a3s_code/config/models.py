@@ -263,6 +263,17 @@ class SecurityConfig(_Model):
     default: bool = False
 
 
+class CheckpointConfig(_Model):
+    """``checkpoints { max_age_days = 7  max_mb = 64  max_file_mb = 8 }``: the per-turn file
+    checkpoints ``rewind`` restores from (``checkpoints.CheckpointSettings``); oldest turns are
+    dropped first past either limit."""
+
+    enabled: bool = True
+    max_age_days: float = Field(7.0, gt=0)
+    max_mb: float = Field(64.0, gt=0)
+    max_file_mb: float = Field(8.0, gt=0)
+
+
 class AgentConfig(_Model):
     default_model: str | None = None
     """``provider/model``, for example ``anthropic/claude-sonnet-4-20250514``."""
@@ -282,6 +293,7 @@ class AgentConfig(_Model):
     confirmation: ConfirmationConfig | None = None
     tool_search: ToolSearchSettings | None = None
     security: SecurityConfig | None = None
+    checkpoints: CheckpointConfig | None = None
     sandbox: SandboxConfig | None = None
     """``sandbox { network = false  memory_mb = 512 }``: run bash in bubblewrap (``sandbox.SandboxConfig``)."""
     completion_model: str | None = None

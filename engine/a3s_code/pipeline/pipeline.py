@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import ValidationError
 
+from ..checkpoints import CheckpointStore, RecordingFileSystem
 from ..errors import ToolError
 from ..events import (
     AgentEvent,
@@ -148,6 +149,7 @@ class ToolPipeline:
         approvals: SessionApprovals | None = None,
         settings: Callable[[], PipelineSettings] = PipelineSettings,
         extra_roots: Callable[[], tuple[Path, ...]] = tuple,
+        recorder: CheckpointStore | None = None,
     ) -> None:
         self.session_id = session_id
         self.workspace = workspace
@@ -166,6 +168,8 @@ class ToolPipeline:
         """Read at each call, so a change to the session's options applies to the next call."""
         self.audit: list[AuditEntry] = []
         """Every refusal and every confirmation answer (arguments sanitised), oldest first."""
+        self.recorder = recorder
+        """Where the file changes tools make are checkpointed (``checkpoints``); None records none."""
 
     # -- deciding ------------------------------------------------------------------------------
 
@@ -499,9 +503,10 @@ class ToolPipeline:
         def emit_output(chunk: str) -> None:
             emit(ToolOutput(tool_id=call.id, tool_name=call.name, delta=chunk))
 
+        fs = base.fs if self.recorder is None else RecordingFileSystem(base.fs, self.recorder)
         return ToolContext(
             workspace=base.workspace,
-            fs=base.fs,
+            fs=fs,
             tool_id=call.id,
             emit_output=emit_output,
             env=base.env,

@@ -7,6 +7,8 @@
 --   :A3SWorktree remove <branch|path>
 --   :A3SWorktree list | status
 --   :A3SCancel                        -- stop the running turn
+--   :A3SRewind [N] [files|chat]       -- undo turn N and later ones (no N: pick a turn)
+--   :A3SFork [N]                      -- a new session from before turn N (no N: pick a turn)
 --   <M-l> in insert mode              -- accept the inline completion (ghost text; a3s.inline)
 --
 -- Confirmations arrive as the daemon's `a3s/confirm` request and are asked with vim.ui.select;
@@ -23,7 +25,7 @@ M.config = {
   inline = { enabled = true, accept_key = '<M-l>' },
 }
 
-local state = { client_id = nil, chat = nil, busy = false, progress = nil, headed = {} }
+local state = { client_id = nil, chat = nil, busy = false, progress = nil, headed = {}, session_id = nil }
 
 -- chat buffer -------------------------------------------------------------------------------------
 
@@ -243,6 +245,9 @@ execute = function(command, argument, on_result)
     vim.notify('a3s: the daemon is not running', vim.log.levels.ERROR)
     return
   end
+  if state.session_id and command ~= 'a3s.session.list' and type(argument) == 'table' and argument.sessionId == nil then
+    argument.sessionId = state.session_id -- a forked session, once :A3SFork made one
+  end
   client:request('workspace/executeCommand', { command = command, arguments = { argument } }, function(err, result)
     on_result(err, result)
   end)
@@ -315,6 +320,88 @@ function M.cancel()
   execute('a3s.session.cancel', vim.empty_dict(), function() end)
 end
 
+-- A turn from a3s.session.checkpoints, picked with vim.ui.select; on_turn(number).
+local function pick_turn(prompt, on_turn)
+  execute('a3s.session.checkpoints', vim.empty_dict(), function(err, result)
+    if err or not result or #result.turns == 0 then
+      vim.notify('a3s: ' .. (err and err.message or 'no turns to go back to yet'), vim.log.levels.WARN)
+      return
+    end
+    local turns = {}
+    for i = #result.turns, 1, -1 do
+      table.insert(turns, result.turns[i])
+    end
+    vim.ui.select(turns, {
+      prompt = prompt,
+      kind = 'a3s_turn',
+      format_item = function(t)
+        local files = #t.files > 0 and table.concat(t.files, ', ') or 'no files'
+        return ('%d: %s (%s)'):format(t.turn, t.prompt:gsub('%s+', ' '):sub(1, 60), files)
+      end,
+    }, function(choice)
+      if choice then
+        on_turn(choice.turn)
+      end
+    end)
+  end)
+end
+
+local SCOPES = { [''] = { true, true }, files = { true, false }, chat = { false, true } }
+
+--- :A3SRewind [N] [files|chat]: put back the files turn N and later ones changed and/or cut the
+--- conversation back to before turn N. Open buffers change through versioned edits; a file the user
+--- changed after the agent is reported and left alone.
+function M.rewind(args)
+  local turn, scope = (args or ''):match('^%s*(%d*)%s*(%a*)%s*$')
+  if turn == nil or SCOPES[scope] == nil then
+    vim.notify('a3s: usage :A3SRewind [N] [files|chat]', vim.log.levels.WARN)
+    return
+  end
+  local files, conversation = SCOPES[scope][1], SCOPES[scope][2]
+  local function go(number)
+    append_lines({ ('## rewind to before turn %d'):format(number) })
+    local argument = { turnId = number, files = files, conversation = conversation }
+    execute('a3s.session.rewind', argument, function(err, result)
+      if result then
+        for _, path in ipairs(result.restored) do
+          append_lines({ 'restored ' .. path })
+        end
+        for _, path in ipairs(result.conflicts) do
+          append_lines({ 'kept ' .. path .. " (changed after the agent's edit)" })
+        end
+        for path, why in pairs(result.failed) do
+          append_lines({ 'failed ' .. path .. ': ' .. why })
+        end
+      end
+      finished('rewind', err, result)
+    end)
+  end
+  if turn ~= '' then
+    go(tonumber(turn))
+  else
+    pick_turn('A3S: rewind to before which turn?', go)
+  end
+end
+
+--- :A3SFork [N]: a new session holding the conversation from before turn N; later prompts go to it.
+function M.fork(args)
+  local turn = vim.trim(args or '')
+  local function go(number)
+    execute('a3s.session.fork', { turnId = number }, function(err, result)
+      if result then
+        state.session_id = result.sessionId
+        append_lines({ ('## forked session %s from before turn %d'):format(result.sessionId:sub(1, 8), number) })
+      end
+      finished('fork', err, result)
+    end)
+  end
+  if turn:match('^%d+$') then
+    go(tonumber(turn))
+  else
+    pick_turn('A3S: fork from before which turn?', go)
+  end
+end
+
 --- For a statusline: the latest progress message of a running turn, or ''.
 function M.status()
   return state.progress or ''
@@ -343,6 +430,12 @@ function M.setup(opts)
     complete = function() return { 'create', 'list', 'remove', 'status' } end,
   })
   vim.api.nvim_create_user_command('A3SCancel', M.cancel, { desc = 'Cancel the running A3S turn' })
+  vim.api.nvim_create_user_command('A3SRewind', function(c) M.rewind(c.args) end, {
+    nargs = '*',
+    desc = 'Undo an A3S turn and later ones',
+    complete = function() return { 'files', 'chat' } end,
+  })
+  vim.api.nvim_create_user_command('A3SFork', function(c) M.fork(c.args) end, { nargs = '?', desc = 'Fork the A3S session' })
   local group = vim.api.nvim_create_augroup('a3s', { clear = true })
   vim.api.nvim_create_autocmd('LspProgress', {
     group = group,
