@@ -64,7 +64,7 @@ class LspConfirmationProvider:
     def _withdraw(self, msg_id: str) -> None:
         """Forget the pending request and tell the client it no longer needs an answer."""
         self._server.protocol._request_futures.pop(msg_id, None)
-        self._server.protocol.notify(types.CANCEL_REQUEST, {"id": msg_id})
+        self._server.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=msg_id))
 
 
 def _confirm_params(request: ConfirmationRequest) -> ConfirmParams:

@@ -59,7 +59,21 @@ class Editor:
         # pygls cannot register bound methods (it sets attributes on the handler): wrap them.
         client.feature("a3s/event")(lambda params: self._event(params))
         client.feature(types.WORKSPACE_APPLY_EDIT)(lambda params: self._apply_edit(params))
-        client.feature("a3s/confirm")(lambda params: self._confirm(params))
+        self.hold: asyncio.Event | None = None
+        """When set, ``a3s/confirm`` is answered only once it is set: a user who has not clicked yet."""
+        self.withdrawn: list[dict[str, Any]] = []
+        """Questions the daemon took back with ``$/cancelRequest`` while the user had not answered."""
+
+        async def confirm(params: Any) -> dict[str, Any]:
+            if self.hold is not None:
+                try:
+                    await self.hold.wait()
+                except asyncio.CancelledError:  # pygls cancels the handler on $/cancelRequest
+                    self.withdrawn.append(plain(params))
+                    raise
+            return self._confirm(params)
+
+        client.feature("a3s/confirm")(confirm)
         client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)(lambda params: self._message_request(params))
 
     def _event(self, params: Any) -> None:

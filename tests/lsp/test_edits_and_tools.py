@@ -200,3 +200,30 @@ async def test_code_actions_run_a_turn_with_the_selection_and_diagnostics(
     assert result["text"] == "fixed"
     prompt = str(fake_llm.requests[-1]["messages"][-1]["content"])
     assert "y is never used" in prompt and "y = 2" in prompt
+
+
+async def test_an_unanswered_confirmation_times_out_and_is_withdrawn(
+    project: Path, tmp_path: Path, fake_llm: FakeLLM
+) -> None:
+    """The user never answers: the call is refused at the timeout and the question is withdrawn with
+    a well-formed ``$/cancelRequest`` (it once failed to serialise, and VS Code showed an error)."""
+    config = tmp_path / "ask.hcl"
+    extra = 'permissions {\n  ask = ["bash"]\n}\nconfirmation {\n  timeout_ms = 500\n}\n'
+    config.write_text(fake_llm.config(extra=extra))
+    editor = await start_editor("visual-studio-code", project, config)
+    editor.hold = asyncio.Event()
+    try:
+        fake_llm.tool_call("bash", {"command": "echo confirmed > proof.txt"})
+        fake_llm.text("finished")
+        await _turn(editor, "run it")
+        async with asyncio.timeout(10):
+            while not editor.withdrawn:
+                await asyncio.sleep(0.02)
+    finally:
+        editor.hold.set()
+        await stop_editor(editor)
+    assert len(editor.withdrawn) == 1 and editor.withdrawn[0]["tool"] == "bash"
+    assert editor.confirmations == []  # never answered
+    assert not (project / "proof.txt").exists()
+    received = [e["event"] for e in editor.events if e["event"]["type"] == "confirmation_received"]
+    assert [e["decision"] for e in received] == ["timeout"]
