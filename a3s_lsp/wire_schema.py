@@ -2,7 +2,7 @@
 
 ``python -m a3s_lsp.wire_schema`` rewrites both files from the models in ``wire.py`` and
 ``wire_events.py``; ``tests/lsp/test_wire_schema.py`` fails when either is out of date, so the
-published schema and ``vscode-extension/src/wire.ts`` always say what the daemon accepts and sends.
+published schema and ``vscode-extension/src/wire.ts`` (+ ``wire_events.ts``) always say what the daemon accepts and sends.
 The TypeScript is derived from the schema alone (objects, arrays, maps, literals, unions, refs).
 """
 
@@ -154,32 +154,62 @@ def _object(node: dict[str, Any]) -> str:
     return "{\n" + "\n".join(fields) + "\n}"
 
 
-def typescript(doc: dict[str, Any]) -> str:
+TS_EVENTS_FILE = TS_FILE.with_name("wire_events.ts")
+
+
+def _in_wire_module(name: str) -> bool:
+    """A model of ``wire.py`` (params, results); the rest are the engine's events and their parts."""
+    model = getattr(wire, name, None)
+    return isinstance(model, type) and model.__module__ == wire.__name__
+
+
+def _ts_file(defs: dict[str, Any], others: set[str], other_file: str, tail: list[str]) -> str:
     lines = [
         "// Generated from docs/schema/a3s-protocol.json by `python -m a3s_lsp.wire_schema`: do not edit.",
         "/* eslint-disable */",
         "",
     ]
-    for name, node in doc["$defs"].items():
-        body = ts_type(node)
-        lines.append(
-            f"export type {_name(name)} = {body};"
-            if not body.startswith("{")
-            else f"export interface {_name(name)} {body}"
+    body: list[str] = []
+    for name, node in defs.items():
+        ts = ts_type(node)
+        body.append(
+            f"export type {_name(name)} = {ts};"
+            if not ts.startswith("{")
+            else f"export interface {_name(name)} {ts}"
         )
-        lines.append("")
-    for group in ("methods", "notifications", "serverRequests"):
-        lines.append(f"export const {group} = {json.dumps(sorted(doc[group]))} as const;")
-    return "\n".join(lines) + "\n"
+        body.append("")
+    used = sorted(others & set(re.findall(r"\b[A-Za-z_]\w*\b", "\n".join(body))))
+    if used:
+        lines += [f'import type {{ {", ".join(used)} }} from "./{other_file}";', ""]
+    return "\n".join(lines + body + tail) + "\n"
+
+
+def typescript_files(doc: dict[str, Any]) -> dict[Path, str]:
+    """``wire.ts`` (params, results, the method lists; it re-exports the events) and
+    ``wire_events.ts`` (the events), split as ``wire.py`` / ``wire_events.py`` are."""
+    defs: dict[str, Any] = doc["$defs"]
+    own = {n: d for n, d in defs.items() if _in_wire_module(n)}
+    events = {n: d for n, d in defs.items() if n not in own}
+    groups = [
+        f"export const {g} = {json.dumps(sorted(doc[g]))} as const;"
+        for g in ("methods", "notifications", "serverRequests")
+    ]
+    tail = ['export * from "./wire_events";', "", *groups]
+    return {
+        TS_FILE: _ts_file(own, {_name(n) for n in events}, "wire_events", tail),
+        TS_EVENTS_FILE: _ts_file(events, {_name(n) for n in own}, "wire", []).rstrip("\n") + "\n",
+    }
 
 
 def write() -> None:
     doc = schema()
     SCHEMA_FILE.parent.mkdir(parents=True, exist_ok=True)
     SCHEMA_FILE.write_text(json.dumps(doc, indent=2, sort_keys=False) + "\n")
-    TS_FILE.write_text(typescript(doc))
+    for path, text in typescript_files(doc).items():
+        path.write_text(text)
 
 
 if __name__ == "__main__":
     write()
-    sys.stdout.write(f"wrote {SCHEMA_FILE.relative_to(ROOT)} and {TS_FILE.relative_to(ROOT)}\n")
+    written = ", ".join(str(p.relative_to(ROOT)) for p in (SCHEMA_FILE, TS_FILE, TS_EVENTS_FILE))
+    sys.stdout.write(f"wrote {written}\n")

@@ -15,13 +15,14 @@ import jsonschema
 from a3s_lsp import wire
 from a3s_lsp.features.commands import ALL as COMMAND_NAMES
 from a3s_lsp.server import DaemonSettings, create_server
-from a3s_lsp.wire_schema import COMMANDS, METHODS, SCHEMA_FILE, TS_FILE, schema, typescript
+from a3s_lsp.wire_schema import COMMANDS, METHODS, SCHEMA_FILE, schema, typescript_files
 
 
 def test_the_published_schema_and_the_extension_types_are_up_to_date() -> None:
     doc = schema()
     assert json.loads(SCHEMA_FILE.read_text()) == doc, "run: python -m a3s_lsp.wire_schema"
-    assert TS_FILE.read_text() == typescript(doc), "run: python -m a3s_lsp.wire_schema"
+    for path, text in typescript_files(doc).items():
+        assert path.read_text() == text, "run: python -m a3s_lsp.wire_schema"
 
 
 def test_every_registered_method_and_command_has_a_schema() -> None:
