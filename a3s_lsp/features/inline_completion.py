@@ -10,6 +10,7 @@ as the daemon mirrors it (unsaved edits included) and the other open documents.
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
     from a3s_code.completion import InlineCompleter, OpenText
 
     from ..server import A3SLanguageServer
+
+
+log = logging.getLogger(__name__)
 
 
 class _Completers:
@@ -44,6 +48,15 @@ class _Completers:
 
 def register(server: A3SLanguageServer) -> None:
     completers = _Completers()
+    warming: list[asyncio.Task[Any]] = []
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: A3SLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+        """The first open document builds the completer (config, provider SDK import: seconds) in
+        the background, so the first ghost text does not wait for it: an editor such as VS Code
+        gives up on a slow first request and asks again only at the next keystroke."""
+        if not warming:
+            warming.append(asyncio.ensure_future(_warm(ls, completers)))
 
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
     async def inline_completion(
@@ -100,3 +113,10 @@ def _others(ls: A3SLanguageServer, uri: str) -> list[OpenText]:
         for path, doc in ls.open_paths()
         if doc.uri != uri
     ]
+
+
+async def _warm(ls: A3SLanguageServer, completers: _Completers) -> None:
+    try:
+        await completers.get(ls)
+    except Exception as exc:  # a bad completion_model is reported on the first request instead
+        log.debug("inline completion warm-up: %s", exc)
