@@ -19,6 +19,9 @@ from tests.engine.sandbox.helpers import Shell, marker, needs_bwrap
 
 pytestmark = needs_bwrap
 PY = sys.executable
+SANDBOX_PY = os.path.realpath(sys.executable)
+"""The interpreter itself, not the venv's link to it: a checkout under /tmp (a fresh clone) keeps its
+venv out of the sandbox, whose /tmp is private. The commands run here need only the standard library."""
 
 
 def running(tag: str) -> list[str]:
@@ -32,9 +35,13 @@ async def test_memory_beyond_the_limit_is_refused_and_below_it_works(
     shell: Callable[..., Shell], memory_mb: int
 ) -> None:
     sh = shell(memory_mb=memory_mb)
-    hog = await sh.bash(f"{PY} -c 'b = bytearray({2 * memory_mb} * 1024 * 1024); print(\"allocated\")'")
+    hog = await sh.bash(
+        f"{SANDBOX_PY} -c 'b = bytearray({2 * memory_mb} * 1024 * 1024); print(\"allocated\")'"
+    )
     assert hog.is_error and "MemoryError" in hog.output and "allocated" not in hog.output
-    fits = await sh.bash(f"{PY} -c 'b = bytearray({memory_mb // 4} * 1024 * 1024); print(\"allocated\")'")
+    fits = await sh.bash(
+        f"{SANDBOX_PY} -c 'b = bytearray({memory_mb // 4} * 1024 * 1024); print(\"allocated\")'"
+    )
     assert not fits.is_error and fits.output == "allocated"
     shell_hog = await sh.bash(f"head -c {2 * memory_mb}M /dev/zero | tr '\\0' x | sort > /dev/null")
     assert shell_hog.is_error
@@ -59,7 +66,7 @@ async def test_the_process_cap_stops_forking_at_the_cap(
     shell: Callable[..., Shell], workspace: Path, cap: int
 ) -> None:
     (workspace / "forks.py").write_text(FORKS)
-    result = await shell(max_processes=cap).bash(f"{PY} forks.py", timeout=20_000)
+    result = await shell(max_processes=cap).bash(f"{SANDBOX_PY} forks.py", timeout=20_000)
     assert "stopped after" in result.output and "Resource temporarily unavailable" in result.output
     forks = int(result.output.split("stopped after ")[1].split()[0])
     # The cap counts everything in the call: bwrap's init, python itself, and the children.
