@@ -300,7 +300,10 @@ def _ranked(sample: bytes) -> list[str]:
     ranked: list[str] = []
     tiers: dict[tuple[float, float], list[str]] = {}
     for match in matches:
-        key = (round(match.chaos, 3), -round(match.coherence, 3))
+        # A language guess from a few non-ASCII bytes is weak (one "é" in code gives mac_latin2 0.3
+        # against cp1252 0.2): coherence only ranks when it is substantial; below, our preference does.
+        coherence = round(match.coherence, 3) if match.coherence >= 0.5 else 0.0
+        key = (round(match.chaos, 3), -coherence)
         tiers.setdefault(key, []).extend(match.could_be_from_charset)
     for key in sorted(tiers):
         names = [_norm(n) for n in tiers[key]]
