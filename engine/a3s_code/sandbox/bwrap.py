@@ -20,7 +20,8 @@ from ..tools._proc import ProcessResult, run_shell
 from . import limits as lim
 from .base import SandboxCommandRequest, SandboxError, SandboxInfo, SandboxUnavailableError
 from .config import PROVIDER_KEY_VARIABLES, SandboxConfig, SandboxConfigError, host_path, resolve_image
-from .view import WORKSPACE_MOUNT, empty_file, parse_mount, plan, secret_paths
+from .rootscan import WORKSPACE_MOUNT
+from .view import empty_file, parse_mount, plan, secret_paths
 
 PROBE_TIMEOUT_S = 15.0
 NAMESPACES = (
