@@ -59,6 +59,8 @@ class MountTable:
     def __init__(self, path: str = "/proc/self/mountinfo") -> None:
         self._path = path
         self._fd: int | None = None
+        self._pid = 0
+        """The process that opened ``_fd`` (a forked child opens its own: the offset is shared)."""
         self._poll = select.poll()
         self._points: list[str] = []
         self.generation = 0
@@ -66,11 +68,13 @@ class MountTable:
 
     def points(self) -> list[str]:
         """The mount points (empty when the table cannot be read)."""
-        if self._fd is None:
+        if self._fd is None or self._pid != os.getpid():
             try:
                 self._fd = os.open(self._path, os.O_RDONLY | os.O_CLOEXEC)
             except OSError:
                 return []
+            self._pid = os.getpid()
+            self._poll = select.poll()
             self._poll.register(self._fd, select.POLLPRI | select.POLLERR)
             self._reread()
         elif self._poll.poll(0):

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -128,3 +131,25 @@ async def test_an_empty_top_level_folder_is_empty_read_only_and_fills_on_the_nex
     second = (await sh.bash(script)).output.splitlines()
     assert second[:4] == ["later", "end", "read-only", "arrived"]
     assert not (image / "srv" / "new").exists()
+
+
+MOUNT_PROBE = """
+import subprocess, sys
+from a3s_code.sandbox.rootscan import MountTable
+table = MountTable()
+before = list(table.points())
+subprocess.run(["mount", "-t", "tmpfs", "none", sys.argv[1]], check=True)
+print(sys.argv[1] in before, sys.argv[1] in table.points(), table.points() == table.points())
+"""
+
+
+def test_a_mount_made_after_the_first_read_is_seen(tmp_path: Path) -> None:
+    """In a private mount namespace (a user namespace maps us to root there), so the host's mount
+    table is untouched."""
+    target = tmp_path / "mnt"
+    target.mkdir()
+    argv = ["unshare", "--user", "--map-root-user", "--mount", sys.executable, "-c", MOUNT_PROBE, str(target)]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+    if done.returncode != 0 and "unshare" in done.stderr:
+        pytest.skip(f"no user namespaces here: {done.stderr.strip()}")
+    assert done.stdout.split() == ["False", "True", "True"], done.stderr
