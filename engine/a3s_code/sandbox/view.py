@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import SandboxConfig, SandboxConfigError, host_path
-from .rootscan import SCANNER, WORKSPACE_MOUNT
+from .rootscan import SCANNER, WORKSPACE_MOUNT, RootScanner
 
 HIDDEN_IN_HOME = (
     ".ssh",
@@ -209,12 +209,13 @@ def plan(
     extra: Sequence[Bind],
     secrets: Sequence[Path],
     user_hidden: Sequence[Path],
+    scanner: RootScanner = SCANNER,
 ) -> list[str]:
     """The bwrap mount arguments for this session (namespaces, limits and the command come later)."""
     if workspace == Path("/"):
         raise SandboxConfigError("a sandbox cannot use / as the workspace")
     root = image or Path("/")
-    top = SCANNER.ops(root)
+    top = scanner.ops(root)
     root_binds = [Bind(Path(source), dest, False) for source, dest in top.binds]
     if image is not None:
         root_binds = []  # the host's files are not under an image root

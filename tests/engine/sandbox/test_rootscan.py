@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from a3s_code.sandbox import SandboxConfig
 from a3s_code.sandbox.rootscan import MountTable, RootScanner, parse_mount_points
+from a3s_code.sandbox.view import Bind, plan
 from tests.engine.sandbox.helpers import Shell, needs_bwrap
 from tests.engine.sandbox.test_session import minimal_rootfs
 
@@ -153,3 +154,24 @@ def test_a_mount_made_after_the_first_read_is_seen(tmp_path: Path) -> None:
     if done.returncode != 0 and "unshare" in done.stderr:
         pytest.skip(f"no user namespaces here: {done.stderr.strip()}")
     assert done.stdout.split() == ["False", "True", "True"], done.stderr
+
+
+def test_what_lies_inside_a_folder_bound_last_is_mounted_after_it(tmp_path: Path, workspace: Path) -> None:
+    """/etc holding a (pretend) host submount is bound after the other top-level folders; the hide
+    of a file in it and a mount into it must still land on top of that bind, not under it."""
+    mounts = tmp_path / "mountinfo"
+    mounts.write_text("1 0 0:1 / / rw - ext4 /dev/x rw\n2 1 0:2 / /etc/pretend/sub rw - tmpfs t rw\n")
+    scanner = RootScanner(MountTable(str(mounts)))
+    extra = [Bind(workspace, "/etc/extra", False)]
+    args = plan(
+        SandboxConfig(),
+        workspace,
+        image=None,
+        extra=extra,
+        secrets=[Path("/etc/passwd")],
+        user_hidden=[],
+        scanner=scanner,
+    )
+    etc = next(i for i in range(len(args)) if args[i : i + 3] == ["--ro-bind", "/etc", "/etc"])
+    assert args.index("/etc/passwd") > etc and args.index("/etc/extra") > etc
+    assert args.index("/usr") < etc and args[-2:] == ["--remount-ro", "/"]
