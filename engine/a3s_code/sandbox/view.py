@@ -129,8 +129,16 @@ def parse_mount(entry: str, base: Path, writable: bool) -> Bind:
 
 
 def secret_paths(home: Path, extra: Iterable[Path] = ()) -> list[Path]:
-    """The built-in credential paths that exist and that this process could read, resolved."""
-    candidates = [os.path.join(home, rel) for rel in HIDDEN_IN_HOME] + list(HIDDEN_SYSTEM)
+    """The built-in credential paths that exist and that this process could read, resolved.
+
+    The home folder is listed once, and only the entries under names it holds are looked up (about
+    50 path lookups become a listing and a few lookups; this runs before every call)."""
+    try:
+        present: set[str] | None = set(os.listdir(home))
+    except OSError:
+        present = None  # look every candidate up
+    rels = [rel for rel in HIDDEN_IN_HOME if present is None or rel.split("/", 1)[0] in present]
+    candidates = [os.path.join(home, rel) for rel in rels] + list(HIDDEN_SYSTEM)
     candidates += [str(p) for p in extra]
     found: list[Path] = []
     for text in candidates:
