@@ -191,7 +191,9 @@ class SessionRewind:
                 unresolved.add(path)
                 continue
             if not (first.kept and (first.before is None or first.before in store.blobs)):
-                report.failed[shown] = "its content was too big to keep (checkpoints max_file_mb)"
+                report.failed[shown] = (
+                    first.note or "its content was too big to keep (checkpoints max_file_mb)"
+                )
                 unresolved.add(path)
                 continue
             before = store.content(first.before)

@@ -1,0 +1,418 @@
+"""Checkpoints for what a shell command changed: the workspace's files compared before and after.
+
+``bash`` (and the ``sandbox`` tool) write files behind the session's ``FileSystem``, so
+``RecordingFileSystem`` never sees those writes. Around each such call (``Tool.shell``; the pipeline's
+``_execute``, so the local executor, bubblewrap and an external lane's worker all count) this module:
+
+1. lists each workspace root's files the way ripgrep does (``rg --files --hidden``: ``.gitignore``,
+   ``.ignore`` and ``.git/info/exclude`` honoured, ``.git`` left out), at most ``max_files`` of them,
+   and ``lstat``\\ s each: the *manifest*, path -> (size, mtime_ns, inode). Symlinks are left out;
+2. makes sure the content of each listed file can be had later, without copying the tree:
+   in a git repository a file git reports clean against the index (``git status``, run with
+   ``--no-optional-locks`` so it writes nothing) is read back from its index blob with
+   ``git cat-file --filters`` (read-only; the worktree's line endings and filters apply, and the
+   size must match the manifest's). Any other file (untracked, modified, outside git) is copied into a
+   bounded content store once per (path, size, mtime_ns, inode), so later calls cost a ``stat``;
+3. runs the command, lists and ``lstat``\\ s again, and hands each file whose stat changed, which
+   appeared or which went away to the turn's checkpoint (``CheckpointStore``): bytes before and after,
+   or, when the before-state cannot be had (over ``max_file_bytes``, the store full, not listed), a
+   ``FileChange`` whose ``note`` says why, which ``rewind`` reports instead of skipping it.
+
+Nothing writes to git: no stash, no commit, no index, no refs. A command that only reads (every simple
+command a known reader, no redirection to a file, no function; read with the permission checker's
+shell analysis) is run without the scans; this only saves time and never refuses anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import stat
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from .checkpoints import CheckpointStore, digest
+
+T = TypeVar("T")
+Stat = tuple[int, int, int]
+"""(size in bytes, mtime in ns, inode)."""
+
+MAX_FILES = 200_000
+"""Files listed per root; past that the rest of the root is not watched (and the docs say so)."""
+CACHE_BYTES = 64 * 1024 * 1024
+"""The content store's bound (distinct contents kept for untracked or modified files)."""
+
+
+@dataclass
+class Manifest:
+    """One scan of the roots: ``files`` (absolute path -> Stat), ``clean`` (absolute path -> (git
+    repository top folder, index blob id) for files git reported clean), ``full`` (False when a
+    root had more than ``max_files``)."""
+
+    files: dict[str, Stat] = field(default_factory=dict)
+    clean: dict[str, tuple[str, str]] = field(default_factory=dict)
+    full: bool = True
+
+
+class ShellWatch:
+    """One per session pipeline: the content store and the git top folder of each root.
+
+    ``store`` receives the changes; ``max_files`` bounds a root's listing; ``cache_bytes`` bounds the
+    content store (per-file bound: the checkpoints' ``max_file_bytes``).
+    """
+
+    def __init__(
+        self, store: CheckpointStore, max_files: int = MAX_FILES, cache_bytes: int = CACHE_BYTES
+    ) -> None:
+        self.store = store
+        self.max_files = max_files
+        self.cache_bytes = cache_bytes
+        self._cached: dict[str, tuple[Stat, str]] = {}
+        """path -> (its stat when copied, the SHA-256 of the copy)."""
+        self._blobs: dict[str, bytes] = {}
+        self._tops: dict[Path, Path | None] = {}
+
+    async def around(
+        self,
+        command: str | None,
+        roots: Sequence[Path],
+        env: Mapping[str, str],
+        run: Callable[[], Awaitable[T]],
+    ) -> T:
+        """Run ``run()`` and checkpoint what it changed under ``roots``. A scan that fails is logged
+        away (the call still runs and its result is returned as is)."""
+        if not self.store.settings.enabled or (command is not None and read_only(command, env)):
+            return await run()
+        try:
+            before: Manifest | None = await self.scan(roots, with_git=True)
+        except (OSError, ValueError):
+            before = None
+        try:
+            return await run()
+        finally:
+            if before is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    await self.record(before, await self.scan(roots, with_git=False))
+
+    # -- scanning -------------------------------------------------------------------------------
+
+    async def scan(self, roots: Sequence[Path], with_git: bool) -> Manifest:
+        """List and stat every root (``with_git``: also ask git which files are clean, and copy the
+        others into the content store)."""
+        out = Manifest()
+        for root in dict.fromkeys(r.resolve() for r in roots):
+            listed, full = await self._list(root)
+            out.full = out.full and full
+            clean: dict[str, tuple[str, str]] = {}
+            if with_git:
+                top = await self._top(root)
+                if top is not None:
+                    clean = await _git_clean(top, root)
+            files = await asyncio.to_thread(_stat_all, root, listed)
+            out.files.update(files)
+            out.clean.update({p: v for p, v in clean.items() if p in files})
+        if with_git:
+            await asyncio.to_thread(self._fill, out)
+        return out
+
+    async def _list(self, root: Path) -> tuple[list[str], bool]:
+        from .tools._text import find_rg
+
+        rg = find_rg()
+        if rg is None:
+            return await asyncio.to_thread(_walk, root, self.max_files)
+        args = [rg, "--files", "--hidden", "--no-require-git", "--no-messages", "--glob", "!.git"]
+        out = await _run(args, root, ok=(0, 1))
+        listed = os.fsdecode(out).split("\n")[:-1]
+        return listed[: self.max_files], len(listed) <= self.max_files
+
+    async def _top(self, root: Path) -> Path | None:
+        if root not in self._tops:
+            try:
+                out = await _run(["git", "rev-parse", "--show-toplevel"], root, ok=(0,))
+                self._tops[root] = Path(os.fsdecode(out).strip())
+            except (OSError, ValueError):
+                self._tops[root] = None
+        return self._tops[root]
+
+    def _fill(self, manifest: Manifest) -> None:
+        """Copy into the content store each file git cannot give back, unless it is there already."""
+        limit = self.store.settings.max_file_bytes
+        for path in [p for p in self._cached if p not in manifest.files]:
+            del self._cached[path]
+        for path, now in manifest.files.items():
+            if path in manifest.clean or now[0] > limit:
+                self._cached.pop(path, None)
+                continue
+            known = self._cached.get(path)
+            if known is not None and known[0] == now:
+                continue
+            self._cached.pop(path, None)
+            self._collect()
+            if sum(map(len, self._blobs.values())) + now[0] > self.cache_bytes:
+                continue
+            try:
+                data = Path(path).read_bytes()
+            except OSError:
+                continue
+            if len(data) != now[0]:  # changing as we read: not a state we can vouch for
+                continue
+            key = digest(data)
+            self._blobs.setdefault(key, data)
+            self._cached[path] = (now, key)
+
+    def _collect(self) -> None:
+        used = {key for _, key in self._cached.values()}
+        for key in [k for k in self._blobs if k not in used]:
+            del self._blobs[key]
+
+    # -- recording ------------------------------------------------------------------------------
+
+    async def record(self, before: Manifest, after: Manifest) -> list[str]:
+        """Hand every changed file to the checkpoint store; returns their paths."""
+        changed = [
+            p
+            for p in sorted(set(before.files) | set(after.files))
+            if before.files.get(p) != after.files.get(p)
+        ]
+        done: list[str] = []
+        for path in changed:
+            now = _read(path) if path in after.files else None
+            if path in before.files:
+                old, why = await self._before(path, before)
+            else:
+                old, why = None, ""
+            if not why and old == now:
+                continue  # touched, or changed and put back
+            target = Path(path)
+            if not self.store.knows(target):
+                if why:
+                    self.store.note_lost(target, why)
+                else:
+                    self.store.note_before(target, old)
+            self.store.note_after(target, now)
+            done.append(path)
+        return done
+
+    async def _before(self, path: str, before: Manifest) -> tuple[bytes | None, str]:
+        """The file's bytes at the first scan, or (None, why they cannot be had)."""
+        size = before.files[path][0]
+        if size > self.store.settings.max_file_bytes:
+            return None, "changed by bash; too big to keep (checkpoints max_file_mb), cannot be restored"
+        if path in before.clean:
+            top, blob = before.clean[path]
+            rel = Path(path).relative_to(top).as_posix()
+            try:
+                data = await _run(["git", "cat-file", "--filters", f"--path={rel}", blob], Path(top), (0,))
+            except (OSError, ValueError):
+                data = None
+            if data is not None and len(data) == size:
+                return data, ""
+        cached = self._cached.get(path)
+        if cached is not None and cached[0] == before.files[path] and cached[1] in self._blobs:
+            return self._blobs[cached[1]], ""
+        return (
+            None,
+            "changed by bash; its earlier content was not kept (untracked and over the cache), cannot be restored",
+        )
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+async def _run(args: list[str], cwd: Path, ok: Iterable[int]) -> bytes:
+    """stdout of ``args`` run in ``cwd``; ValueError on another exit code."""
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+    proc = await asyncio.create_subprocess_exec(
+        *args,
+        cwd=cwd,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        out, _ = await proc.communicate()
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        await proc.wait()
+        raise
+    if proc.returncode not in tuple(ok):
+        raise ValueError(f"{args[0]} exited {proc.returncode}")
+    return out
+
+
+async def _git_clean(top: Path, root: Path) -> dict[str, tuple[str, str]]:
+    """Absolute path -> (top, index blob id) for the files under ``root`` whose worktree content git
+    reports equal to the index (stage 0, not a submodule or symlink). Writes nothing."""
+    spec = root.relative_to(top).as_posix() if root != top else "."
+    index, status = await asyncio.gather(
+        _run(["git", "ls-files", "-z", "-s", "--", spec], top, (0,)),
+        _run(
+            [
+                "git",
+                "--no-optional-locks",
+                "status",
+                "-z",
+                "--porcelain=v1",
+                "-uno",
+                "--ignore-submodules=all",
+                "--",
+                spec,
+            ],
+            top,
+            (0,),
+        ),
+    )
+    dirty: set[str] = set()
+    entries = os.fsdecode(status).split("\0")
+    i = 0
+    while i < len(entries):
+        entry = entries[i]
+        i += 1
+        if len(entry) < 4:
+            continue
+        if entry[0] in "RC":
+            i += 1  # the rename's source path follows
+        if entry[1] != " ":
+            dirty.add(entry[3:])
+    clean: dict[str, tuple[str, str]] = {}
+    for line in os.fsdecode(index).split("\0"):
+        meta, _, rel = line.partition("\t")
+        parts = meta.split()
+        if len(parts) != 3 or parts[2] != "0" or parts[0] not in ("100644", "100755") or rel in dirty:
+            continue
+        clean[str(top / rel)] = (str(top), parts[1])
+    return clean
+
+
+def _stat_all(root: Path, listed: list[str]) -> dict[str, Stat]:
+    out: dict[str, Stat] = {}
+    for rel in listed:
+        path = os.path.join(root, rel)
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode):
+            out[path] = (st.st_size, st.st_mtime_ns, st.st_ino)
+    return out
+
+
+def _walk(root: Path, cap: int) -> tuple[list[str], bool]:
+    """The listing without ripgrep: ``.gitignore`` files honoured (``tools._text.IgnoreRules``)."""
+    from .tools._text import IgnoreRules
+
+    rules = IgnoreRules(root)
+    out: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        rel = os.path.relpath(folder, root)
+        base = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        dirs[:] = [d for d in dirs if not rules.match(base + d, True)]
+        for name in files:
+            if not rules.match(base + name, False):
+                out.append(base + name)
+                if len(out) > cap:
+                    return out[:cap], False
+    return out, True
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        return Path(path).read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+# -- read-only commands -------------------------------------------------------------------------
+
+_READERS = frozenset(
+    [
+        "cat",
+        "head",
+        "tail",
+        "wc",
+        "pwd",
+        "echo",
+        "printf",
+        "grep",
+        "egrep",
+        "fgrep",
+        "rg",
+        "ls",
+        "file",
+        "stat",
+        "du",
+        "df",
+        "which",
+        "type",
+        "true",
+        "false",
+        "test",
+        "[",
+        "date",
+        "whoami",
+        "uname",
+        "id",
+        "basename",
+        "dirname",
+        "realpath",
+        "readlink",
+        "diff",
+        "cmp",
+        "cd",
+        "pushd",
+        "popd",
+        "nl",
+        "jq",
+        "sha256sum",
+        "sha1sum",
+        "md5sum",
+    ]
+)
+_GIT_READERS = frozenset(["status", "diff", "log", "show", "rev-parse", "ls-files", "blame", "grep"])
+_FIND_WRITERS = frozenset(
+    ["-delete", "-exec", "-execdir", "-ok", "-okdir", "-fprint", "-fprint0", "-fprintf", "-fls"]
+)
+
+
+def read_only(command: str, env: Mapping[str, str]) -> bool:
+    """Whether ``command`` surely writes no file: each simple command is a known reader (``git``
+    with a reading subcommand, ``find`` without actions that write or run), nothing is redirected
+    to a file, no function is defined and the whole line could be read. False when unsure."""
+    from .permissions.bash import HARMLESS_DEVICES
+    from .permissions.shell import analyse
+
+    try:
+        script = analyse(command, env)
+    except Exception:  # whatever the analysis cannot read is not known to be read-only
+        return False
+    if script.problems or script.functions or not script.commands:
+        return False
+    if any(w.target.value is None or not HARMLESS_DEVICES.match(w.target.value) for w in script.writes):
+        return False
+    for simple in script.commands:
+        if simple.dynamic or simple.opaque or simple.open_args or simple.privileged:
+            return False
+        words = [w.value for w in simple.words]
+        if any(w is None for w in words):
+            return False
+        name = simple.name
+        if name == "git":
+            if len(words) < 2 or words[1] not in _GIT_READERS:
+                return False
+            if any(str(w).startswith(("--output", "-o", "--ext-diff")) for w in words[2:]):
+                return False
+        elif name == "find":
+            if any(w in _FIND_WRITERS for w in words):
+                return False
+        elif name == "rg":
+            if any(str(w).startswith("--pre") for w in words):
+                return False
+        elif name not in _READERS:
+            return False
+    return True
