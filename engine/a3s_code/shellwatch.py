@@ -48,13 +48,21 @@ CACHE_BYTES = 64 * 1024 * 1024
 
 @dataclass
 class Manifest:
-    """One scan of the roots: ``files`` (absolute path -> Stat), ``clean`` (absolute path -> (git
-    repository top folder, index blob id) for files git reported clean), ``full`` (False when a
-    root had more than ``max_files``)."""
+    """One scan of the roots. ``files``: absolute path -> Stat for files ``lstat``-ed; ``clean``:
+    absolute path -> (git top folder, index blob id) for tracked files git reports equal to the
+    index (not ``lstat``-ed: git's own stat cache vouches for them); ``full``: False when a root
+    listed more than ``max_files``. The two maps do not overlap."""
 
     files: dict[str, Stat] = field(default_factory=dict)
     clean: dict[str, tuple[str, str]] = field(default_factory=dict)
     full: bool = True
+
+    def signature(self, path: str) -> object:
+        """What tells whether ``path`` changed between two scans (None: not there)."""
+        return self.clean.get(path) or self.files.get(path)
+
+    def paths(self) -> set[str]:
+        return set(self.files) | set(self.clean)
 
 
 class ShellWatch:
@@ -82,12 +90,13 @@ class ShellWatch:
         env: Mapping[str, str],
         run: Callable[[], Awaitable[T]],
     ) -> T:
-        """Run ``run()`` and checkpoint what it changed under ``roots``. A scan that fails is logged
-        away (the call still runs and its result is returned as is)."""
+        """Run ``run()`` and checkpoint what it changed under ``roots``. A scan that fails (git or
+        ripgrep missing or failing, a root gone) records nothing; the call runs and its result is
+        returned as is either way."""
         if not self.store.settings.enabled or (command is not None and read_only(command, env)):
             return await run()
         try:
-            before: Manifest | None = await self.scan(roots, with_git=True)
+            before: Manifest | None = await self.scan(roots, fill=True)
         except (OSError, ValueError):
             before = None
         try:
@@ -95,26 +104,26 @@ class ShellWatch:
         finally:
             if before is not None:
                 with contextlib.suppress(OSError, ValueError):
-                    await self.record(before, await self.scan(roots, with_git=False))
+                    await self.record(before, await self.scan(roots, fill=False))
 
     # -- scanning -------------------------------------------------------------------------------
 
-    async def scan(self, roots: Sequence[Path], with_git: bool) -> Manifest:
-        """List and stat every root (``with_git``: also ask git which files are clean, and copy the
-        others into the content store)."""
+    async def scan(self, roots: Sequence[Path], fill: bool) -> Manifest:
+        """List every root (``fill``: and copy into the content store what git cannot give back)."""
         out = Manifest()
         for root in dict.fromkeys(r.resolve() for r in roots):
-            listed, full = await self._list(root)
+            top = await self._top(root)
+            if top is None:
+                listed, full = await self._list(root)
+                out.files.update(await asyncio.to_thread(_stat_all, root, listed))
+            else:
+                clean, rest, full = await _git_listing(top, root, self.max_files)
+                out.clean.update(clean)
+                out.files.update(await asyncio.to_thread(_stat_all, top, rest))
             out.full = out.full and full
-            clean: dict[str, tuple[str, str]] = {}
-            if with_git:
-                top = await self._top(root)
-                if top is not None:
-                    clean = await _git_clean(top, root)
-            files = await asyncio.to_thread(_stat_all, root, listed)
-            out.files.update(files)
-            out.clean.update({p: v for p, v in clean.items() if p in files})
-        if with_git:
+        for path in set(out.clean) & set(out.files):  # a root inside another root's repository
+            del out.files[path]
+        if fill:
             await asyncio.to_thread(self._fill, out)
         return out
 
@@ -133,26 +142,20 @@ class ShellWatch:
         if root not in self._tops:
             try:
                 out = await _run(["git", "rev-parse", "--show-toplevel"], root, ok=(0,))
-                self._tops[root] = Path(os.fsdecode(out).strip())
+                self._tops[root] = Path(os.path.realpath(os.fsdecode(out).strip()))  # noqa: ASYNC240
             except (OSError, ValueError):
                 self._tops[root] = None
         return self._tops[root]
 
     def _fill(self, manifest: Manifest) -> None:
-        """Copy into the content store each file git cannot give back, unless it is there already."""
+        """Copy into the content store each ``lstat``-ed file not there yet with this stat, while the
+        store's bound allows (files git vouches for are read back from git instead)."""
         limit = self.store.settings.max_file_bytes
-        for path in [p for p in self._cached if p not in manifest.files]:
-            del self._cached[path]
+        self._cached = {p: c for p, c in self._cached.items() if manifest.files.get(p) == c[0]}
+        self._collect()
+        used = sum(map(len, self._blobs.values()))
         for path, now in manifest.files.items():
-            if path in manifest.clean or now[0] > limit:
-                self._cached.pop(path, None)
-                continue
-            known = self._cached.get(path)
-            if known is not None and known[0] == now:
-                continue
-            self._cached.pop(path, None)
-            self._collect()
-            if sum(map(len, self._blobs.values())) + now[0] > self.cache_bytes:
+            if path in self._cached or now[0] > limit or used + now[0] > self.cache_bytes:
                 continue
             try:
                 data = Path(path).read_bytes()
@@ -161,7 +164,9 @@ class ShellWatch:
             if len(data) != now[0]:  # changing as we read: not a state we can vouch for
                 continue
             key = digest(data)
-            self._blobs.setdefault(key, data)
+            if key not in self._blobs:
+                self._blobs[key] = data
+                used += len(data)
             self._cached[path] = (now, key)
 
     def _collect(self) -> None:
@@ -174,17 +179,23 @@ class ShellWatch:
     async def record(self, before: Manifest, after: Manifest) -> list[str]:
         """Hand every changed file to the checkpoint store; returns their paths."""
         changed = [
-            p
-            for p in sorted(set(before.files) | set(after.files))
-            if before.files.get(p) != after.files.get(p)
+            p for p in sorted(before.paths() | after.paths()) if before.signature(p) != after.signature(p)
         ]
+        from_git = await _git_contents([before.clean[p] + (p,) for p in changed if p in before.clean])
         done: list[str] = []
         for path in changed:
-            now = _read(path) if path in after.files else None
-            if path in before.files:
-                old, why = await self._before(path, before)
+            now = _read(path) if path in after.paths() else None
+            if path in from_git:
+                old, why = from_git[path], ""
+            elif path in before.paths():
+                old, why = self._before(path, before)
             else:
                 old, why = None, ""
+            if old is not None and len(old) > self.store.settings.max_file_bytes:
+                old, why = (
+                    None,
+                    "changed by bash; too big to keep (checkpoints max_file_mb), cannot be restored",
+                )
             if not why and old == now:
                 continue  # touched, or changed and put back
             target = Path(path)
@@ -197,26 +208,17 @@ class ShellWatch:
             done.append(path)
         return done
 
-    async def _before(self, path: str, before: Manifest) -> tuple[bytes | None, str]:
-        """The file's bytes at the first scan, or (None, why they cannot be had)."""
-        size = before.files[path][0]
-        if size > self.store.settings.max_file_bytes:
+    def _before(self, path: str, before: Manifest) -> tuple[bytes | None, str]:
+        """The file's bytes at the first scan from the content store, or (None, why not)."""
+        was = before.files.get(path)
+        if was is not None and was[0] > self.store.settings.max_file_bytes:
             return None, "changed by bash; too big to keep (checkpoints max_file_mb), cannot be restored"
-        if path in before.clean:
-            top, blob = before.clean[path]
-            rel = Path(path).relative_to(top).as_posix()
-            try:
-                data = await _run(["git", "cat-file", "--filters", f"--path={rel}", blob], Path(top), (0,))
-            except (OSError, ValueError):
-                data = None
-            if data is not None and len(data) == size:
-                return data, ""
         cached = self._cached.get(path)
-        if cached is not None and cached[0] == before.files[path] and cached[1] in self._blobs:
+        if cached is not None and cached[0] == was and cached[1] in self._blobs:
             return self._blobs[cached[1]], ""
-        return (
-            None,
-            "changed by bash; its earlier content was not kept (untracked and over the cache), cannot be restored",
+        return None, (
+            "changed by bash; its earlier content was not kept (not in git's index and over the "
+            "content store's bound), cannot be restored"
         )
 
 
@@ -246,48 +248,67 @@ async def _run(args: list[str], cwd: Path, ok: Iterable[int]) -> bytes:
     return out
 
 
-async def _git_clean(top: Path, root: Path) -> dict[str, tuple[str, str]]:
-    """Absolute path -> (top, index blob id) for the files under ``root`` whose worktree content git
-    reports equal to the index (stage 0, not a submodule or symlink). Writes nothing."""
+async def _git_listing(top: Path, root: Path, cap: int) -> tuple[dict[str, tuple[str, str]], list[str], bool]:
+    """The files under ``root`` as git sees them, reading only (no index refresh):
+    ``clean`` (absolute path -> (top, index blob id): tracked regular files at stage 0 that
+    ``git diff-files`` does not report), ``rest`` (paths relative to ``top``: the other tracked
+    files and the untracked ones ``.gitignore`` does not hide) and whether all were listed."""
     spec = root.relative_to(top).as_posix() if root != top else "."
-    index, status = await asyncio.gather(
+    index, dirty, others = await asyncio.gather(
         _run(["git", "ls-files", "-z", "-s", "--", spec], top, (0,)),
-        _run(
-            [
-                "git",
-                "--no-optional-locks",
-                "status",
-                "-z",
-                "--porcelain=v1",
-                "-uno",
-                "--ignore-submodules=all",
-                "--",
-                spec,
-            ],
-            top,
-            (0,),
-        ),
+        _run(["git", "diff-files", "-z", "--name-only", "--ignore-submodules=all", "--", spec], top, (0, 1)),
+        _run(["git", "ls-files", "-z", "-o", "--exclude-standard", "--", spec], top, (0,)),
     )
-    dirty: set[str] = set()
-    entries = os.fsdecode(status).split("\0")
-    i = 0
-    while i < len(entries):
-        entry = entries[i]
-        i += 1
-        if len(entry) < 4:
-            continue
-        if entry[0] in "RC":
-            i += 1  # the rename's source path follows
-        if entry[1] != " ":
-            dirty.add(entry[3:])
+    changed = set(dirty.split(b"\0"))
     clean: dict[str, tuple[str, str]] = {}
-    for line in os.fsdecode(index).split("\0"):
-        meta, _, rel = line.partition("\t")
-        parts = meta.split()
-        if len(parts) != 3 or parts[2] != "0" or parts[0] not in ("100644", "100755") or rel in dirty:
-            continue
-        clean[str(top / rel)] = (str(top), parts[1])
-    return clean
+    rest = [os.fsdecode(p) for p in others.split(b"\0") if p]
+    base, where = os.fsencode(top) + b"/", str(top)
+    for line in index.split(b"\0"):
+        if not line or line.startswith((b"160000", b"120000")):
+            continue  # a submodule or a symlink
+        rel = line[line.index(b"\t") + 1 :]
+        stage = line[line.index(b"\t") - 1 : line.index(b"\t")]
+        if stage == b"0" and rel not in changed:
+            clean[os.fsdecode(base + rel)] = (where, line[7:47].decode("ascii"))
+        elif stage in (b"0", b"1"):
+            rest.append(os.fsdecode(rel))
+    full = len(clean) + len(rest) <= cap
+    if not full:
+        rest = rest[: max(0, cap - len(clean))]
+    return clean, rest, full
+
+
+async def _git_contents(wanted: list[tuple[str, str, str]]) -> dict[str, bytes]:
+    """(top, blob id, absolute path) -> the blob's content as checked out at that path
+    (``git cat-file --batch --filters``: line endings and filters applied; read-only)."""
+    out: dict[str, bytes] = {}
+    for top in {t for t, _, _ in wanted}:
+        items = [(blob, path) for t, blob, path in wanted if t == top]
+        lines = "".join(f"{blob} {path[len(top) + 1 :]}\n" for blob, path in items)
+        proc = await asyncio.create_subprocess_exec(
+            "git",
+            "cat-file",
+            "--batch",
+            "--filters",
+            cwd=top,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        data, _ = await proc.communicate(os.fsencode(lines))
+        at = 0
+        for _, path in items:
+            end = data.find(b"\n", at)
+            if end < 0:
+                break
+            header = data[at:end].split()
+            if len(header) != 3 or header[1] != b"blob":
+                at = end + 1
+                continue
+            size = int(header[2])
+            out[path] = data[end + 1 : end + 1 + size]
+            at = end + 1 + size + 1
+    return out
 
 
 def _stat_all(root: Path, listed: list[str]) -> dict[str, Stat]:
