@@ -183,11 +183,13 @@ class ShellWatch:
         ]
         from_git = await _git_contents([before.clean[p] + (p,) for p in changed if p in before.clean])
         done: list[str] = []
+        there, was = after.paths(), before.paths()
         for path in changed:
-            now = _read(path) if path in after.paths() else None
+            now = _read(path) if path in there else None
+            old: bytes | None
             if path in from_git:
                 old, why = from_git[path], ""
-            elif path in before.paths():
+            elif path in was:
                 old, why = self._before(path, before)
             else:
                 old, why = None, ""
