@@ -81,7 +81,10 @@ class ShellWatch:
         self._cached: dict[str, tuple[Stat, str]] = {}
         """path -> (its stat when copied, the SHA-256 of the copy)."""
         self._blobs: dict[str, bytes] = {}
-        self._tops: dict[Path, Path | None] = {}
+        self._tops: dict[Path, tuple[Path, Path] | None] = {}
+        """root -> (its repository's top folder, git dir), or None outside git."""
+        self._indexes: dict[Path, tuple[Stat, Index]] = {}
+        """root -> the index's entries under it, parsed once per state of the index file."""
 
     async def around(
         self,
@@ -112,12 +115,13 @@ class ShellWatch:
         """List every root (``fill``: and copy into the content store what git cannot give back)."""
         out = Manifest()
         for root in dict.fromkeys(r.resolve() for r in roots):
-            top = await self._top(root)
-            if top is None:
+            repo = await self._top(root)
+            if repo is None:
                 listed, full = await self._list(root)
                 out.files.update(await asyncio.to_thread(_stat_all, root, listed))
             else:
-                clean, rest, full = await _git_listing(top, root, self.max_files)
+                top = repo[0]
+                clean, rest, full = await self._git_listing(repo, root)
                 out.clean.update(clean)
                 out.files.update(await asyncio.to_thread(_stat_all, top, rest))
             out.full = out.full and full
@@ -138,14 +142,55 @@ class ShellWatch:
         listed = os.fsdecode(out).split("\n")[:-1]
         return listed[: self.max_files], len(listed) <= self.max_files
 
-    async def _top(self, root: Path) -> Path | None:
+    async def _top(self, root: Path) -> tuple[Path, Path] | None:
         if root not in self._tops:
             try:
-                out = await _run(["git", "rev-parse", "--show-toplevel"], root, ok=(0,))
-                self._tops[root] = Path(os.path.realpath(os.fsdecode(out).strip()))  # noqa: ASYNC240
+                out = await _run(["git", "rev-parse", "--show-toplevel", "--absolute-git-dir"], root, ok=(0,))
+                top, git_dir = os.fsdecode(out).strip().split("\n")
+                self._tops[root] = (Path(os.path.realpath(top)), Path(git_dir))  # noqa: ASYNC240
             except (OSError, ValueError):
                 self._tops[root] = None
         return self._tops[root]
+
+    async def _git_listing(
+        self, repo: tuple[Path, Path], root: Path
+    ) -> tuple[dict[str, tuple[str, str]], list[str], bool]:
+        """The files under ``root`` as git sees them, reading only (no index refresh): ``clean``
+        (absolute path -> (top, index blob id): tracked regular files at stage 0 that ``git
+        diff-files`` does not report), ``rest`` (paths relative to the top: the other tracked files
+        and the untracked ones ``.gitignore`` does not hide) and whether all were listed. The index
+        is parsed again only when its file changed (``lstat``)."""
+        top, git_dir = repo
+        spec = root.relative_to(top).as_posix() if root != top else "."
+        dirty, others = await asyncio.gather(
+            _run(
+                ["git", "diff-files", "-z", "--name-only", "--ignore-submodules=all", "--", spec], top, (0, 1)
+            ),
+            _run(["git", "ls-files", "-z", "-o", "--exclude-standard", "--", spec], top, (0,)),
+        )
+        try:
+            st = os.lstat(git_dir / "index")  # noqa: ASYNC240
+            key: Stat = (st.st_size, st.st_mtime_ns, st.st_ino)
+        except FileNotFoundError:
+            key = (0, 0, 0)
+        known = self._indexes.get(root)
+        if known is None or known[0] != key:
+            listed = await _run(["git", "ls-files", "-z", "-s", "--", spec], top, (0,))
+            known = (key, _parse_index(top, listed))
+            self._indexes[root] = known
+        entries, unmerged = known[1]
+        rest = [os.fsdecode(p) for p in others.split(b"\0") if p] + unmerged
+        clean = dict(entries)
+        base = len(str(top)) + 1
+        for rel in dirty.split(b"\0"):
+            path = os.fsdecode(os.fsencode(top) + b"/" + rel) if rel else ""
+            if path in clean:
+                del clean[path]
+                rest.append(path[base:])
+        full = len(clean) + len(rest) <= self.max_files
+        if not full:
+            rest = rest[: max(0, self.max_files - len(clean))]
+        return clean, rest, full
 
     def _fill(self, manifest: Manifest) -> None:
         """Copy into the content store each ``lstat``-ed file not there yet with this stat, while the
@@ -250,34 +295,25 @@ async def _run(args: list[str], cwd: Path, ok: Iterable[int]) -> bytes:
     return out
 
 
-async def _git_listing(top: Path, root: Path, cap: int) -> tuple[dict[str, tuple[str, str]], list[str], bool]:
-    """The files under ``root`` as git sees them, reading only (no index refresh):
-    ``clean`` (absolute path -> (top, index blob id): tracked regular files at stage 0 that
-    ``git diff-files`` does not report), ``rest`` (paths relative to ``top``: the other tracked
-    files and the untracked ones ``.gitignore`` does not hide) and whether all were listed."""
-    spec = root.relative_to(top).as_posix() if root != top else "."
-    index, dirty, others = await asyncio.gather(
-        _run(["git", "ls-files", "-z", "-s", "--", spec], top, (0,)),
-        _run(["git", "diff-files", "-z", "--name-only", "--ignore-submodules=all", "--", spec], top, (0, 1)),
-        _run(["git", "ls-files", "-z", "-o", "--exclude-standard", "--", spec], top, (0,)),
-    )
-    changed = set(dirty.split(b"\0"))
-    clean: dict[str, tuple[str, str]] = {}
-    rest = [os.fsdecode(p) for p in others.split(b"\0") if p]
+Index = tuple[dict[str, tuple[str, str]], list[str]]
+"""The index's stage-0 regular files (absolute path -> (top, blob id)) and its unmerged paths."""
+
+
+def _parse_index(top: Path, listed: bytes) -> Index:
+    """``git ls-files -z -s`` output (``mode blob stage<TAB>path``) as an ``Index``; submodules and
+    symlinks are left out."""
+    entries: dict[str, tuple[str, str]] = {}
+    unmerged: list[str] = []
     base, where = os.fsencode(top) + b"/", str(top)
-    for line in index.split(b"\0"):
+    for line in listed.split(b"\0"):
         if not line or line.startswith((b"160000", b"120000")):
-            continue  # a submodule or a symlink
-        rel = line[line.index(b"\t") + 1 :]
-        stage = line[line.index(b"\t") - 1 : line.index(b"\t")]
-        if stage == b"0" and rel not in changed:
-            clean[os.fsdecode(base + rel)] = (where, line[7:47].decode("ascii"))
-        elif stage in (b"0", b"1"):
-            rest.append(os.fsdecode(rel))
-    full = len(clean) + len(rest) <= cap
-    if not full:
-        rest = rest[: max(0, cap - len(clean))]
-    return clean, rest, full
+            continue
+        tab = line.index(b"\t")
+        if line[tab - 1 : tab] == b"0":
+            entries[os.fsdecode(base + line[tab + 1 :])] = (where, line[7 : tab - 2].decode("ascii"))
+        elif line[tab - 1 : tab] == b"1":
+            unmerged.append(os.fsdecode(line[tab + 1 :]))
+    return entries, unmerged
 
 
 async def _git_contents(wanted: list[tuple[str, str, str]]) -> dict[str, bytes]:

@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python -m tests.bench.bench_bash_checkpoints [--files 10000] [--reps 15]``.
 
-Builds a git repository of ``--files`` small files (committed; 50 of them then modified and 50
+Builds a git repository (``--plain``: a folder without git) of ``--files`` small files (committed; 50 of them then modified and 50
 untracked, as a workspace in use is), and times ``session.tool_async("bash", ...)`` through the real
 pipeline with checkpoints on and with them off (``with_checkpoints(False)``: the baseline), for:
 
@@ -29,11 +29,13 @@ from a3s_code import Agent, SessionOptions
 CONFIG = 'default_model = "anthropic/m"\nproviders {\n  name = "anthropic"\n  api_key = "k"\n}\n'
 
 
-def build(root: Path, files: int) -> None:
+def build(root: Path, files: int, use_git: bool = True) -> None:
     for i in range(files):
         folder = root / f"pkg{i // 200}"
         folder.mkdir(exist_ok=True)
         (folder / f"mod{i}.py").write_text(f"value_{i} = {i}\n" * 20)
+    if not use_git:
+        return
     run = lambda *a: subprocess.run(["git", *a], cwd=root, check=True, capture_output=True)  # noqa: E731
     run("init", "-q")
     run("-c", "user.email=b@example.com", "-c", "user.name=b", "add", "-A")
@@ -53,10 +55,10 @@ async def timed(session: object, command: str, reps: int) -> list[float]:
     return out
 
 
-async def main(files: int, reps: int) -> None:
+async def main(files: int, reps: int, use_git: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp).resolve()
-        build(root, files)
+        build(root, files, use_git)
         agent = Agent(CONFIG)
         rows: list[tuple[str, float, float]] = []
         off = agent.session(root, SessionOptions().with_checkpoints(False))
@@ -80,7 +82,8 @@ async def main(files: int, reps: int) -> None:
                 watched_times += await timed(on, command, 1)
             base, watched = statistics.median(base_times), statistics.median(watched_times)
             rows.append((label, base, watched))
-        print(f"{files} files, git repository, median of {reps} calls each, interleaved (first call: one)\n")
+        kind = "git repository" if use_git else "plain folder (no git)"
+        print(f"{files} files, {kind}, median of {reps} calls each, interleaved (first call: one)\n")
         print("| bash call | checkpoints off (ms) | on (ms) | ratio |")
         print("|---|---|---|---|")
         for label, base, watched in rows:
@@ -91,5 +94,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--reps", type=int, default=15)
+    parser.add_argument("--plain", action="store_true", help="no git: the content store holds every file")
     args = parser.parse_args()
-    asyncio.run(main(args.files, args.reps))
+    asyncio.run(main(args.files, args.reps, not args.plain))

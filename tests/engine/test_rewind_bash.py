@@ -237,3 +237,18 @@ def test_the_shell_op_writes_exactly_the_bytes(tmp_path: Path) -> None:
     content = bytes(range(256))
     subprocess.run(["bash", "-c", shell_op("sub/x", content)], cwd=tmp_path, check=True)
     assert hashlib.sha256((tmp_path / "sub" / "x").read_bytes()).digest() == hashlib.sha256(content).digest()
+
+
+async def test_a_change_bash_committed_itself_is_still_rewound(fake_llm: FakeLLM, tmp_path: Path) -> None:
+    """The index moved under the command (``git commit``): the file is back as it was, and the
+    commit is the user's own business (the checkpoint never moves refs)."""
+    (tmp_path / "edited.py").write_bytes(EDITED)
+    make_repo(tmp_path)
+    command = "printf 'y\\r\\n' >> edited.py && git add edited.py && git -c user.name=a -c user.email=a@b commit -qm m"
+    fake_llm.add(Turn.tool_call("bash", {"command": command}), Turn.text("done"))
+    session = session_for(fake_llm, tmp_path)
+    await session.send_async("commit")
+    head = git(tmp_path, "rev-parse", "HEAD")
+    report = await session.rewind_async(1)
+    assert report.restored == ["edited.py"] and (tmp_path / "edited.py").read_bytes() == EDITED
+    assert git(tmp_path, "rev-parse", "HEAD") == head
