@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 
 from a3s_code import Agent, SessionOptions
 from a3s_code.events import AgentEvent, ExternalTaskPending
+from a3s_code.sandbox import SandboxConfig
 from a3s_code.shellwatch import read_only
+from tests.engine.sandbox.helpers import needs_bwrap
 from tests.engine.test_rewind import CONFIG, session_for, tree
 from tests.fakellm import FakeLLM, Turn
 
@@ -252,3 +254,21 @@ async def test_a_change_bash_committed_itself_is_still_rewound(fake_llm: FakeLLM
     report = await session.rewind_async(1)
     assert report.restored == ["edited.py"] and (tmp_path / "edited.py").read_bytes() == EDITED
     assert git(tmp_path, "rev-parse", "HEAD") == head
+
+
+@needs_bwrap
+@pytest.mark.parametrize("tool", ["bash", "sandbox"])
+async def test_a_command_run_in_the_bubblewrap_sandbox_is_checkpointed(
+    fake_llm: FakeLLM, tmp_path: Path, tool: str
+) -> None:
+    (tmp_path / "edited.py").write_bytes(EDITED)
+    (tmp_path / "gone.bin").write_bytes(DELETED)
+    start = tree(tmp_path)
+    fake_llm.add(Turn.tool_call(tool, {"command": SCRIPT}), Turn.text("done"))
+    options = SessionOptions(llm_max_retries=0).with_sandbox(SandboxConfig(network=False))
+    session = Agent(fake_llm.config("anthropic", "claude-sonnet-4-20250514")).session(tmp_path, options)
+    await session.send_async("shell, sandboxed")
+    assert (tmp_path / "created.txt").exists() and not (tmp_path / "gone.bin").exists()
+    report = await session.rewind_async(1)
+    assert sorted(report.restored) == ["created.txt", "edited.py", "gone.bin"]
+    assert tree(tmp_path) == start
