@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import stat
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
@@ -36,6 +37,7 @@ from typing import TypeVar
 
 from .checkpoints import CheckpointStore, digest
 
+log = logging.getLogger("a3s_code.shellwatch")
 T = TypeVar("T")
 Stat = tuple[int, int, int]
 """(size in bytes, mtime in ns, inode)."""
@@ -100,14 +102,17 @@ class ShellWatch:
             return await run()
         try:
             before: Manifest | None = await self.scan(roots, fill=True)
-        except (OSError, ValueError):
+        except Exception:  # a scan must never cost the call itself
+            log.warning("no checkpoint for this shell call: the scan before it failed", exc_info=True)
             before = None
         try:
             return await run()
         finally:
             if before is not None:
-                with contextlib.suppress(OSError, ValueError):
+                try:
                     await self.record(before, await self.scan(roots, fill=False))
+                except Exception:
+                    log.warning("no checkpoint for this shell call: the scan after it failed", exc_info=True)
 
     # -- scanning -------------------------------------------------------------------------------
 
