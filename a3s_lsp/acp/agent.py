@@ -134,6 +134,7 @@ class A3SAcpAgent:
             from a3s_code.permissions import PermissionPolicy
 
             session.permission_checker = PermissionPolicy.interactive_default()
+        state.restore_mode(session)
         self.sessions[session.session_id] = session
         return session
 
@@ -284,6 +285,7 @@ class A3SAcpAgent:
         """Our permission modes; an unknown one is -32602. The mode config option follows."""
         session = self._session(session_id)
         state.set_mode(session, mode_id)
+        await state.save_mode(session)
         self._later(session_id, [state.config_update(session)])
         return SetSessionModeResponse()
 
@@ -292,6 +294,8 @@ class A3SAcpAgent:
     ) -> SetSessionConfigOptionResponse:
         session = self._session(session_id)
         self._later(session_id, state.set_config_option(session, config_id, value))
+        if config_id == "mode":
+            await state.save_mode(session)
         return SetSessionConfigOptionResponse(config_options=state.config_options(session))
 
     async def ext_method(self, method: str, params: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,8 @@ Sources: the ACP v1 schema (``schema/v1/schema.json`` of ``@agentclientprotocol/
 ``acp.schema`` models of ``agent-client-protocol`` 0.12):
 
 - Session modes (``SessionModeState``, ``session/set_mode``, ``current_mode_update``) are the engine's
-  permission modes (``a3s_code.permissions.policy.Mode``).
+  permission modes (``a3s_code.permissions.policy.Mode``), saved with the session and restored by
+  ``session/load`` and ``session/resume``.
 - Config options (``SessionConfigOption``, ``session/set_config_option``, ``config_option_update``):
   ``mode`` (the same modes, category ``mode``), ``model`` (every configured ``provider/model``,
   category ``model``) and ``planning`` (a boolean: plan the turn first, sending ``plan`` updates).
@@ -84,6 +85,21 @@ def set_mode(session: Any, mode_id: str) -> None:
             {"message": f"unknown mode {mode_id!r}; this session's modes are: {', '.join(modes)}"}
         )
     _policy(session).mode = mode_id
+
+
+def restore_mode(session: Any) -> None:
+    """After ``session/load`` or ``session/resume``: the mode the session was saved in (the engine's
+    snapshot keeps it as ``permission_mode``) applies to the policy installed here."""
+    mode = getattr(session, "restored_permission_mode", None)
+    if isinstance(mode, str) and mode in available_modes(session):
+        _policy(session).mode = mode
+
+
+async def save_mode(session: Any) -> None:
+    """Save the session after a mode change when it is saved at all (``auto_save``), so a later
+    ``session/load`` or ``session/resume`` finds the mode even if no turn ran since."""
+    if session.options.auto_save and session.store is not None:
+        await session.save_async()
 
 
 def models(session: Any) -> list[str]:

@@ -5,7 +5,8 @@ each write and delete a tool makes (write, edit, patch, an amended approval, a `
 calls) is recorded here once per file and turn: the bytes before the turn's first change to the file
 and the bytes after its last one, as the file system reads them (``FileSystem.read_bytes``: the disk,
 or an open editor buffer in the daemon). Nothing touches git (no stash, no index). ``bash`` writes
-files behind the file system's back and is not recorded.
+files behind the file system's back: ``shellwatch`` compares the workspace before and after each
+shell call and records its changes here too (``note_lost`` when a before-state could not be had).
 
 Contents are kept once per SHA-256 (a file saved unchanged across turns costs nothing), travel with
 the session snapshot (``persistence``: base64 under ``checkpoints``) and are pruned oldest turn first
@@ -50,6 +51,9 @@ class FileChange:
     after: str | None
     kept: bool = True
     """False when the file was over ``max_file_bytes``: known as changed, not restorable."""
+    note: str = ""
+    """Why the content before cannot be restored, when ``kept`` is False for another reason
+    (``shellwatch``: a file a shell command changed whose earlier content was not kept)."""
 
 
 @dataclass
@@ -109,6 +113,12 @@ class CheckpointStore:
             return
         key = self._keep(data)
         record.files[str(path)] = FileChange(str(path), key, key, kept=not _too_big(data, self.settings))
+
+    def note_lost(self, path: Path, why: str) -> None:
+        """The current turn changed ``path`` but its content before cannot be had (``why``)."""
+        record = self._record()
+        if str(path) not in record.files:
+            record.files[str(path)] = FileChange(str(path), None, None, kept=False, note=why)
 
     def note_after(self, path: Path, data: bytes | None) -> None:
         change = self._record().files.get(str(path))
@@ -219,7 +229,13 @@ class CheckpointStore:
         self.turns = []
         for raw in data.get("turns", []):
             files = {
-                c["path"]: FileChange(c["path"], c.get("before"), c.get("after"), bool(c.get("kept", True)))
+                c["path"]: FileChange(
+                    c["path"],
+                    c.get("before"),
+                    c.get("after"),
+                    bool(c.get("kept", True)),
+                    str(c.get("note", "")),
+                )
                 for c in raw.get("files", [])
             }
             self.turns.append(

@@ -40,6 +40,9 @@ def snapshot(session: Session) -> dict[str, Any]:
         "updated_at": time.time(),
     }
     data["checkpoints"] = session.checkpoints.dump()  # file contents: not redacted (see docs/rewind.md)
+    mode = permission_mode(session)
+    if mode is not None:
+        data["permission_mode"] = mode
     for name in ("plan", "goal"):
         value = getattr(session, name, None)
         if value is not None:
@@ -85,7 +88,38 @@ def restore(session: Session, data: dict[str, Any]) -> None:
     for name in ("plan", "goal"):
         if name in data:
             setattr(session, f"restored_{name}", data[name])
+    _restore_mode(session, data.get("permission_mode"))
     _restore_planning(session, data)
+
+
+def permission_mode(session: Any) -> str | None:
+    """The mode of the session's ``PermissionPolicy`` (looked for through wrapping checkers' ``base``),
+    or None when its checker is no policy."""
+    from .permissions import PermissionPolicy
+
+    checker = getattr(session, "permission_checker", None)
+    while checker is not None and not isinstance(checker, PermissionPolicy):
+        checker = getattr(checker, "base", None)
+    return None if checker is None else str(checker.mode)
+
+
+def _restore_mode(session: Session, mode: Any) -> None:
+    """The saved permission mode (``session/set_mode`` in ACP, ``PermissionPolicy.mode``): kept as
+    ``session.restored_permission_mode`` for a host that installs its policy later, and applied to
+    the policy the session has now. An unknown mode, or ``sandbox_auto_allow`` without a sandbox,
+    is left out (the session keeps its configured mode)."""
+    from typing import get_args
+
+    from .permissions import Mode, PermissionPolicy
+
+    if mode not in get_args(Mode) or (mode == "sandbox_auto_allow" and not session.sandboxed):
+        return
+    session.restored_permission_mode = mode  # type: ignore[attr-defined]
+    checker: Any = session.permission_checker
+    while checker is not None and not isinstance(checker, PermissionPolicy):
+        checker = getattr(checker, "base", None)
+    if checker is not None:
+        checker.mode = mode
 
 
 def _restore_planning(session: Session, data: dict[str, Any]) -> None:

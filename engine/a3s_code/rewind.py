@@ -191,7 +191,9 @@ class SessionRewind:
                 unresolved.add(path)
                 continue
             if not (first.kept and (first.before is None or first.before in store.blobs)):
-                report.failed[shown] = "its content was too big to keep (checkpoints max_file_mb)"
+                report.failed[shown] = (
+                    first.note or "its content was too big to keep (checkpoints max_file_mb)"
+                )
                 unresolved.add(path)
                 continue
             before = store.content(first.before)
@@ -330,9 +332,16 @@ def describe(report: RewindReport) -> str:
 
 
 async def restore(fs: FileSystem, path: Path, data: bytes | None) -> None:
-    """Put ``path`` back to exactly ``data`` through ``fs`` (None: remove the file)."""
+    """Put ``path`` back to exactly ``data`` through ``fs`` (None: remove the file). Wrappers that
+    pass everything to an ``inner`` file system (``RecordingFileSystem``, the daemon's turn-diff
+    recorder) are looked through to one that restores bytes, so a binary file comes back too."""
     if isinstance(fs, RecordingFileSystem):
         fs = fs.inner
+    found: object = fs
+    while not isinstance(found, RestoringFileSystem) and getattr(found, "inner", None) is not None:
+        found = found.inner  # type: ignore[attr-defined]
+    if isinstance(found, RestoringFileSystem):
+        fs = found  # type: ignore[assignment]
     if isinstance(fs, RestoringFileSystem):
         await fs.restore_bytes(path, data)
         return

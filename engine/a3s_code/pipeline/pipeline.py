@@ -28,7 +28,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
@@ -60,6 +60,7 @@ from ..ports import (
     PermissionChecker,
 )
 from ..review.partial import Override, apply_partial, partial_override, propose
+from ..shellwatch import ShellWatch
 from ..tools.base import Tool, ToolContext, ToolParams, ToolResult
 from ..tools.registry import ToolRegistry, format_validation_error
 from .approvals import SessionApprovals
@@ -170,6 +171,8 @@ class ToolPipeline:
         """Every refusal and every confirmation answer (arguments sanitised), oldest first."""
         self.recorder = recorder
         """Where the file changes tools make are checkpointed (``checkpoints``); None records none."""
+        self.shell_watch = ShellWatch(recorder) if recorder is not None else None
+        """Checkpoints what shell tools change (``shellwatch``), wherever the command runs."""
 
     # -- deciding ------------------------------------------------------------------------------
 
@@ -455,15 +458,22 @@ class ToolPipeline:
             except Exception as exc:
                 log.exception("tool %s failed", call.name)
                 return ToolResult.error(f"'{call.name}' failed: {type(exc).__name__}: {exc}")
-        return await self.queue.run_tool(
-            call.name,
-            call.args,
-            lambda: self._invoke(tool, params, ctx),
-            lane=lane,
-            declared_lane=tool.lane,
-            emit=emit,
-            deadline_ms=deadline_ms,
-        )
+
+        def run() -> Awaitable[ToolResult]:
+            return self.queue.run_tool(
+                call.name,
+                call.args,
+                lambda: self._invoke(tool, params, ctx),
+                lane=lane,
+                declared_lane=tool.lane,
+                emit=emit,
+                deadline_ms=deadline_ms,
+            )
+
+        if tool.shell and self.shell_watch is not None:  # around the lane: an external worker counts
+            roots = (ctx.workspace, *ctx.extra_roots)
+            return await self.shell_watch.around(getattr(params, "command", None), roots, ctx.env, run)
+        return await run()
 
     async def _invoke(self, tool: Tool[Any], params: ToolParams, ctx: ToolContext) -> ToolResult:
         timeout_ms = self.settings().tool_timeout_ms

@@ -127,6 +127,10 @@ class Tool(ABC, Generic[P]):
     Params: ClassVar[type[ToolParams]]
     lane: ClassVar[Lane] = "execute"
     """query tools only read and may run in parallel; execute tools change things."""
+    shell: ClassVar[bool] = False
+    """True for tools that run a shell command (``bash``, ``sandbox``): they write files behind the
+    ``FileSystem``'s back, so the pipeline checkpoints them by comparing the workspace before and
+    after (``shellwatch``); their ``command`` parameter is read to skip commands that only read."""
     delegates: ClassVar[bool] = False
     """True for tools that make other tool calls (``batch``): those calls are each checked, confirmed
     and queued on their own, so the delegating call itself takes no lane slot and asks nothing."""

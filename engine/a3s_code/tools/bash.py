@@ -47,6 +47,7 @@ def effective_timeout_ms(sandbox: BashSandbox, asked_ms: int) -> int:
 
 class BashTool(Tool[BashParams]):
     name = "bash"
+    shell = True
     description = (
         "Run a shell command with bash -c (non-login, non-interactive) in the workspace. stdout and stderr "
         "are merged; long output keeps its beginning and end. On timeout or cancel the whole process group "

@@ -33,6 +33,7 @@ class SandboxParams(ToolParams):
 
 class SandboxTool(Tool[SandboxParams]):
     name = "sandbox"
+    shell = True
     description = (
         "Execute a shell command inside the session's isolated sandbox, starting in /workspace (the "
         "session workspace, read-write). The rest of the file system is read-only, /tmp is private, "
