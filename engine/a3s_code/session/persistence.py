@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, JsonValue, ValidationError
 
 from ..errors import A3SError
 from ..messages import Message, Usage
@@ -53,16 +53,16 @@ class SessionSnapshot(BaseModel):
     turns: int = 0
     session_allowed: list[str] = Field(default_factory=list)
     """Calls allowed "for this session" (``tool:{json args}``)."""
-    audit: list[dict[str, Any]] = Field(default_factory=list)
+    audit: list[dict[str, JsonValue]] = Field(default_factory=list)
     """``hitl.AuditEntry`` fields, oldest first."""
     created_at: float | None = None
     """Unix seconds."""
     updated_at: float | None = None
-    checkpoints: dict[str, Any] | None = None
+    checkpoints: dict[str, JsonValue] | None = None
     """``CheckpointStore.dump()``: ``{"turns": [...], "blobs": {sha256: base64}}``."""
-    plan: dict[str, Any] | None = None
+    plan: dict[str, JsonValue] | None = None
     """``planning.Plan`` as data (kept raw: one that no longer validates must not lose the rest)."""
-    goal: dict[str, Any] | None = None
+    goal: dict[str, JsonValue] | None = None
     """``planning.GoalState`` as data."""
 
     def to_data(self, security: SecurityProvider | None = None) -> dict[str, Any]:
@@ -137,9 +137,9 @@ class SessionPersistence:
     def __init__(self, store: SessionStore | None, session: Persistable) -> None:
         self.store = store
         self._session = session
-        self.restored_plan: dict[str, Any] | None = None
+        self.restored_plan: dict[str, JsonValue] | None = None
         """The saved plan as data, as restored (also when it no longer validates as a ``Plan``)."""
-        self.restored_goal: dict[str, Any] | None = None
+        self.restored_goal: dict[str, JsonValue] | None = None
 
     def snapshot(self) -> SessionSnapshot:
         """The session now, unredacted (``to_data`` redacts)."""
