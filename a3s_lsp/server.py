@@ -56,6 +56,15 @@ class A3SLanguageServer(LanguageServer):
         self.initialized = False
         """``initialized`` was received (a second one changes nothing)."""
         self._config_watch: asyncio.Task[None] | None = None
+        self.warm: asyncio.Event | None = None
+        """Set once the warm-up thread started at ``initialized`` has imported what a first prompt
+        needs (wire models, engine); ``None`` when no warm-up runs. See ``until_warm``."""
+
+    async def until_warm(self) -> None:
+        """Wait, without blocking the loop, for the warm-up imports. A handler that imported a
+        module the warm-up thread is importing would block the whole loop on the module's lock."""
+        if self.warm is not None and not self.warm.is_set():
+            await self.warm.wait()
 
     # -- config reload ----------------------------------------------------------------------------
 
@@ -64,11 +73,15 @@ class A3SLanguageServer(LanguageServer):
         config = self.settings.config
         if not config or self._config_watch is not None or not Path(config).is_file():
             return
+        self._config_watch = asyncio.get_running_loop().create_task(
+            self._watch_config(Path(config).resolve())
+        )
+
+    async def _watch_config(self, path: Path) -> None:
+        await self.until_warm()  # watchfiles loads anyio's backend: let the warm-up thread do it
         from .reload import watch_config
 
-        self._config_watch = asyncio.get_running_loop().create_task(
-            watch_config(self, Path(config).resolve())
-        )
+        await watch_config(self, path)
 
     def stop_config_watch(self) -> None:
         if self._config_watch is not None:

@@ -25,6 +25,7 @@ def method(server: A3SLanguageServer, name: str, params: str) -> Callable[[Handl
 
     def register(handler: Handler[P]) -> Handler[P]:
         async def run(ls: A3SLanguageServer, raw: Any) -> Any:
+            await ls.until_warm()
             result = handler(ls, wire.params_of(getattr(wire, params), raw, name))
             if inspect.isawaitable(result):
                 result = await result

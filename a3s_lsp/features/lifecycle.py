@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -38,10 +41,19 @@ def register(server: A3SLanguageServer) -> None:
             return
         ls.initialized = True
         LogMessageHandler.install(ls)
-        ls.start_config_watch()
         # Import the engine and the default model's provider SDK now, off the event loop, so the
         # first prompt neither waits for them nor stalls other requests while they load.
-        threading.Thread(target=_warm_up, args=(ls.settings.config,), name="a3s-warm-up", daemon=True).start()
+        loop = asyncio.get_running_loop()
+        warm = ls.warm = asyncio.Event()
+
+        def ready() -> None:
+            with contextlib.suppress(RuntimeError):  # the loop closed: the daemon is stopping
+                loop.call_soon_threadsafe(warm.set)
+
+        threading.Thread(
+            target=_warm_up, args=(ls.settings.config, ready), name="a3s-warm-up", daemon=True
+        ).start()
+        ls.start_config_watch()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     def folders_changed(ls: A3SLanguageServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
@@ -62,16 +74,33 @@ def register(server: A3SLanguageServer) -> None:
         ls.stop_config_watch()
 
 
-_FIRST_PROMPT_MODULES = ("watchfiles", "a3s_lsp.reload", "a3s_lsp.confirm", "a3s_lsp.lspfs", "a3s_code")
-"""What the event loop imports itself on the way to a first prompt: imported here first, so the
-loop never waits on an import lock this thread holds while it loads the heavy provider SDK."""
+_FIRST_PROMPT_MODULES = (
+    "a3s_lsp.wire",
+    "a3s_lsp.wire_events",
+    "a3s_lsp.turns",
+    "a3s_lsp.confirm",
+    "a3s_lsp.lspfs",
+    "watchfiles",
+    "anyio._backends._asyncio",
+    "a3s_lsp.reload",
+)
+"""What the event loop would import itself on the way to a first prompt (``a3s/*`` handlers, turns,
+the config watch): imported here, while ``a3s/*`` handlers wait on ``A3SLanguageServer.warm``, so
+the loop never runs these imports or waits on an import lock this thread holds (measured: 50 to
+240 ms stalls each, tests/bench/bench_codex.py)."""
 
 
-def _warm_up(config: str | None) -> None:
+def _warm_up(config: str | None, ready: Callable[[], object]) -> None:
     import importlib
 
-    for name in _FIRST_PROMPT_MODULES:
-        importlib.import_module(name)
-    from a3s_code.llm.deferred import warm_up
+    try:
+        from a3s_code.llm.deferred import ENGINE_MODULES, warm_up
 
+        for name in (*_FIRST_PROMPT_MODULES, *ENGINE_MODULES):
+            try:
+                importlib.import_module(name)
+            except Exception as exc:  # the handler that needs it reports the real error
+                log.debug("warm-up: cannot import %s (%s)", name, exc)
+    finally:
+        ready()
     log.debug("warmed up: %s", ", ".join(warm_up(config)))
