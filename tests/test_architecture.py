@@ -119,7 +119,7 @@ def test_a_session_is_a_package_of_components(tmp_path: Path) -> None:
         'providers {\n  name = "anthropic"\n  api_key = "test-key"\n  base_url = "http://127.0.0.1:9"\n}\n'
     )
     session = Agent(config).session(tmp_path)
-    assert isinstance(session, package.Session) and isinstance(session, package.AsyncSession)
+    assert isinstance(session, package.Session) and isinstance(session, package.SessionCore)
     components = {
         "roots": WorkspaceRoots,
         "sandbox": SessionSandbox,

@@ -21,13 +21,14 @@ attribute           class (module)                      what it does
 ``runner``          ``session.turn.TurnRunner``         one turn, slash commands, compaction
 ==================  ==================================  =============================================
 
-``session.core.AsyncSession`` holds the state and the components and keeps the seed's names
-(``add_mcp_server_async``, ``queue_stats``, ``register_hook``, ``rewind_async``, ...) as methods
-that delegate to them; ``session.sync.Session`` adds the seed's blocking calls (``send``,
-``rewind``, ``fork``, ...). See docs/architecture.md.
+``session.core.SessionCore`` holds the state, composes the components and runs turns;
+``session.api.Session`` (what ``Agent.session`` returns) is the seed's API over it: the names that
+belong to a component delegate to it (``add_mcp_server_async``, ``queue_stats``,
+``register_hook``, ``rewind_async``, ...) and the blocking calls (``send``, ``rewind``, ``fork``,
+...) run their ``_async`` twins. See docs/architecture.md.
 """
 
-from .core import AsyncSession, SessionBusyError
-from .sync import Session
+from .api import Session
+from .core import SessionBusyError, SessionCore
 
-__all__ = ["AsyncSession", "Session", "SessionBusyError"]
+__all__ = ["Session", "SessionBusyError", "SessionCore"]

@@ -15,7 +15,7 @@ from ..ports import PermissionChecker, PermissionDecision
 from .definition import AgentDefinition
 
 if TYPE_CHECKING:
-    from ..session import AsyncSession, Session
+    from ..session import Session, SessionCore
     from .registry import AgentRegistry
 
 NESTED_TOOLS = ("task",)
@@ -62,7 +62,7 @@ class SubagentResult:
     cost_usd: float = 0.0
 
 
-def child_session(parent: AsyncSession, agent: AgentDefinition, max_steps: int) -> Session:
+def child_session(parent: SessionCore, agent: AgentDefinition, max_steps: int) -> Session:
     """A fresh session in the parent's workspace that shares its file system, confirmations and policy."""
     popts = parent.options
     base_checker = parent.permission_checker
@@ -106,7 +106,7 @@ def _named(checker: AgentToolChecker, tool: str) -> bool:
 
 
 async def run_subagent(
-    parent: AsyncSession,
+    parent: SessionCore,
     agent: AgentDefinition,
     prompt: str,
     *,
@@ -165,7 +165,7 @@ async def run_subagent(
     return result
 
 
-def agent_registry(parent: AsyncSession) -> AgentRegistry:
+def agent_registry(parent: SessionCore) -> AgentRegistry:
     """Built-ins, then the config's ``agent_dirs``, then the session options' (later names win)."""
     from .registry import AgentRegistry
 
