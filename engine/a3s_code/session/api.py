@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ..context.vector import VectorContextProvider
     from ..hooks import AnyHandler, OnError
     from ..mcp import McpManager
+    from ..mcp.manager import ServerStatus
     from ..memory import MemoryItem
     from ..queue.config import HandlerMode, LaneHandlerConfig
     from ..sandbox import BashSandbox, SandboxInfo
@@ -65,7 +66,7 @@ class Session(SessionCore):
         """``session.mcp.remove_async``."""
         return await self.mcp.remove_async(name)
 
-    def mcp_status(self) -> dict[str, dict[str, Any]]:
+    def mcp_status(self) -> dict[str, ServerStatus]:
         """``session.mcp.status``: per server state, transport, tools, restarts, last error."""
         return self.mcp.status()
 

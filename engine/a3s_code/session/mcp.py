@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..events import AgentEvent, ErrorEvent, SecurityWarning
 
 if TYPE_CHECKING:
     from ..commands import CommandContext, CommandOutput, CommandRegistry
     from ..mcp import McpManager
+    from ..mcp.manager import ServerStatus
     from ..mcp.transport import McpTransport
     from ..security import SecurityProvider
     from ..tools.registry import ToolRegistry
@@ -109,7 +110,7 @@ class SessionMcp:
         """The names of the servers whose tools this session has, in the order they were attached."""
         return [name for name, manager in self._sources.items() if name in manager]
 
-    def status(self) -> dict[str, dict[str, Any]]:
+    def status(self) -> dict[str, ServerStatus]:
         """Per server this session uses: state, transport, tools, restarts, last error."""
         return {name: self._sources[name].status()[name] for name in self.servers()}
 
