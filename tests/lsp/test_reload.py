@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -77,3 +78,48 @@ async def test_a_changed_config_applies_to_new_sessions_and_a_bad_one_is_refused
     assert "agent.hcl" in error and "max_tool_rounds" in error
     created = await editor.request("a3s/session/create", {})
     assert created["model"] == "anthropic/claude-opus-4-20250514", "the last good config stays in force"
+
+
+def _inotify_watches(config: Path) -> int:
+    """Inotify watches held by the daemon started with ``--config CONFIG`` (found in /proc)."""
+    for proc in Path("/proc").iterdir():
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"a3s_lsp" not in argv or str(config).encode() not in argv:
+            continue
+        count = 0
+        for fd in (proc / "fd").iterdir():
+            try:
+                if os.readlink(fd) == "anon_inode:inotify":
+                    info = (proc / "fdinfo" / fd.name).read_text()
+                    count += sum(line.startswith("inotify wd:") for line in info.splitlines())
+            except OSError:
+                continue
+        return count
+    raise AssertionError(f"no daemon running with {config}")
+
+
+@pytest.mark.skipif(not Path("/proc/self/fdinfo").is_dir(), reason="needs Linux /proc")
+async def test_a_config_in_a_project_root_does_not_put_the_project_under_watch(
+    tmp_path: Path, fake_llm: FakeLLM
+) -> None:
+    """agent.hcl kept in a big project's root: its folder is watched, not every folder below it; the
+    skill folder is still watched with its subfolders."""
+    root = tmp_path / "big-project"
+    for i in range(40):
+        (root / f"pkg{i}" / "sub").mkdir(parents=True)
+    (root / "skills" / "release").mkdir(parents=True)
+    config = root / "agent.hcl"
+    config.write_text(fake_llm.config(extra='skill_dirs = ["skills"]\n'))
+    editor = await start_editor("visual-studio-code", root, config)
+    try:
+        await _until(lambda: _logged(editor, "skill folder(s)"), "the watcher is armed")
+        assert _inotify_watches(config) <= 4, "one watch for the config's folder, a few for the skills"
+        (root / "skills" / "release" / "SKILL.md").write_text(SKILL)
+        await _until(lambda: _logged(editor, "skills reloaded"), "a skill in a subfolder is seen")
+        config.write_text(config.read_text().replace("claude-sonnet-4-20250514", "claude-opus-4-20250514"))
+        await _until(lambda: _shown(editor, "reloaded agent.hcl"), "the config is still reloaded")
+    finally:
+        await stop_editor(editor)

@@ -9,79 +9,17 @@ user's version in the editor, saved. Screenshots go to ``$A3S_VSCODE_SHOTS`` (de
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.fakellm import FakeLLM, Turn
 from tests.fakellm.script import Text, Thinking, ToolCall
-from tests.vscode.tooling import CODE_SERVER, PLAYWRIGHT, ROOT, build_vsix, ensure_tools, node_env
+from tests.vscode.tooling import run_in_code_server
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 ANSWER = "Done: **y** is now `30`, the value you chose in the review."
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _workspace(tmp_path: Path, fake: FakeLLM) -> tuple[Path, Path]:
-    project = tmp_path / "project"
-    project.mkdir()
-    (project / "app.py").write_text("x = 1\ny = 2\n")
-    config = tmp_path / "agent.hcl"
-    config.write_text(fake.config(extra='permissions {\n  ask = ["edit"]\n  allow = ["git_worktree"]\n}\n'))
-    for args in (
-        ["init", "-q", "-b", "main"],
-        ["add", "."],
-        ["-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "init"],
-    ):
-        subprocess.run(["git", *args], cwd=project, check=True)
-    return project, config
-
-
-def _settings(user_dir: Path, config: Path) -> None:
-    settings = {
-        "a3s.serverCommand": [sys.executable, "-m", "a3s_lsp"]
-        + (
-            ["--log-file", os.environ["A3S_E2E_DAEMON_LOG"], "--log-level", "DEBUG"]
-            if os.environ.get("A3S_E2E_DAEMON_LOG")
-            else []
-        ),
-        "a3s.configPath": str(config),
-        "workbench.startupEditor": "none",
-        "workbench.secondarySideBar.defaultVisibility": "hidden",
-        "chat.disableAIFeatures": True,
-        "extensions.autoCheckUpdates": False,
-        "workbench.tips.enabled": False,
-        "security.workspace.trust.enabled": False,
-        "telemetry.telemetryLevel": "off",
-    }
-    (user_dir / "User").mkdir(parents=True)
-    (user_dir / "User" / "settings.json").write_text(json.dumps(settings, indent=2))
-
-
-def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"code-server exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError("code-server did not answer /healthz")
 
 
 @pytest.mark.editor
@@ -90,8 +28,6 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout: float = 60
 def test_a_prompt_in_vscode_is_reviewed_changed_allowed_and_answered(
     fake_llm_thread: FakeLLM, tmp_path: Path
 ) -> None:
-    ensure_tools()
-    vsix = build_vsix()
     slow = threading.Event()  # never set while the test runs: that turn is cancelled from the chat
     fake_llm_thread.add(
         Turn(
@@ -110,67 +46,21 @@ def test_a_prompt_in_vscode_is_reviewed_changed_allowed_and_answered(
         Turn.text("Too late.", gate=slow),
         Turn.text("It sets `x` and `y`."),
     )
-    project, config = _workspace(tmp_path, fake_llm_thread)
-    state = tmp_path / "cs"
-    user_dir, ext_dir, shots = (
-        state / "user",
-        state / "ext",
-        Path(os.environ.get("A3S_VSCODE_SHOTS", tmp_path / "shots")),
-    )
-    shots.mkdir(parents=True, exist_ok=True)
-    _settings(user_dir, config)
-    (state / "config.yaml").write_text("")
-    env = node_env(XDG_CONFIG_HOME=str(state / "xdg-config"), XDG_DATA_HOME=str(state / "xdg-data"))
-    env["PYTHONPATH"] = str(ROOT)
-    base = [str(CODE_SERVER), "--config", str(state / "config.yaml"), "--user-data-dir", str(user_dir)]
-    base += ["--extensions-dir", str(ext_dir)]
-    installed = subprocess.run(
-        [*base, "--install-extension", str(vsix)], env=env, capture_output=True, text=True, timeout=120
-    )
-    assert installed.returncode == 0, installed.stdout + installed.stderr
-    port = _free_port()
-    log = (state / "code-server.log").open("wb")
-    server = subprocess.Popen(
-        [*base, "--auth", "none", "--bind-addr", f"127.0.0.1:{port}", "--disable-telemetry"]
-        + [
-            "--disable-update-check",
-            "--disable-workspace-trust",
-            "--reconnection-grace-time",
-            "5",
-            str(project),
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=project,
-        start_new_session=True,
-    )
     try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_healthy(url, server)
-        driven = subprocess.run(
-            ["node", str(Path(__file__).with_name("e2e.js"))],
-            env=env
-            | {
-                "CS_URL": url,
-                "SHOTS": str(shots),
-                "PW": str(PLAYWRIGHT),
-                "WORKSPACE": str(project),
-                "PNG": PNG,
-            },
-            capture_output=True,
-            text=True,
-            timeout=240,
+        run = run_in_code_server(
+            tmp_path,
+            fake_llm_thread,
+            "e2e.js",
+            files={"app.py": "x = 1\ny = 2\n"},
+            git=True,
+            config=fake_llm_thread.config(
+                extra='permissions {\n  ask = ["edit"]\n  allow = ["git_worktree"]\n}\n'
+            ),
+            script_env={"PNG": PNG},
         )
     finally:
         slow.set()
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        log.close()
-    lines = driven.stdout.strip().splitlines()
-    found = json.loads(lines[-1]) if lines else {}
-    context = f"{driven.stderr[-3000:]}\n{found}\nlog tail: {(state / 'code-server.log').read_text()[-3000:]}"
-    assert found.get("ok"), context
+    found, project = run.found, run.project
 
     assert found["completions"] == ["/cost", "/compact"]
     assert "app.py (proposed, editable)" in found["diffTitle"]

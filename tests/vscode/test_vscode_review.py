@@ -9,17 +9,13 @@ at the turn's end opens both files in one multi-diff review. Screenshots go to `
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.fakellm import FakeLLM, Turn
 from tests.fakellm.script import ToolCall
-from tests.vscode.test_vscode_e2e import _free_port, _settings, _wait_healthy
-from tests.vscode.tooling import CODE_SERVER, PLAYWRIGHT, ROOT, build_vsix, ensure_tools, node_env
+from tests.vscode.tooling import run_in_code_server
 
 LINES = [f"line {n}" for n in range(1, 13)]
 PATCH = (
@@ -35,62 +31,19 @@ PATCH = (
 def test_the_user_rejects_one_hunk_and_reviews_the_turn_in_vscode(
     fake_llm_thread: FakeLLM, tmp_path: Path
 ) -> None:
-    ensure_tools()
-    vsix = build_vsix()
     fake_llm_thread.add(
         Turn(items=[ToolCall("patch", {"file_path": "notes.txt", "diff": PATCH})]),
         Turn(items=[ToolCall("write", {"file_path": "todo.md", "content": "- [ ] ship it\n"})]),
         Turn.text("Done: see the review."),
     )
-    project = tmp_path / "project"
-    project.mkdir()
-    (project / "notes.txt").write_text("\n".join(LINES) + "\n")
-    config = tmp_path / "agent.hcl"
-    config.write_text(
-        fake_llm_thread.config(extra='permissions {\n  ask = ["patch"]\n  allow = ["write"]\n}\n')
+    run = run_in_code_server(
+        tmp_path,
+        fake_llm_thread,
+        "review.js",
+        files={"notes.txt": "\n".join(LINES) + "\n"},
+        config=fake_llm_thread.config(extra='permissions {\n  ask = ["patch"]\n  allow = ["write"]\n}\n'),
     )
-    state = tmp_path / "cs"
-    user_dir, ext_dir = state / "user", state / "ext"
-    shots = Path(os.environ.get("A3S_VSCODE_SHOTS", tmp_path / "shots"))
-    shots.mkdir(parents=True, exist_ok=True)
-    _settings(user_dir, config)
-    (state / "config.yaml").write_text("")
-    env = node_env(XDG_CONFIG_HOME=str(state / "xdg-config"), XDG_DATA_HOME=str(state / "xdg-data"))
-    env["PYTHONPATH"] = str(ROOT)
-    base = [str(CODE_SERVER), "--config", str(state / "config.yaml"), "--user-data-dir", str(user_dir)]
-    base += ["--extensions-dir", str(ext_dir)]
-    installed = subprocess.run(
-        [*base, "--install-extension", str(vsix)], env=env, capture_output=True, text=True, timeout=120
-    )
-    assert installed.returncode == 0, installed.stdout + installed.stderr
-    port = _free_port()
-    log = (state / "code-server.log").open("wb")
-    server = subprocess.Popen(
-        [*base, "--auth", "none", "--bind-addr", f"127.0.0.1:{port}", "--disable-telemetry"]
-        + ["--disable-update-check", "--disable-workspace-trust", str(project)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=project,
-        start_new_session=True,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_healthy(url, server)
-        driven = subprocess.run(
-            ["node", str(Path(__file__).with_name("review.js"))],
-            env=env | {"CS_URL": url, "SHOTS": str(shots), "PW": str(PLAYWRIGHT)},
-            capture_output=True,
-            text=True,
-            timeout=240,
-        )
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        log.close()
-    lines = driven.stdout.strip().splitlines()
-    found = json.loads(lines[-1]) if lines else {}
-    assert found.get("ok"), f"{driven.stderr[-3000:]}\n{found}"
+    found, project = run.found, run.project
 
     assert "apply which hunks of patch" in found["pickerTitle"]
     assert [row.split("\n")[0] for row in found["rows"]] == ["notes.txt:1+1 −1", "notes.txt:9+1 −1"]

@@ -9,6 +9,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from "vscode-languageclient/node";
+import { toProtocolInlineContext } from "./inlineContext";
 import { describeLaunch, serverLaunch, type ServerLaunch } from "./settings";
 import { CONFIRMATIONS_CAPABILITY, Methods, type ConfirmAnswer, type ConfirmParams, type EventNotification, type TurnDiff } from "./protocol";
 
@@ -70,6 +71,11 @@ export class Daemon implements vscode.Disposable {
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       initializationFailedHandler: () => false,
+      middleware: {
+        // the client sends VS Code's context as it is; the daemon wants LSP's enum and range (inlineContext.ts)
+        provideInlineCompletionItems: (document, position, context, token, next) =>
+          next(document, position, toProtocolInlineContext(context) as unknown as vscode.InlineCompletionContext, token),
+      },
     };
     this.output.appendLine(`Starting the daemon: ${describeLaunch(launch)}`);
     const client = new LanguageClient("a3s", "A3S", serverOptions, clientOptions);

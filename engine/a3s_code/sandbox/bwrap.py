@@ -8,19 +8,21 @@ The flags are bubblewrap's (bwrap(1), bubblewrap 0.8).
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 from ..tools._proc import ProcessResult, run_shell
 from . import limits as lim
 from .base import SandboxCommandRequest, SandboxError, SandboxInfo, SandboxUnavailableError
 from .config import PROVIDER_KEY_VARIABLES, SandboxConfig, SandboxConfigError, host_path, resolve_image
-from .view import WORKSPACE_MOUNT, empty_file, parse_mount, plan, secret_paths
+from .rootscan import WORKSPACE_MOUNT
+from .view import empty_file, parse_mount, plan, secret_paths
 
 PROBE_TIMEOUT_S = 15.0
 NAMESPACES = (
@@ -73,6 +75,13 @@ def _valid_variable(name: str, value: str) -> bool:
     return bool(name) and "=" not in name and "\0" not in name and "\0" not in value
 
 
+def _name_patterns(patterns: Iterable[str]) -> re.Pattern[str]:
+    """One regular expression matching what ``fnmatchcase`` would for any of ``patterns`` (nothing
+    when there are none): the allow-list is checked against every host variable on every call."""
+    parts = [f"(?:{fnmatch.translate(p)})" for p in patterns]
+    return re.compile("|".join(parts) if parts else r"(?!)")
+
+
 def find_bwrap(name: str) -> str:
     """The bwrap executable's path; raises SandboxUnavailableError saying how to install it."""
     if "/" in name:
@@ -119,6 +128,7 @@ class BubblewrapSandbox:
         self.workspace = Path(workspace).resolve()
         self.secret_env = secret_env or SecretEnv()
         self._check_env_settings()
+        self._passthrough = _name_patterns(config.env_passthrough)
         base = base_dir or Path.cwd()
         self.binary = find_bwrap(config.bwrap)
         self.image = resolve_image(config.image, base) if config.image else None
@@ -215,8 +225,8 @@ class BubblewrapSandbox:
     def environment(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         """The variables a command sees: the allow-listed host ones, then ``extra`` (the session's
         ``env``), then the config's ``env``; provider API keys are always removed."""
-        patterns = self.config.env_passthrough
-        env = {k: v for k, v in os.environ.items() if any(fnmatchcase(k, p) for p in patterns)}
+        allowed = self._passthrough.match
+        env = {k: v for k, v in os.environ.items() if allowed(k)}
         env.update(extra or {})
         env.update(self.config.env)
         for name in ("BASH_ENV", "ENV"):  # files a non-interactive shell would source

@@ -10,6 +10,12 @@
   read-only tmpfs, files an empty read-only file.
 
 Mounts are ordered parents first, so a hide always lands on top of the bind that exposed it.
+
+Cost: bubblewrap re-reads ``/proc/self/mountinfo`` after every bind (bwrap.c ``bind_mount``, to
+apply read-only and ``nosuid`` to submounts), so a bind costs in proportion to the mounts already
+there. Hence the order: fresh ``/proc``, ``/dev`` and tmpfs mounts first, then the top-level binds
+and hides, and last the top-level binds that bring host submounts along (``/sys`` with its cgroup
+mounts); an empty top-level folder is made with ``--dir`` instead of bound (nothing to show).
 """
 
 from __future__ import annotations
@@ -23,10 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import SandboxConfig, SandboxConfigError, host_path
-
-WORKSPACE_MOUNT = "/workspace"
-FRESH = frozenset({"proc", "dev", "tmp", "run", WORKSPACE_MOUNT.strip("/")})
-"""Top-level names never bound from the root: mounted fresh, or taken by the workspace."""
+from .rootscan import SCANNER, WORKSPACE_MOUNT, RootScanner
 
 HIDDEN_IN_HOME = (
     ".ssh",
@@ -126,29 +129,25 @@ def parse_mount(entry: str, base: Path, writable: bool) -> Bind:
 
 
 def secret_paths(home: Path, extra: Iterable[Path] = ()) -> list[Path]:
-    """The built-in credential paths that exist and that this process could read, resolved."""
-    candidates = [home / rel for rel in HIDDEN_IN_HOME] + [Path(p) for p in HIDDEN_SYSTEM] + list(extra)
+    """The built-in credential paths that exist and that this process could read, resolved.
+
+    The home folder is listed once, and only the entries under names it holds are looked up (about
+    50 path lookups become a listing and a few lookups; this runs before every call)."""
+    try:
+        present: set[str] | None = set(os.listdir(home))
+    except OSError:
+        present = None  # look every candidate up
+    rels = [rel for rel in HIDDEN_IN_HOME if present is None or rel.split("/", 1)[0] in present]
+    candidates = [os.path.join(home, rel) for rel in rels] + list(HIDDEN_SYSTEM)
+    candidates += [str(p) for p in extra]
     found: list[Path] = []
-    for path in candidates:
-        if not (path.exists() and os.access(path, os.R_OK)):
+    for text in candidates:
+        if not (os.path.exists(text) and os.access(text, os.R_OK)):
             continue
-        real = path.resolve()
+        real = Path(os.path.realpath(text))
         if real not in found:
             found.append(real)
     return found
-
-
-def _root_entries(root: Path) -> list[tuple[str, ...]]:
-    ops: list[tuple[str, ...]] = []
-    for entry in sorted(os.scandir(root), key=lambda e: e.name):
-        if entry.name in FRESH:
-            continue
-        inside = f"/{entry.name}"
-        if entry.is_symlink():
-            ops.append(("--symlink", os.readlink(entry.path), inside))
-        elif entry.is_dir(follow_symlinks=False) or entry.is_file(follow_symlinks=False):
-            ops.append(("--ro-bind", entry.path, inside))
-    return ops
 
 
 def _depth(dest: str) -> int:
@@ -193,13 +192,14 @@ _EMPTY: Path | None = None
 def read_only_paths(workspace: Path) -> list[Path]:
     """The ``READ_ONLY_IN_WORKSPACE`` entries that exist, resolved; symlinks only when they stay inside."""
     found: list[Path] = []
+    top = str(workspace)
     for rel in READ_ONLY_IN_WORKSPACE:
-        path = workspace / rel
-        if not (path.exists() or path.is_symlink()):
+        path = os.path.join(top, rel)
+        if not os.path.lexists(path):
             continue
-        real = path.resolve()
-        if real.exists() and _inside(str(real), str(workspace)) and real not in found:
-            found.append(real)
+        real = os.path.realpath(path)
+        if os.path.exists(real) and _inside(real, top) and Path(real) not in found:
+            found.append(Path(real))
     return found
 
 
@@ -217,21 +217,29 @@ def plan(
     extra: Sequence[Bind],
     secrets: Sequence[Path],
     user_hidden: Sequence[Path],
+    scanner: RootScanner = SCANNER,
 ) -> list[str]:
     """The bwrap mount arguments for this session (namespaces, limits and the command come later)."""
     if workspace == Path("/"):
         raise SandboxConfigError("a sandbox cannot use / as the workspace")
     root = image or Path("/")
-    args: list[str] = ["--tmpfs", "/"]
-    root_binds: list[Bind] = []
-    for op in _root_entries(root):
-        args += op
-        if op[0] == "--ro-bind":
-            root_binds.append(Bind(Path(op[1]), op[2], False))
+    top = scanner.ops(root)
+    root_binds = [Bind(Path(source), dest, False) for source, dest in top.binds]
     if image is not None:
         root_binds = []  # the host's files are not under an image root
     small = str(min(64, config.memory_mb) * 1024 * 1024)
-    args += ["--proc", "/proc", "--dev", "/dev", "--size", small, "--tmpfs", "/dev/shm"]
+    args: list[str] = [
+        "--tmpfs",
+        "/",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--size",
+        small,
+        "--tmpfs",
+        "/dev/shm",
+    ]
     args += [
         "--size",
         str(config.memory_mb * 1024 * 1024),
@@ -242,6 +250,8 @@ def plan(
         "--tmpfs",
         "/run",
     ]
+    for op in top.early:
+        args += op
     if image is None and config.network:
         resolv = Path("/etc/resolv.conf").resolve()
         if resolv.is_relative_to("/run") and resolv.is_file():  # systemd-resolved's stub file
@@ -261,6 +271,13 @@ def plan(
                 if any(m != place and _inside(m, place) for m in mounted):
                     continue  # the workspace or a mount the config asked for lives inside: keep it reachable
                 ops.append(_Op(place, rank, _hide(path, place)))
-    for mount in sorted(ops, key=lambda o: (_depth(o.dest), o.rank)):
+    ordered = sorted(ops, key=lambda o: (_depth(o.dest), o.rank))
+    under_late = [o for o in ordered if any(_inside(o.dest, op[2]) for op in top.late)]
+    for mount in ordered:
+        if mount not in under_late:
+            args += mount.args
+    for op in top.late:
+        args += op
+    for mount in under_late:
         args += mount.args
     return [*args, "--remount-ro", "/"]
