@@ -93,3 +93,74 @@ def test_no_module_over_600_lines() -> None:
         if (n := len(p.read_text().splitlines())) > 600
     ]
     assert big == []
+
+
+def test_a_session_is_a_package_of_components(tmp_path: Path) -> None:
+    """``a3s_code.session`` is a package; each part of a session is a component of a documented
+    class, reachable as an attribute, and the seed's names on the session act on it."""
+    import a3s_code.session as package
+    from a3s_code import Agent
+    from a3s_code.hooks import HookEngine
+    from a3s_code.pipeline import ToolPipeline
+    from a3s_code.rewind import SessionRewind
+    from a3s_code.roots import WorkspaceRoots
+    from a3s_code.sandbox.session import SessionSandbox
+    from a3s_code.session.context import SessionContext
+    from a3s_code.session.mcp import SessionMcp
+    from a3s_code.session.memory import SessionMemory
+    from a3s_code.session.persistence import SessionPersistence, SessionSnapshot
+    from a3s_code.session.queue import SessionQueue
+    from a3s_code.session.turn import TurnRunner
+    from a3s_code.steering import SteerQueue
+
+    assert hasattr(package, "__path__") and Path(package.__file__).name == "__init__.py"
+    config = (
+        'default_model = "anthropic/claude-sonnet-4-20250514"\n'
+        'providers {\n  name = "anthropic"\n  api_key = "test-key"\n  base_url = "http://127.0.0.1:9"\n}\n'
+    )
+    session = Agent(config).session(tmp_path)
+    assert isinstance(session, package.Session) and isinstance(session, package.SessionCore)
+    components = {
+        "roots": WorkspaceRoots,
+        "sandbox": SessionSandbox,
+        "mcp": SessionMcp,
+        "memory": SessionMemory,
+        "context": SessionContext,
+        "queue": SessionQueue,
+        "steering": SteerQueue,
+        "rewinder": SessionRewind,
+        "persistence": SessionPersistence,
+        "pipeline": ToolPipeline,
+        "runner": TurnRunner,
+    }
+    wrong = {
+        name: type(getattr(session, name)).__name__
+        for name, kind in components.items()
+        if not isinstance(getattr(session, name), kind)
+    }
+    assert wrong == {}
+    assert isinstance(session.hooks, HookEngine) and session.hooks is session.services.hooks
+    assert session.pipeline.queue is session.queue and session.checkpoints is session.rewinder.checkpoints
+
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    assert session.add_root(extra) in session.roots.all()
+    session.register_hook("audit", "pre_tool_use", lambda event: None)
+    assert session.hook_count() == len(session.hooks) == 1
+    assert session.queue_stats() == session.queue.stats() and session.dead_letters() == []
+    assert session.mcp_status() == session.mcp.status() == {} and not session.memory.enabled
+    snapshot = session.persistence.snapshot()
+    assert isinstance(snapshot, SessionSnapshot) and snapshot.roots == [str(extra.resolve())]
+    assert SessionSnapshot.from_data(snapshot.to_data()).id == session.session_id
+
+
+def test_the_session_package_has_no_untyped_stubs() -> None:
+    """No ``type: ignore`` and no ``agent: Any`` back-references in the session's modules."""
+    modules = [*(ENGINE / "session").glob("*.py"), ENGINE / "rewind.py", ENGINE / "sandbox" / "session.py"]
+    offenders = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in modules
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if "type: ignore" in line or "agent: Any" in line
+    ]
+    assert offenders == []

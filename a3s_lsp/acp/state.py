@@ -90,7 +90,7 @@ def set_mode(session: Any, mode_id: str) -> None:
 def restore_mode(session: Any) -> None:
     """After ``session/load`` or ``session/resume``: the mode the session was saved in (the engine's
     snapshot keeps it as ``permission_mode``) applies to the policy installed here."""
-    mode = getattr(session, "restored_permission_mode", None)
+    mode = session.persistence.restored_permission_mode
     if isinstance(mode, str) and mode in available_modes(session):
         _policy(session).mode = mode
 

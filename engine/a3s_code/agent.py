@@ -76,7 +76,7 @@ class Agent:
 
         Accepts ``(id, options)`` as in the seed, and ``(id, workspace, options)``.
         """
-        from .persistence import restore
+        from .session.persistence import SessionSnapshot
         from .store import SessionStoreError
 
         if isinstance(options, (str, os.PathLike)):
@@ -95,7 +95,7 @@ class Agent:
         session = Session(self, Path(root), opts, self.services(Path(root), opts))
         if not opts.model and data.get("model"):
             session.set_model(str(data["model"]))
-        restore(session, data)
+        session.persistence.restore(SessionSnapshot.from_data(data))
         return session
 
     def skill_registry(self, options: SessionOptions) -> SkillRegistry | None:

@@ -16,8 +16,8 @@ import asyncio
 import contextlib
 import hashlib
 import json
-import uuid
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
@@ -41,7 +41,6 @@ from .textcodec import NotTextError, decode
 if TYPE_CHECKING:
     from .commands import CommandContext, CommandRegistry
     from .options import SessionOptions
-    from .session import Session
 
 _MESSAGE: TypeAdapter[Message] = TypeAdapter(Message)
 
@@ -105,27 +104,31 @@ def settings_for(options: SessionOptions, config: Any) -> CheckpointSettings:
 
 
 class SessionRewind:
-    """Mixin for ``Session``: ``checkpoints``, ``rewind``/``rewind_async``, ``fork``/``fork_async``."""
+    """The session's rewind component (``session.rewinder``): its ``checkpoints``, ``rewind`` and
+    the cut points ``Session.fork`` uses. ``history`` is the session's list (cut in place);
+    ``is_running`` tells whether a turn runs; ``/rewind`` joins ``commands``."""
 
-    # Provided by Session.
-    history: list[Message]
-    workspace: Path
-    fs: FileSystem
-    options: SessionOptions
-    agent: Any
-    model: str
-    turns: int
-    session_id: str
-    _task: Any
-    commands: CommandRegistry
-
-    def _init_checkpoints(self) -> CheckpointStore:
-        self.checkpoints = CheckpointStore(settings_for(self.options, self.agent.config))
+    def __init__(
+        self,
+        *,
+        history: list[Message],
+        workspace: Path,
+        fs: FileSystem,
+        settings: CheckpointSettings,
+        session_id: str,
+        is_running: Callable[[], bool],
+        commands: CommandRegistry,
+    ) -> None:
+        self.history = history
+        self.workspace = workspace
+        self.fs = fs
+        self.session_id = session_id
+        self._is_running = is_running
+        self.checkpoints = CheckpointStore(settings)
         """Every turn's file changes (``checkpoints.CheckpointStore``), saved with the session."""
-        self.commands.register(_RewindCommand(self))
-        return self.checkpoints
+        commands.register(_RewindCommand(self))
 
-    def _begin_checkpoint(self, turn: int, prompt: str) -> None:
+    def begin_turn(self, turn: int, prompt: str) -> None:
         """Called as turn ``turn`` starts, before its prompt joins the history; a slash command's
         turn changes no file and gets no checkpoint."""
         if prompt.lstrip().startswith("/"):
@@ -144,7 +147,7 @@ class SessionRewind:
         ``turnId``). Raises RewindError when the turn has no checkpoint (never ran, or pruned), a
         turn is running, or the conversation was compacted or cleared after the turn (then nothing
         is changed; ``conversation=False`` still rewinds the files)."""
-        if self._task is not None and not self._task.done():
+        if self._is_running():
             raise RewindError(f"session {self.session_id} is running a turn; cancel it first")
         return await self._rewind(turn, files, conversation)
 
@@ -233,43 +236,22 @@ class SessionRewind:
         except ValueError:
             return path
 
-    async def fork_async(
-        self, turn: int | str | None = None, *, options: SessionOptions | None = None
-    ) -> Session:
-        """A new session holding this one's conversation as it was before turn ``turn`` (all of it
-        when None), with the checkpoints of the turns before it; files are not touched.
-
-        ``options`` (default: this session's, with a new id) configure the new session. Raises
-        RewindError like ``rewind``."""
-        from .session import Session
-
+    def fork_point(self, turn: int | str | None) -> tuple[int, int, int | None]:
+        """Where a fork from before ``turn`` (None: from now) starts: the number of checkpointed
+        turns it keeps, of messages it keeps, and its turn counter (None: the session's). Raises RewindError like
+        ``rewind`` (unknown turn, a running turn with ``turn`` None, a conversation cut since)."""
         store = self.checkpoints
-        if turn is None and self._task is not None and not self._task.done():
+        if turn is None and self._is_running():
             raise RewindError(f"session {self.session_id} is running a turn; name a turn to fork from")
         if turn is None:
-            index, length = len(store.turns), len(self.history)
-            next_turn = self.turns
-        else:
-            try:
-                index = store.find(turn)
-            except KeyError as exc:
-                raise RewindError(str(exc.args[0])) from None
-            record = store.turns[index]
-            self._check_cut(record.history_len, record.history_mark, record.turn)
-            length, next_turn = record.history_len, record.turn - 1
-        opts = options or replace(self.options, session_id=None)
-        if opts.session_id is None:
-            opts = replace(opts, session_id=uuid.uuid4().hex)
-        opts = replace(opts, model=opts.model or self.model)
-        forked = await asyncio.to_thread(Session, self.agent, self.workspace, opts)
-        forked.history[:] = [m.model_copy(deep=True) for m in self.history[:length]]
-        forked.turns = next_turn
-        copied = store.copy_until(index)
-        forked.checkpoints.turns, forked.checkpoints.blobs = copied.turns, copied.blobs
-        return forked
-
-    def fork(self, turn: int | str | None = None, *, options: SessionOptions | None = None) -> Session:
-        return run_sync(self.fork_async(turn, options=options), "fork")
+            return len(store.turns), len(self.history), None
+        try:
+            index = store.find(turn)
+        except KeyError as exc:
+            raise RewindError(str(exc.args[0])) from None
+        record = store.turns[index]
+        self._check_cut(record.history_len, record.history_mark, record.turn)
+        return index, record.history_len, record.turn - 1
 
 
 class _RewindCommand:
@@ -338,12 +320,13 @@ async def restore(fs: FileSystem, path: Path, data: bytes | None) -> None:
     if isinstance(fs, RecordingFileSystem):
         fs = fs.inner
     found: object = fs
-    while not isinstance(found, RestoringFileSystem) and getattr(found, "inner", None) is not None:
-        found = found.inner  # type: ignore[attr-defined]
+    while not isinstance(found, RestoringFileSystem):
+        inner = getattr(found, "inner", None)
+        if inner is None:
+            break
+        found = inner
     if isinstance(found, RestoringFileSystem):
-        fs = found  # type: ignore[assignment]
-    if isinstance(fs, RestoringFileSystem):
-        await fs.restore_bytes(path, data)
+        await found.restore_bytes(path, data)
         return
     if data is None:
         with contextlib.suppress(FileNotFoundError):

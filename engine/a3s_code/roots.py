@@ -12,12 +12,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import A3SError
-
-if TYPE_CHECKING:
-    from .options import SessionOptions
 
 
 class RootError(A3SError):
@@ -63,27 +59,3 @@ class WorkspaceRoots:
             return False
         self._extra.remove(path)
         return True
-
-
-class SessionRoots:
-    """Mixed into ``Session``: ``roots``, ``add_root`` and ``remove_root``."""
-
-    # Provided by Session.
-    options: SessionOptions
-
-    def _init_roots(self, workspace: Path) -> None:
-        self.workspace: Path = workspace
-        """The primary root (resolved): relative paths start here, ``bash`` runs here."""
-        self.roots = WorkspaceRoots(workspace, self.options.roots)
-        """Every folder the session may use: ``roots.all()``, the workspace first."""
-
-    def add_root(self, path: str | os.PathLike[str]) -> Path:
-        """Let the session read and change files under ``path`` too (from the next tool call on).
-
-        Returns the resolved folder; raises ``RootError`` when it is not a folder."""
-        return self.roots.add(path)
-
-    def remove_root(self, path: str | os.PathLike[str]) -> bool:
-        """Stop the session using ``path`` (False when it was not a root). The workspace itself
-        cannot be removed (``RootError``)."""
-        return self.roots.remove(path)

@@ -22,7 +22,7 @@ from .messages import Message, TextBlock
 if TYPE_CHECKING:
     from .loop import TurnOutcome
 
-__all__ = ["SessionSteering", "SteerQueue", "add_steers"]
+__all__ = ["SteerQueue", "add_steers", "steered"]
 
 
 class SteerQueue:
@@ -92,35 +92,14 @@ def add_steers(history: list[Message], texts: list[str]) -> None:
         history.append(Message(role="user", content=list(blocks)))
 
 
-class SessionSteering:
-    """The ``Session`` side: ``steer``, and the texts a finished turn left unsent."""
-
-    @property
-    def steering(self) -> SteerQueue:
-        """The session's queue, made on first use (open only while a turn runs)."""
-        queue: SteerQueue | None = self.__dict__.get("_steer_queue")
-        if queue is None:
-            queue = self.__dict__["_steer_queue"] = SteerQueue()
-        return queue
-
-    async def _steered(self, turn: Awaitable[TurnOutcome | None]) -> TurnOutcome | None:
-        """Run ``turn`` with the queue open; what it did not read is kept for ``take_unsent_steers``
-        (dropped when the turn was cancelled)."""
-        self.steering.open()
-        cancelled = False
-        try:
-            outcome = await turn
-            cancelled = outcome is not None and outcome.stop_reason == "cancelled"
-            return outcome
-        finally:
-            self.steering.close(drop=cancelled)
-
-    def steer(self, text: str) -> bool:
-        """Add ``text`` to the running turn: the model reads it at its next call, after the tool calls
-        under way finish, and the turn goes on. Returns False (nothing queued) when no turn is running
-        or ``text`` is blank: send the text as a prompt instead."""
-        return bool(text.strip()) and self.steering.push(text)
-
-    def take_unsent_steers(self) -> list[str]:
-        """Steers that arrived after the finished turn's last model call, oldest first (then cleared)."""
-        return self.steering.take_unsent()
+async def steered(queue: SteerQueue, turn: Awaitable[TurnOutcome | None]) -> TurnOutcome | None:
+    """Run ``turn`` with ``queue`` open; what it did not read is kept for ``take_unsent`` (dropped
+    when the turn was cancelled)."""
+    queue.open()
+    cancelled = False
+    try:
+        outcome = await turn
+        cancelled = outcome is not None and outcome.stop_reason == "cancelled"
+        return outcome
+    finally:
+        queue.close(drop=cancelled)

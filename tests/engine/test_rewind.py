@@ -189,7 +189,7 @@ def test_rewinding_to_any_turn_gives_back_every_file_as_it_was_before_it(
         async def run() -> None:
             for number, writes in enumerate(turns, 1):
                 before_turn.append(tree(root))
-                session._begin_checkpoint(number, f"turn {number}")
+                session.rewinder.begin_turn(number, f"turn {number}")
                 for name, text in writes:
                     try:
                         if text is None:

@@ -212,7 +212,7 @@ def test_rewinding_to_any_turn_gives_back_the_tree_bash_found_there(
         async def run() -> None:
             for number, ops in enumerate(turns, 1):
                 before_turn.append(tree_without_git(root))
-                session._begin_checkpoint(number, f"turn {number}")
+                session.rewinder.begin_turn(number, f"turn {number}")
                 for name, content in ops:
                     await session.tool_async("bash", {"command": shell_op(name, content)})
 

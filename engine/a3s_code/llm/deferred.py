@@ -58,7 +58,7 @@ def modules_for(provider: str, api: str) -> list[str]:
     return ["openai", "openai.resources.chat", "a3s_code.llm.openai_client"]
 
 
-ENGINE_MODULES = ["a3s_code.session", "a3s_code.loop", "a3s_code.tools", "a3s_code.persistence"]
+ENGINE_MODULES = ["a3s_code.session", "a3s_code.loop", "a3s_code.tools", "a3s_code.session.persistence"]
 
 
 def warm_up(config: str | None = None) -> list[str]:

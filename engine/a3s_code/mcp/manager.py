@@ -4,17 +4,30 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from ..tools.base import Tool
 from .adapter import tools_for
-from .connection import CallOutcome, McpConnection, McpError, McpServerSpec, McpToolInfo
+from .connection import CallOutcome, McpConnection, McpError, McpServerSpec, McpToolInfo, State
 from .transport import McpTransport
 
 if TYPE_CHECKING:
     from ..config import AgentConfig
 
-__all__ = ["McpError", "McpManager", "McpServerSpec", "McpToolInfo"]
+__all__ = ["McpError", "McpManager", "McpServerSpec", "McpToolInfo", "ServerStatus"]
+
+
+class ServerStatus(TypedDict):
+    """One server in ``McpManager.status()`` (and ``session.mcp_status()``)."""
+
+    state: State
+    transport: Literal["http", "stdio"]
+    tools: list[str]
+    """The server's tool names, unprefixed."""
+    tool_count: int
+    starts: int
+    """How many times it was started (restarts included)."""
+    last_error: str | None
 
 
 class McpManager:
@@ -86,7 +99,7 @@ class McpManager:
         await conn.stop()
         return True
 
-    def status(self) -> dict[str, dict[str, Any]]:
+    def status(self) -> dict[str, ServerStatus]:
         """Per server: state, transport, tool names, restarts and the last error."""
         return {
             name: {

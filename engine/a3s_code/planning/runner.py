@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from ..errors import A3SError
 from ..events import (
@@ -34,9 +34,21 @@ from .planner import LlmPlanner, Planner
 
 if TYPE_CHECKING:
     from ..loop import AgentLoop, TurnOutcome
-    from ..session import Session
+    from ..options import SessionOptions
+    from ..services import SessionServices
 
 Emit = Callable[[AgentEvent], None]
+
+
+class PlanningHost(Protocol):
+    """What of its session a planned turn reads (the planner, the options) and writes (plan, goal)."""
+
+    services: SessionServices
+    options: SessionOptions
+    plan: Plan | None
+    goal: GoalState | None
+
+
 DONE = "All steps of the plan are done. Tell the user what was done and what came out of it."
 
 
@@ -58,7 +70,7 @@ class PlannedTurn:
     """
 
     def __init__(
-        self, session: Session, loop: AgentLoop, new_loop: Callable[[], AgentLoop], emit: Emit
+        self, session: PlanningHost, loop: AgentLoop, new_loop: Callable[[], AgentLoop], emit: Emit
     ) -> None:
         self.session = session
         self.loop = loop

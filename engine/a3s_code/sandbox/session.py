@@ -3,39 +3,41 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .base import BashSandbox, SandboxError, SandboxInfo
 
 if TYPE_CHECKING:
+    from ..config import AgentConfig
     from ..options import SessionOptions
+    from ..ports import PermissionChecker
     from ..tools.registry import ToolRegistry
 
 
 class SessionSandbox:
-    """Mixed into ``Session``: ``bash`` (and ``submit("execute", ...)``, which calls it) go through
-    ``bash_sandbox``; the ``sandbox`` tool exists only when that sandbox really contains something."""
+    """The session's sandbox component (``session.sandbox``): ``bash`` (and
+    ``submit("execute", ...)``, which calls it) go through ``bash_sandbox``; the ``sandbox`` tool
+    exists only when that sandbox really contains something.
 
-    # Provided by Session.
-    agent: Any
-    options: SessionOptions
-    tools: ToolRegistry
-    permission_checker: Any
-    bash_sandbox: BashSandbox
+    Raises SandboxUnavailableError / SandboxConfigError: never silently unsandboxed."""
 
-    def _init_sandbox(self, workspace: Path) -> None:
-        """Raises SandboxUnavailableError / SandboxConfigError: never silently unsandboxed."""
+    def __init__(
+        self, config: AgentConfig, options: SessionOptions, workspace: Path, tools: ToolRegistry
+    ) -> None:
         from ..tools.bash import BashTool
         from ..tools.sandbox import SandboxTool
         from .factory import session_sandbox
 
-        self.bash_sandbox = session_sandbox(self.agent.config, self.options, workspace)
-        self.tools.add(BashTool(self.bash_sandbox), replace=True)
+        self.bash_sandbox: BashSandbox = session_sandbox(config, options, workspace)
+        tools.add(BashTool(self.bash_sandbox), replace=True)
         if self.sandboxed:
-            self.tools.add(SandboxTool(self.bash_sandbox), replace=True)
+            tools.add(SandboxTool(self.bash_sandbox), replace=True)
 
-    def _check_sandbox_mode(self) -> None:
-        checker, modes = self.permission_checker, set[object]()
+    def check_mode(self, permission: PermissionChecker | None) -> None:
+        """Raises SandboxError when the permission mode is ``sandbox_auto_allow`` (looked for through
+        wrappers: skills, subagents) and bash is not sandboxed."""
+        checker: object = permission
+        modes = set[object]()
         while checker is not None and len(modes) < 8:  # through wrappers (skills, subagents): ``.base``
             modes.add(getattr(checker, "mode", None))
             checker = getattr(checker, "base", None)
@@ -50,6 +52,6 @@ class SessionSandbox:
         """Whether bash runs contained (not the local executor)."""
         return self.bash_sandbox.describe().enabled
 
-    def sandbox_info(self) -> SandboxInfo:
+    def info(self) -> SandboxInfo:
         """What the session's shell runs in (``to_json()`` is what the daemon reports)."""
         return self.bash_sandbox.describe()

@@ -10,13 +10,13 @@ from ..events import AgentEvent
 from ..tools.base import ToolResult
 
 if TYPE_CHECKING:
-    from ..session import Session
+    from ..session import SessionCore
 
 
 class SessionDelegator:
     """Runs delegated work in a child session of ``parent`` (``run_subagent``)."""
 
-    def __init__(self, parent: Session) -> None:
+    def __init__(self, parent: SessionCore) -> None:
         self.parent = parent
 
     async def delegate(

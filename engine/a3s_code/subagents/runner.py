@@ -15,7 +15,7 @@ from ..ports import PermissionChecker, PermissionDecision
 from .definition import AgentDefinition
 
 if TYPE_CHECKING:
-    from ..session import Session
+    from ..session import Session, SessionCore
     from .registry import AgentRegistry
 
 NESTED_TOOLS = ("task",)
@@ -62,7 +62,7 @@ class SubagentResult:
     cost_usd: float = 0.0
 
 
-def child_session(parent: Session, agent: AgentDefinition, max_steps: int) -> Session:
+def child_session(parent: SessionCore, agent: AgentDefinition, max_steps: int) -> Session:
     """A fresh session in the parent's workspace that shares its file system, confirmations and policy."""
     popts = parent.options
     base_checker = parent.permission_checker
@@ -85,7 +85,7 @@ def child_session(parent: Session, agent: AgentDefinition, max_steps: int) -> Se
         security_provider=parent.security,
         file_system=parent.fs,
         env=dict(popts.env),
-        bash_sandbox=parent.bash_sandbox,
+        bash_sandbox=parent.sandbox.bash_sandbox,
         roots=[str(r) for r in parent.roots.extra()],
     )
     child: Session = parent.agent.session(parent.workspace, options)
@@ -106,7 +106,7 @@ def _named(checker: AgentToolChecker, tool: str) -> bool:
 
 
 async def run_subagent(
-    parent: Session,
+    parent: SessionCore,
     agent: AgentDefinition,
     prompt: str,
     *,
@@ -165,7 +165,7 @@ async def run_subagent(
     return result
 
 
-def agent_registry(parent: Session) -> AgentRegistry:
+def agent_registry(parent: SessionCore) -> AgentRegistry:
     """Built-ins, then the config's ``agent_dirs``, then the session options' (later names win)."""
     from .registry import AgentRegistry
 
