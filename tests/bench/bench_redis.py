@@ -26,6 +26,7 @@ from pathlib import Path
 
 from a3s_code import Agent
 from a3s_code.events import AgentEvent, ExternalTaskPending
+from a3s_code.llm.deferred import preload
 from a3s_code.team import TeamConfig, TeamRunner
 from a3s_code.team.member import MemberLoop
 from a3s_code.team.redis_board import redis_team
@@ -132,7 +133,7 @@ async def team_run(fake: FakeLLM, root: Path, server: RedisServer, workers: int,
         team.add_member("lead", "lead")
         runner = TeamRunner(team)
         lead = Agent(config).session(root)
-        lead.llm()  # the member processes loaded their SDK before joining; so does the lead
+        preload(lead.llm())  # the member processes loaded their SDK before joining; so does the lead
         runner.bind_session("lead", lead)
         begin = time.perf_counter()
         result = await MemberLoop(runner, "lead", lambda _e: None).serve("Fix the ten failing tests")

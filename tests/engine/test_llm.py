@@ -134,3 +134,34 @@ def test_provider_sdks_load_only_when_a_client_is_made() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True False"
+
+
+PRELOAD = """
+import sys
+from a3s_code import Agent
+from a3s_code.llm.deferred import preload
+session = Agent(sys.argv[1]).session(".")
+client = session.llm()
+assert "anthropic" not in sys.modules, "session.llm() defers the SDK"
+real = preload(client)
+assert "anthropic" in sys.modules and type(real).__name__ == "AnthropicClient"
+assert session.llm().client() is real, "the first request uses the client built ahead"
+print("ok")
+"""
+
+
+def test_preload_loads_the_sdk_a_session_would_load_on_its_first_request(
+    fake_llm: FakeLLM, tmp_path: Any
+) -> None:
+    """What a team member or a worker calls before joining, so its first task does not pay for the
+    provider SDK's import (seconds with several members starting at once)."""
+    config = tmp_path / "agent.hcl"
+    config.write_text(fake_llm.config())
+    done = subprocess.run(
+        [sys.executable, "-c", PRELOAD, str(config)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]

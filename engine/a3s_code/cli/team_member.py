@@ -55,6 +55,7 @@ def main(argv: list[str]) -> int:
 async def _run(args: argparse.Namespace, url: str) -> int:
     from ..agent import Agent
     from ..config import discover_config_path, load_config
+    from ..llm.deferred import preload
     from ..options import SessionOptions
     from ..team import TeamConfig, TeamRunner
     from ..team.events import TEAM_EVENT_ADAPTER
@@ -71,7 +72,8 @@ async def _run(args: argparse.Namespace, url: str) -> int:
         raise ConfigError(f"{args.member!r} is the team's {team.members[args.member].role}, not {args.role}")
     agent = Agent(load_config(discover_config_path(args.config)))
     session = agent.session(args.workspace, SessionOptions(model=args.model))
-    await asyncio.to_thread(session.llm)  # load the provider's SDK now, not in the first task's time
+    # Load the provider's SDK now, not in the first task's time (session.llm() only defers it).
+    await asyncio.to_thread(preload, session.llm())
     runner = TeamRunner(team)
     runner.bind_session(args.member, session)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import sys
 import threading
 from collections.abc import AsyncIterator, Callable
 
@@ -47,6 +48,17 @@ class DeferredClient:
         client = await asyncio.to_thread(self.client)
         async for event in client.stream(request):
             yield event
+
+
+def preload(client: LLMClient) -> LLMClient:
+    """``client`` ready for a first request: a ``DeferredClient`` builds its real client now (SDK
+    import, HTTP client), and the provider module's ``warm`` builds the SDK's stream-event
+    validator. Returns the real client. Blocking (seconds for a cold SDK): call it off the loop."""
+    real = client.client() if isinstance(client, DeferredClient) else client
+    warm = getattr(sys.modules.get(type(real).__module__), "warm", None)
+    if callable(warm):
+        warm()
+    return real
 
 
 def modules_for(provider: str, api: str) -> list[str]:
