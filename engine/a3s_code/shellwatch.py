@@ -67,6 +67,15 @@ class Manifest:
         return set(self.files) | set(self.clean)
 
 
+@dataclass
+class _Batch:
+    """Overlapping shell calls on the same roots: the scan before the first, and how many run."""
+
+    roots: tuple[Path, ...]
+    before: asyncio.Future[Manifest | None]
+    running: int = 0
+
+
 class ShellWatch:
     """One per session pipeline: the content store and the git top folder of each root.
 
@@ -87,6 +96,8 @@ class ShellWatch:
         """root -> (its repository's top folder, git dir), or None outside git."""
         self._indexes: dict[Path, tuple[Stat, Index]] = {}
         """root -> the index's entries under it, parsed once per state of the index file."""
+        self._batch: _Batch | None = None
+        """The shell calls running now, which share their scans."""
 
     async def around(
         self,
@@ -100,19 +111,40 @@ class ShellWatch:
         returned as is either way."""
         if not self.store.settings.enabled or (command is not None and read_only(command, env)):
             return await run()
+        # Shell calls that overlap (a batch of bash calls, submit_batch) share one scan before the
+        # first starts and one after the last ends: each overlapping call could change any file the
+        # others see, so one call's changes cannot be told from another's anyway, and 40 parallel
+        # calls cost 2 scans instead of 80.
+        key = tuple(roots)
+        batch = self._batch
+        if batch is None or batch.roots != key:
+            batch = self._batch = _Batch(key, asyncio.ensure_future(self._scan_before(roots)))
+        batch.running += 1
         try:
-            before: Manifest | None = await self.scan(roots, fill=True)
-        except Exception:  # a scan must never cost the call itself
-            log.warning("no checkpoint for this shell call: the scan before it failed", exc_info=True)
-            before = None
-        try:
+            await asyncio.shield(batch.before)
             return await run()
         finally:
-            if before is not None:
-                try:
-                    await self.record(before, await self.scan(roots, fill=False))
-                except Exception:
-                    log.warning("no checkpoint for this shell call: the scan after it failed", exc_info=True)
+            batch.running -= 1
+            if batch.running == 0:
+                if self._batch is batch:
+                    self._batch = None
+                await self._record_after(batch, roots)
+
+    async def _scan_before(self, roots: Sequence[Path]) -> Manifest | None:
+        try:
+            return await self.scan(roots, fill=True)
+        except Exception:  # a scan must never cost the call itself
+            log.warning("no checkpoint for this shell call: the scan before it failed", exc_info=True)
+            return None
+
+    async def _record_after(self, batch: _Batch, roots: Sequence[Path]) -> None:
+        before = batch.before.result() if batch.before.done() and not batch.before.cancelled() else None
+        if before is None:
+            return
+        try:
+            await self.record(before, await self.scan(roots, fill=False))
+        except Exception:
+            log.warning("no checkpoint for this shell call: the scan after it failed", exc_info=True)
 
     # -- scanning -------------------------------------------------------------------------------
 

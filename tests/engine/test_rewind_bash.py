@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from a3s_code import Agent, SessionOptions
+from a3s_code import Agent, SessionOptions, SessionQueueConfig
 from a3s_code.events import AgentEvent, ExternalTaskPending
 from a3s_code.sandbox import SandboxConfig
 from a3s_code.shellwatch import read_only
@@ -271,4 +271,27 @@ async def test_a_command_run_in_the_bubblewrap_sandbox_is_checkpointed(
     assert (tmp_path / "created.txt").exists() and not (tmp_path / "gone.bin").exists()
     report = await session.rewind_async(1)
     assert sorted(report.restored) == ["created.txt", "edited.py", "gone.bin"]
+    assert tree(tmp_path) == start
+
+
+@pytest.mark.parametrize("kind", ["git", "plain"])
+async def test_overlapping_bash_calls_are_all_rewound(fake_llm: FakeLLM, tmp_path: Path, kind: str) -> None:
+    """Shell calls that run at once (submit_batch on the execute lane) share their scans; every file
+    any of them changed still comes back."""
+    for i in range(6):
+        (tmp_path / f"f{i}.txt").write_bytes(f"before {i}\r\n".encode())
+    if kind == "git":
+        make_repo(tmp_path)
+    start = tree(tmp_path)
+    session = session_for(fake_llm, tmp_path, queue_config=SessionQueueConfig(execute_max_concurrency=6))
+    session.rewinder.begin_turn(1, "change six files at once")
+    commands = [
+        {"command": f"sleep 0.{i % 3}; printf 'after\\n' > f{i}.txt; printf 'new\\n' > n{i}.txt"}
+        for i in range(6)
+    ]
+    results = await session.submit_batch_async("execute", commands)
+    assert not any(r.is_error for r in results)
+    assert all((tmp_path / f"n{i}.txt").exists() for i in range(6))
+    report = await session.rewind_async(1, conversation=False)
+    assert not report.conflicts and not report.failed
     assert tree(tmp_path) == start
