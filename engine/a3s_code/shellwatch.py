@@ -26,7 +26,6 @@ shell analysis) is run without the scans; this only saves time and never refuses
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import stat
@@ -36,6 +35,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .checkpoints import CheckpointStore, digest
+from .tools._proc import captured
 
 log = logging.getLogger("a3s_code.shellwatch")
 T = TypeVar("T")
@@ -311,24 +311,9 @@ class ShellWatch:
 
 async def _run(args: list[str], cwd: Path, ok: Iterable[int]) -> bytes:
     """stdout of ``args`` run in ``cwd``; ValueError on another exit code."""
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
-    proc = await asyncio.create_subprocess_exec(
-        *args,
-        cwd=cwd,
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        out, _ = await proc.communicate()
-    except BaseException:
-        with contextlib.suppress(ProcessLookupError):
-            proc.kill()
-        await proc.wait()
-        raise
-    if proc.returncode not in tuple(ok):
-        raise ValueError(f"{args[0]} exited {proc.returncode}")
+    code, out = await captured(args, cwd, {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
+    if code not in tuple(ok):
+        raise ValueError(f"{args[0]} exited {code}")
     return out
 
 

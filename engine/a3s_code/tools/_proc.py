@@ -8,8 +8,9 @@ import contextlib
 import os
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 KILL_GRACE_S = 0.5
 EOF_GRACE_S = 0.3
@@ -142,3 +143,25 @@ async def run_shell(
             await asyncio.wait_for(proc.wait(), 2)
     code = 124 if timed_out else (proc.returncode if proc.returncode is not None else -1)
     return ProcessResult(out.render(), code, timed_out)
+
+
+async def captured(args: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None) -> tuple[int, bytes]:
+    """(exit code, stdout) of ``args`` run in ``cwd`` with stdin and stderr closed, for short
+    commands whose whole output is wanted (rg listings, git plumbing). The process is killed when
+    the caller is cancelled."""
+    proc = await asyncio.create_subprocess_exec(
+        *args,
+        cwd=cwd,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        out, _ = await proc.communicate()
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        await proc.wait()
+        raise
+    return proc.returncode or 0, out

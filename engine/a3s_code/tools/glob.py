@@ -11,13 +11,13 @@ Results are workspace-relative; under a further root of the session (``roots``) 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 from pathlib import Path
 
 from pydantic import Field, field_validator
 
 from ..errors import ToolError, WorkspaceError
+from ._proc import captured
 from ._text import find_rg, glob_regex, literal_prefix
 from .base import Tool, ToolContext, ToolParams, ToolResult
 
@@ -71,18 +71,9 @@ def _rg_args(rg: str, start: str, pattern: str) -> list[str]:
 
 
 async def _list(args: list[str], cwd: Path) -> list[str]:
-    proc = await asyncio.create_subprocess_exec(
-        *args, cwd=cwd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL
-    )
-    try:
-        out, _ = await proc.communicate()
-    except BaseException:
-        with contextlib.suppress(ProcessLookupError):
-            proc.kill()
-        await proc.wait()
-        raise
-    if proc.returncode not in (0, 1):
-        raise ToolError(f"ripgrep failed listing files (exit {proc.returncode})")
+    code, out = await captured(args, cwd)
+    if code not in (0, 1):
+        raise ToolError(f"ripgrep failed listing files (exit {code})")
     return os.fsdecode(out).split("\n")[:-1]
 
 

@@ -21,6 +21,7 @@ from pathspec import GitIgnoreSpec
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from ..errors import ToolError
+from ._proc import captured
 from ._text import IgnoreRules, cut, find_rg, is_binary, split_lines
 from .base import Tool, ToolContext, ToolParams, ToolResult
 
@@ -308,18 +309,6 @@ async def _run_rg(args: list[str], cwd: Path, collected: _Collected) -> tuple[st
 
 async def _count(args: list[str], cwd: Path) -> tuple[int, int]:
     """(matching lines, files) from ``rg --count --no-filename``: one number per file."""
-    proc = await asyncio.create_subprocess_exec(
-        *args,
-        cwd=cwd,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        out, _ = await proc.communicate()
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
+    _code, out = await captured(args, cwd)
     numbers = [int(line) for line in out.split() if line.isdigit()]
     return sum(numbers), len(numbers)
