@@ -12,7 +12,8 @@ import contextlib
 import logging
 import os
 import sys
-from typing import IO
+import threading
+from typing import IO, NoReturn
 
 ENV_TOKEN = "A3S_LSP_TOKEN"
 
@@ -109,8 +110,32 @@ def main(argv: list[str] | None = None) -> None:
         config=args.config, coalesce_ms=max(0, args.coalesce_ms), max_message_bytes=args.max_message_bytes
     )
     server = create_server(settings)
-    with contextlib.suppress(KeyboardInterrupt):
+    code: object = 0
+    try:
         asyncio.run(_serve(server, address, token, protocol_out))
+    except KeyboardInterrupt:
+        pass
+    except SystemExit as exc:  # pygls ends the process this way on LSP `exit` (0 after shutdown, else 1)
+        code = exc.code
+    _end(code)
+
+
+def _end(code: object) -> NoReturn:
+    """End the daemon with ``code``. While a daemon thread still runs (the warm-up thread importing a
+    provider SDK, right after `initialized`), interpreter finalization can abort the process (SIGABRT,
+    "FATAL: exception not rethrown": the thread is unwound through a native extension's frames). So
+    finalization is skipped then, after flushing what it would have flushed; frames on the protocol
+    stream are already flushed one by one."""
+    busy = [
+        t for t in threading.enumerate() if t.daemon and t.is_alive() and t is not threading.current_thread()
+    ]
+    if not busy:
+        raise SystemExit(code)
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code if isinstance(code, int) else (0 if code is None else 1))
 
 
 async def _serve(server, address, token, protocol_out) -> None:  # type: ignore[no-untyped-def]
