@@ -10,35 +10,23 @@ from acp import RequestError
 from acp.schema import PermissionOption, ToolCallUpdate
 
 from a3s_code.errors import ToolError
-from a3s_code.fs import LocalFileSystem, TemplateWriter, read_window
+from a3s_code.fs import FileSystem, LocalFileSystem, TemplateWriter, WrappingFileSystem
 from a3s_code.ports import ConfirmationDecision, ConfirmationRequest
-from a3s_code.textwindow import TextWindow
 
 from .convert import tool_kind, tool_title
 
 
-class RecordingFileSystem:
+class RecordingFileSystem(WrappingFileSystem):
     """Wraps the real file system and remembers each write's before/after, for ACP diff content."""
 
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
+    def __init__(self, inner: FileSystem) -> None:
+        super().__init__(inner)
         self.writes: dict[Path, tuple[str | None, str]] = {}
-
-    async def read_text(self, path: Path) -> str:
-        return str(await self.inner.read_text(path))
-
-    async def read_bytes(self, path: Path) -> bytes:
-        return bytes(await self.inner.read_bytes(path))
 
     async def snapshot_bytes(self, path: Path) -> bytes:
         """For checkpoints (``a3s_code.checkpoints.SnapshotReader``): the editor's view of the file."""
         reader = getattr(self.inner, "snapshot_bytes", None) or self.inner.read_bytes
         return bytes(await reader(path))
-
-    async def read_window(
-        self, path: Path, offset: int, limit: int, max_bytes: int, max_line: int
-    ) -> TextWindow:
-        return await read_window(self.inner, path, offset, limit, max_bytes, max_line)
 
     async def write_text(self, path: Path, content: str) -> None:
         await self._write(path, content, None)
@@ -59,9 +47,6 @@ class RecordingFileSystem:
 
     async def delete(self, path: Path) -> None:
         await self.inner.delete(path)
-
-    def overlays(self) -> Mapping[Path, str]:
-        return dict(self.inner.overlays())
 
 
 class EditorFileSystem:

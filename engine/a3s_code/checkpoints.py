@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from .fs import FileSystem, TemplateWriter, read_window
-from .textwindow import TextWindow
+from .fs import FileSystem, TemplateWriter, WrappingFileSystem
 
 DAY_S = 86_400.0
 
@@ -283,7 +282,7 @@ async def current_bytes(fs: FileSystem, path: Path) -> bytes | None:
         return None
 
 
-class RecordingFileSystem:
+class RecordingFileSystem(WrappingFileSystem):
     """The session's ``FileSystem`` as the tools see it: each write and delete is checkpointed.
 
     Reads pass straight through; the optional ``read_window`` and ``write_text_like`` fall back as
@@ -291,19 +290,8 @@ class RecordingFileSystem:
     """
 
     def __init__(self, inner: FileSystem, store: CheckpointStore) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.store = store
-
-    async def read_text(self, path: Path) -> str:
-        return await self.inner.read_text(path)
-
-    async def read_bytes(self, path: Path) -> bytes:
-        return await self.inner.read_bytes(path)
-
-    async def read_window(
-        self, path: Path, offset: int, limit: int, max_bytes: int, max_line: int
-    ) -> TextWindow:
-        return await read_window(self.inner, path, offset, limit, max_bytes, max_line)
 
     async def write_text(self, path: Path, content: str) -> None:
         await self._before(path)
@@ -328,9 +316,6 @@ class RecordingFileSystem:
             await self.inner.delete(path)
         finally:
             await self._after(path)
-
-    def overlays(self) -> Mapping[Path, str]:
-        return self.inner.overlays()
 
     async def _before(self, path: Path) -> None:
         if self.store.settings.enabled and not self.store.knows(path):

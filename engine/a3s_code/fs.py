@@ -91,6 +91,30 @@ async def read_window(
     return window_of_text(text, offset, limit, max_bytes, max_line)
 
 
+class WrappingFileSystem:
+    """Base of a ``FileSystem`` that wraps ``inner`` to watch its writes (checkpoints, a turn's
+    diff): reads, windows and overlays pass straight through; subclasses give ``write_text``,
+    ``write_text_like`` and ``delete``. ``inner`` is public so callers can look through wrappers
+    (``rewind.restore`` does, to reach one that restores bytes)."""
+
+    def __init__(self, inner: FileSystem) -> None:
+        self.inner = inner
+
+    async def read_text(self, path: Path) -> str:
+        return await self.inner.read_text(path)
+
+    async def read_bytes(self, path: Path) -> bytes:
+        return await self.inner.read_bytes(path)
+
+    async def read_window(
+        self, path: Path, offset: int, limit: int, max_bytes: int, max_line: int
+    ) -> TextWindow:
+        return await read_window(self.inner, path, offset, limit, max_bytes, max_line)
+
+    def overlays(self) -> Mapping[Path, str]:
+        return self.inner.overlays()
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Temp file in the same folder, fsync, rename; the file's mode is kept (for the engine's own files)."""
     path.parent.mkdir(parents=True, exist_ok=True)

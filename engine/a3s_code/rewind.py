@@ -34,7 +34,7 @@ from .checkpoints import (
 )
 from .commands import CommandOutput
 from .errors import A3SError
-from .fs import FileSystem, LocalFileSystem
+from .fs import FileSystem, LocalFileSystem, WrappingFileSystem
 from .messages import Message
 from .textcodec import NotTextError, decode
 
@@ -319,12 +319,9 @@ async def restore(fs: FileSystem, path: Path, data: bytes | None) -> None:
     recorder) are looked through to one that restores bytes, so a binary file comes back too."""
     if isinstance(fs, RecordingFileSystem):
         fs = fs.inner
-    found: object = fs
-    while not isinstance(found, RestoringFileSystem):
-        inner = getattr(found, "inner", None)
-        if inner is None:
-            break
-        found = inner
+    found: FileSystem = fs
+    while not isinstance(found, RestoringFileSystem) and isinstance(found, WrappingFileSystem):
+        found = found.inner
     if isinstance(found, RestoringFileSystem):
         await found.restore_bytes(path, data)
         return

@@ -10,14 +10,12 @@ is not a change. The last ``keep`` turns are kept, in memory.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ToolError
-from ..fs import FileSystem, TemplateWriter, read_window
+from ..fs import FileSystem, TemplateWriter, WrappingFileSystem
 from ..paths import display_path
-from ..textwindow import TextWindow
 from ..tools._text import unified_diff
 
 
@@ -51,12 +49,12 @@ class UnknownTurnError(ToolError):
     """``changes`` was asked about a turn the recorder has not seen or no longer keeps."""
 
 
-class TurnChangeRecorder:
+class TurnChangeRecorder(WrappingFileSystem):
     """A FileSystem passing everything to ``inner``; between ``begin(turn_id)`` and ``end()`` it
     records the files written and deleted. Reads never record anything."""
 
     def __init__(self, inner: FileSystem, keep: int = 20) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.keep = keep
         self._turns: OrderedDict[str, _Turn] = OrderedDict()
         self._current: str | None = None
@@ -103,17 +101,6 @@ class TurnChangeRecorder:
 
     # -- FileSystem -----------------------------------------------------------------------------
 
-    async def read_text(self, path: Path) -> str:
-        return await self.inner.read_text(path)
-
-    async def read_bytes(self, path: Path) -> bytes:
-        return await self.inner.read_bytes(path)
-
-    async def read_window(
-        self, path: Path, offset: int, limit: int, max_bytes: int, max_line: int
-    ) -> TextWindow:
-        return await read_window(self.inner, path, offset, limit, max_bytes, max_line)
-
     async def write_text(self, path: Path, content: str) -> None:
         await self._remember_before(path)
         await self.inner.write_text(path, content)
@@ -131,9 +118,6 @@ class TurnChangeRecorder:
         await self._remember_before(path)
         await self.inner.delete(path)
         self._remember_after(path, None)
-
-    def overlays(self) -> Mapping[Path, str]:
-        return self.inner.overlays()
 
     async def _remember_before(self, path: Path) -> None:
         turn = self._turns.get(self._current) if self._current is not None else None
