@@ -84,10 +84,14 @@ async function newSession(page) {
   return chat;
 }
 
-/** Types a prompt in the chat and sends it with Enter. */
+/** Types a prompt in the chat and sends it with Enter. The prompt is clicked first: focusing it from
+ * script does not move the keyboard into the webview's frame when an editor has it (after "File: Save"
+ * the keys of "/cost" once landed in app.py). */
 async function send(chat, text) {
-  await chat.locator("#prompt").type(text);
-  await chat.locator("#prompt").press("Enter");
+  const prompt = chat.locator("#prompt");
+  await prompt.click();
+  await prompt.type(text);
+  await prompt.press("Enter");
 }
 
 /** The Allow button of the chat's permission cards. */
