@@ -105,7 +105,9 @@ class FakeLLM:
         app.router.add_post("/v1/chat/completions", self._openai)
         app.router.add_post("/v1/responses", self._responses)
         app.router.add_post("/v1/completions", self._completions)
-        self._runner = web.AppRunner(app, handle_signals=False)
+        # Handlers a test left hanging (a server that never answers) must not hold its teardown for
+        # aiohttp's default 60 s.
+        self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
