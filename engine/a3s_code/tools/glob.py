@@ -18,7 +18,7 @@ from pydantic import Field, field_validator
 
 from ..errors import ToolError, WorkspaceError
 from ._proc import captured
-from ._text import find_rg, glob_regex, literal_prefix
+from ._text import RG_WORKSPACE_RULES, find_rg, glob_regex, literal_prefix
 from .base import Tool, ToolContext, ToolParams, ToolResult
 
 MAX_RESULTS = 1000
@@ -58,7 +58,7 @@ def _decided_by_rg(pattern: str) -> bool:
 
 
 def _rg_args(rg: str, start: str, pattern: str) -> list[str]:
-    args = [rg, "--files", "--hidden", "--no-require-git", "--no-messages", "--glob", "!.git"]
+    args = [rg, "--files", "--no-messages", *RG_WORKSPACE_RULES]
     last = _prefilter(pattern)
     if last is not None:
         # A file type whose glob is the last segment matches a file's name at any depth: a superset of

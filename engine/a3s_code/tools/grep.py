@@ -22,7 +22,7 @@ from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from ..errors import ToolError
 from ._proc import captured
-from ._text import IgnoreRules, cut, find_rg, is_binary, split_lines
+from ._text import RG_WORKSPACE_RULES, IgnoreRules, cut, find_rg, is_binary, split_lines
 from .base import Tool, ToolContext, ToolParams, ToolResult
 
 MAX_MATCHES = 200
@@ -235,7 +235,7 @@ class GrepTool(Tool[GrepParams]):
 
 
 def _rg_args(rg: str, params: GrepParams, target: str, *, count: bool) -> list[str]:
-    args = [rg, "--count" if count else "--json", "--hidden", "--no-require-git", "--glob", "!.git"]
+    args = [rg, "--count" if count else "--json", *RG_WORKSPACE_RULES]
     if count:
         args.append("--no-filename")
     if params.ignore_case:
