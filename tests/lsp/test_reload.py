@@ -117,8 +117,16 @@ async def test_a_config_in_a_project_root_does_not_put_the_project_under_watch(
     try:
         await _until(lambda: _logged(editor, "skill folder(s)"), "the watcher is armed")
         assert _inotify_watches(config) <= 4, "one watch for the config's folder, a few for the skills"
-        (root / "skills" / "release" / "SKILL.md").write_text(SKILL)
-        await _until(lambda: _logged(editor, "skills reloaded"), "a skill in a subfolder is seen")
+        skill = root / "skills" / "release" / "SKILL.md"
+
+        def written_and_seen() -> bool:
+            # The log line comes as the watchers start, which may be a moment before inotify is
+            # armed: write again until the change is seen.
+            if not _logged(editor, "skills reloaded"):
+                skill.write_text(SKILL)
+            return _logged(editor, "skills reloaded")
+
+        await _until(written_and_seen, "a skill in a subfolder is seen")
         config.write_text(config.read_text().replace("claude-sonnet-4-20250514", "claude-opus-4-20250514"))
         await _until(lambda: _shown(editor, "reloaded agent.hcl"), "the config is still reloaded")
     finally:
