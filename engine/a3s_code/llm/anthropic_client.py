@@ -115,7 +115,7 @@ class AnthropicClient:
         # The body ``create(**build_params(request), stream=True)`` sends (a test compares the
         # two), posted with the SDK's own client to the same route with the same stream type.
         body = json_body(
-            {**self._settings(request), "stream": True}, "messages", self._wire.fragments(request.messages)
+            {**self._settings(request), "stream": True}, "messages", self._wire.joined(request.messages)
         )
         dog = Watchdog(self.timeouts, "Anthropic")
         try:

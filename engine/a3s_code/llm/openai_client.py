@@ -95,8 +95,9 @@ class OpenAIClient:
     async def _stream_once(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
         # The body ``create(**build_params(request))`` sends (a test compares the two), each
         # history message encoded once, posted with the SDK's client to the same route.
-        fragments = [dumps(_system(request)).encode(), *self._wire.fragments(request.messages)]
-        body = json_body(self._settings(request), "messages", fragments)
+        history = self._wire.joined(request.messages)
+        system = dumps(_system(request)).encode()
+        body = json_body(self._settings(request), "messages", system + b"," + history if history else system)
         dog = Watchdog(self.timeouts, self.provider)
         try:
             post = self._client.post(

@@ -112,7 +112,7 @@ class ResponsesClient:
     async def _stream_once(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
         # The body ``create(**build_params(request))`` sends (a test compares the two), each
         # history message encoded once, posted with the SDK's client to the same route.
-        body = json_body(self._settings(request), "input", self._wire.fragments(request.messages))
+        body = json_body(self._settings(request), "input", self._wire.joined(request.messages))
         dog = Watchdog(self.timeouts, self.provider)
         try:
             post = self._client.post(
