@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from tests.fakellm import FakeLLM
+
+# `a3s-code` runs in its own process unless a test asks for the resident server (tests/cli/conftest.py):
+# a suite must not leave servers behind in the user's runtime folder.
+os.environ.setdefault("A3S_CLI_SERVER", "0")
 
 
 @pytest.fixture

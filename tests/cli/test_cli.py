@@ -10,6 +10,9 @@ import pytest
 from tests.cli.helpers import A3S_CODE, ANSI, PtyProcess, cli_env, run_cli
 from tests.fakellm import FakeLLM, Turn
 
+# Every test here runs in the a3s-code process and through the resident server (tests/cli/conftest.py).
+pytestmark = pytest.mark.usefixtures("cli_mode")
+
 
 @pytest.fixture
 def setup(tmp_path: Path, fake_llm_thread: FakeLLM) -> tuple[FakeLLM, Path, dict[str, str]]:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
 from .. import __version__
-from ..errors import A3SError, ConfigError
 
 USAGE_EPILOG = """examples:
   a3s-code                          interactive session in the current folder
   a3s-code "explain src/auth.py"    one prompt, answer on stdout
   a3s-code -m openai/gpt-4o -w ../repo
   a3s-code doctor                   check config, keys, network, MCP servers, rg and the sandbox
+  a3s-code server status|start|stop the resident server that makes a prompt start fast (docs/cli.md)
   a3s-code worker --redis URL       run external lane tasks from Redis (see docs/queue.md)
   a3s-code team-member --redis URL --team T --member worker-2 --role worker
                                     one member of a team on Redis (see docs/teams.md)
@@ -52,8 +51,37 @@ def _doctor_parser() -> argparse.ArgumentParser:
     return parser
 
 
+SUBCOMMANDS = ("doctor", "worker", "team-member", "server")
+
+
 def main(argv: list[str] | None = None) -> None:
+    """The ``a3s-code`` entry point: a prompt or the REPL goes to the resident server when one can
+    take it (``client.serve``), else runs in this process (``run_here``)."""
     args_in = sys.argv[1:] if argv is None else argv
+    if args_in[:1] == ["server"]:
+        from .control import main as server_control
+
+        raise SystemExit(server_control(args_in[1:]))
+    if args_in[:1] and args_in[0] in SUBCOMMANDS:
+        run_here(args_in)
+    from .client import ServerUnavailable, serve
+
+    try:
+        served = serve(args_in)
+    except ServerUnavailable as exc:
+        sys.stderr.write(f"a3s-code: A3S_CLI_SERVER=require, but {exc}\n")
+        raise SystemExit(2) from None
+    if served is not None:
+        raise SystemExit(served)
+    run_here(args_in)
+
+
+def run_here(args_in: list[str]) -> None:
+    """Run ``a3s-code args_in`` in this process; always raises ``SystemExit`` with the status."""
+    import asyncio
+
+    from ..errors import A3SError, ConfigError
+
     if args_in[:1] == ["doctor"]:
         from .doctor import doctor
 

@@ -101,6 +101,23 @@ def warm_up(config: str | None = None) -> list[str]:
             target = (provider.name, base_url, api)
     except Exception as exc:  # warming is an optimisation; the first prompt reports real errors
         log.debug("warm-up: no provider to warm (%s)", exc)
+    return _warm(names, [target] if target is not None else [])
+
+
+PROVIDER_PATHS: list[tuple[str, Api]] = [("anthropic", "chat"), ("openai", "responses"), ("openai", "chat")]
+
+
+def warm_up_all() -> list[str]:
+    """``warm_up`` for every provider path at once (Anthropic Messages, OpenAI Responses, Chat
+    Completions), for a long-lived host that cannot know the next config: the resident CLI
+    server. Blocking, about 3 s on an idle machine; nothing here raises."""
+    names = list(ENGINE_MODULES)
+    for provider, api in PROVIDER_PATHS:
+        names += [m for m in modules_for(provider, api) if m not in names]
+    return _warm(names, [(provider, None, api) for provider, api in PROVIDER_PATHS])
+
+
+def _warm(names: list[str], clients: list[tuple[str, str | None, Api]]) -> list[str]:
     done = []
     for name in names:
         try:
@@ -112,10 +129,10 @@ def warm_up(config: str | None = None) -> list[str]:
         warm = getattr(module, "warm", None)
         if name.startswith("a3s_code.llm.") and callable(warm):
             warm()  # the SDK's stream-event validator, built here instead of on the first reply
-    if target is not None:
+    if clients:
         from .factory import create_client
 
-        name, url, chosen = target
+    for name, url, chosen in clients:
         try:  # building a client imports the HTTP stack and resource modules (57 for Responses,
             # 190 ms): done here, the session's own client costs ~20 ms. No request is made.
             create_client(name, api_key="warm-up", base_url=url, api=chosen)

@@ -1,0 +1,252 @@
+"""The thin side of the resident ``a3s-code`` server: hand this invocation to a warm server.
+
+A cold ``a3s-code`` spends about a second importing the engine and a provider SDK before its first
+model request. The resident server (``server.py``) has imported them once; for each invocation it
+forks a worker that runs the ordinary CLI with this process's argv, working folder, environment
+and its very stdin/stdout/stderr (passed as file descriptors, ``SCM_RIGHTS``, as Mercurial's
+``chg`` does), so what the user sees is the same as an in-process run, terminal and Ctrl+C
+included. This module imports nothing beyond the standard library's basics, so the client costs
+a few milliseconds.
+
+Settings (environment):
+
+- ``A3S_CLI_SERVER``: ``auto`` (default: use a running server, else run here and start one in
+  the background for the next invocation), ``require`` (start one and wait for it; fail if none can
+  run) or ``0``/``off`` (never).
+- ``A3S_CLI_SERVER_DIR``: the folder of the server's socket (default ``$XDG_RUNTIME_DIR/a3s-code``,
+  else ``$TMPDIR/a3s-code-<uid>``). It must be the user's own, mode 0700; otherwise nothing is served.
+- ``A3S_CLI_SERVER_IDLE``: seconds a server stays without a client before it exits (default 900).
+
+A server serves one installation: its socket's name carries a fingerprint of the interpreter, the
+engine's source files and the installed packages, so after an upgrade a new server starts and the
+old one idles out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import site
+import socket
+import stat
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+SERVED_FDS = (0, 1, 2)
+IMPORT_ENV = ("PYTHONPATH", "PYTHONHOME", "SSL_CERT_FILE", "SSL_CERT_DIR", "DEFER_PYDANTIC_BUILD")
+"""Variables read while the server imports (kept fixed for its lifetime): part of its fingerprint."""
+START_WAIT_S = 60.0
+FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+
+
+class ServerUnavailable(Exception):
+    """``A3S_CLI_SERVER=require`` and no server can serve this invocation; the message says why."""
+
+
+def mode() -> str:
+    """``auto``, ``require`` or ``off`` from ``A3S_CLI_SERVER`` (unknown values mean ``auto``)."""
+    value = os.environ.get("A3S_CLI_SERVER", "auto").strip().lower()
+    if value in ("0", "off", "no", "false", "never"):
+        return "off"
+    return "require" if value in ("require", "always") else "auto"
+
+
+def runtime_dir() -> Path | None:
+    """The socket folder, created 0700 if missing; None unless it is a real folder of this user's
+    that nobody else can enter (a socket there is then reachable by this user alone)."""
+    chosen = os.environ.get("A3S_CLI_SERVER_DIR")
+    if chosen:
+        folder = Path(chosen)
+    elif os.environ.get("XDG_RUNTIME_DIR"):
+        folder = Path(os.environ["XDG_RUNTIME_DIR"]) / "a3s-code"
+    else:
+        folder = Path(os.environ.get("TMPDIR") or "/tmp") / f"a3s-code-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700, parents=bool(chosen), exist_ok=True)
+        info = os.lstat(folder)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        return None
+    return folder
+
+
+def fingerprint() -> str:
+    """16 hex digits naming this installation: interpreter, engine sources, installed packages."""
+    digest = hashlib.sha256(f"{sys.executable}\0{sys.version}\0".encode())
+    package = Path(__file__).resolve().parents[1]
+    newest = 0
+    for folder, subfolders, files in os.walk(package):
+        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
+        for name in files:
+            if name.endswith(".py"):
+                newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime_ns)
+    digest.update(f"{package}\0{newest}\0".encode())
+    for folder_name in site.getsitepackages():
+        try:
+            digest.update(f"{folder_name}\0{os.stat(folder_name).st_mtime_ns}\0".encode())
+        except OSError:
+            continue
+    for name in IMPORT_ENV:
+        digest.update(f"{name}={os.environ.get(name)}\0".encode())
+    return digest.hexdigest()[:16]
+
+
+def socket_path(folder: Path) -> Path:
+    return folder / f"server-{fingerprint()}.sock"
+
+
+def connect(path: Path) -> socket.socket | None:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(os.fspath(path))
+    except OSError:
+        sock.close()
+        return None
+    return sock
+
+
+def spawn_server(path: Path) -> None:
+    """Start a server for ``path`` in its own session, detached from this terminal. A second one
+    started meanwhile exits at once (the first holds the lock)."""
+    subprocess.Popen(
+        [sys.executable, "-P", "-m", "a3s_code.cli.server", "--socket", os.fspath(path)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd="/",
+        start_new_session=True,
+        close_fds=True,
+    )
+
+
+def wait_for(path: Path, timeout: float = START_WAIT_S) -> socket.socket | None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        sock = connect(path)
+        if sock is not None:
+            return sock
+        time.sleep(0.05)
+    return None
+
+
+def serve(argv: list[str]) -> int | None:
+    """Run ``a3s-code argv`` through the resident server: its exit status, or None when this
+    process should run it itself (serving is off, unavailable, or the server is still starting).
+
+    Raises ``ServerUnavailable`` in ``require`` mode when no server can serve it.
+    """
+    chosen = mode()
+    if chosen == "off":
+        return None
+    try:
+        sock = _server_socket(chosen == "require")
+    except ServerUnavailable:
+        if chosen == "require":
+            raise
+        return None
+    if sock is None:
+        return None
+    with sock:
+        code = _run_through(sock, argv)
+    if code is None and chosen == "require":
+        raise ServerUnavailable("the server did not take the invocation (a closed standard stream?)")
+    return code
+
+
+def _server_socket(wait: bool) -> socket.socket | None:
+    if os.name != "posix" or not hasattr(socket, "send_fds"):
+        raise ServerUnavailable("the resident server needs a POSIX system with Unix sockets")
+    folder = runtime_dir()
+    if folder is None:
+        raise ServerUnavailable(
+            "no private folder for the server's socket (A3S_CLI_SERVER_DIR, $XDG_RUNTIME_DIR/a3s-code or "
+            "$TMPDIR/a3s-code-<uid> must be this user's own, mode 0700)"
+        )
+    path = socket_path(folder)
+    if len(os.fsencode(path)) > 100:  # sun_path holds 108 bytes
+        raise ServerUnavailable(f"the socket path is too long for a Unix socket: {path}")
+    sock = connect(path)
+    if sock is not None:
+        return sock
+    spawn_server(path)
+    if not wait:
+        return None
+    sock = wait_for(path)
+    if sock is None:
+        raise ServerUnavailable(f"the server did not start within {START_WAIT_S:g}s ({path})")
+    return sock
+
+
+def _run_through(sock: socket.socket, argv: list[str]) -> int | None:
+    request = json.dumps(
+        {
+            "argv": argv,
+            "cwd": os.getcwd(),
+            "env": dict(os.environ),
+            "streams": [_stream_settings(s) for s in (sys.stdin, sys.stdout, sys.stderr)],
+        }
+    ).encode()
+    data = struct.pack("!I", len(request)) + request
+    try:
+        sent = socket.send_fds(sock, [data], list(SERVED_FDS))
+        sock.sendall(data[sent:])
+    except OSError:  # a closed stdin/stdout, or the server went away: run here instead
+        return None
+    replies = sock.makefile("rb")
+    first = _reply(replies)
+    if first is None or "pid" not in first:
+        return None  # the server refused before starting anything: nothing ran
+    worker = int(first["pid"])
+    previous = {
+        sig: signal.signal(sig, lambda signum, _frame: _forward(worker, signum)) for sig in FORWARDED_SIGNALS
+    }
+    try:
+        while True:
+            reply = _reply(replies)
+            if reply is None:
+                sys.stderr.write("a3s-code: the resident server's worker ended without an exit status\n")
+                return 1
+            if "exit" in reply:
+                return int(reply["exit"])
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _forward(pid: int, signum: int) -> None:
+    with contextlib.suppress(OSError):
+        os.kill(pid, signum)
+
+
+def _reply(replies: Any) -> dict[str, Any] | None:
+    while True:
+        try:
+            line = replies.readline()
+        except InterruptedError:
+            continue
+        except OSError:
+            return None
+        if not line:
+            return None
+        try:
+            value = json.loads(line)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+
+def _stream_settings(stream: Any) -> dict[str, str] | None:
+    if stream is None:
+        return None
+    return {
+        "encoding": getattr(stream, "encoding", None) or "utf-8",
+        "errors": getattr(stream, "errors", None) or "strict",
+    }

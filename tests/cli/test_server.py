@@ -1,0 +1,197 @@
+"""The resident ``a3s-code`` server (engine/a3s_code/cli/server.py): each invocation runs in a worker
+forked from it, as the invoking process would have run it (folder, environment, standard streams),
+only by the invoking user, and nothing outlives its client."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import server_pid
+from tests.cli.helpers import A3S_CODE, cli_env, run_cli
+from tests.fakellm import FakeLLM, Turn
+
+ALLOW_BASH = 'permissions {\n  allow = ["bash(*)"]\n}\n'
+
+
+@pytest.fixture
+def project(tmp_path: Path, fake_llm_thread: FakeLLM) -> tuple[FakeLLM, Path, Path]:
+    config = tmp_path / "agent.hcl"
+    config.write_text(fake_llm_thread.config(extra=ALLOW_BASH))
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    return fake_llm_thread, workspace, config
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry))
+    return found
+
+
+def test_a_served_prompt_runs_in_a_worker_of_the_server_with_the_callers_folder_and_environment(
+    served_dir: Path, project: tuple[FakeLLM, Path, Path]
+) -> None:
+    fake, ws, config = project
+    fake.tool_call("bash", {"command": 'echo "$A3S_PROBE|$(pwd)|$(ps -o ppid= -p $PPID)"'}).text("Done.")
+    env = cli_env(ws.parent, config, A3S_PROBE="from the caller")
+    done = run_cli(["probe"], env, ws)
+    assert done.returncode == 0, done.stderr
+    result = fake.last_request()["messages"][-1]["content"][0]["content"]
+    probe = "".join(part["text"] for part in result) if isinstance(result, list) else result
+    value, folder, grandparent = probe.strip().splitlines()[0].split("|")
+    assert value == "from the caller" and Path(folder) == ws.resolve()
+    # bash's parent is the worker, whose parent is the resident server
+    assert int(grandparent) == server_pid(served_dir)
+    assert done.stdout == "Done.\n"
+
+
+def test_concurrent_invocations_each_get_their_own_answer(
+    served_dir: Path, project: tuple[FakeLLM, Path, Path]
+) -> None:
+    fake, ws, config = project
+    answers = [f"answer number {i}" for i in range(6)]
+    for text in answers:
+        fake.add(Turn.text(text))
+    env = cli_env(ws.parent, config)
+    procs = [
+        subprocess.Popen([A3S_CODE, f"question {i}"], env=env, cwd=ws, stdout=subprocess.PIPE, text=True)
+        for i in range(6)
+    ]
+    outputs = [p.communicate(timeout=60)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6
+    assert sorted(o.strip() for o in outputs) == sorted(answers)
+
+
+def test_a_killed_client_takes_its_worker_with_it(
+    served_dir: Path, project: tuple[FakeLLM, Path, Path]
+) -> None:
+    fake, ws, config = project
+    fake.add(Turn.text("a very slow answer that never finishes in time", chunk_delay_s=5))
+    server = server_pid(served_dir)
+    before = children_of(server)
+    client = subprocess.Popen(
+        [A3S_CODE, "slow"],
+        env=cli_env(ws.parent, config),
+        cwd=ws,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while not fake.requests and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = children_of(server) - before
+    assert fake.requests and len(workers) == 1
+    client.kill()
+    client.wait()
+    (worker,) = workers
+    deadline = time.monotonic() + 20
+    while worker in children_of(server) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert worker not in children_of(server)
+
+
+@pytest.fixture
+def own_dir() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="a3s-own-", dir="/tmp"))
+    yield folder
+    subprocess.run(
+        [A3S_CODE, "server", "stop"],
+        env={**os.environ, "A3S_CLI_SERVER_DIR": str(folder)},
+        capture_output=True,
+        timeout=30,
+    )
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_an_idle_server_exits_and_removes_its_socket(
+    own_dir: Path, project: tuple[FakeLLM, Path, Path]
+) -> None:
+    fake, ws, config = project
+    fake.text("hello")
+    env = cli_env(ws.parent, config, A3S_CLI_SERVER="require", A3S_CLI_SERVER_DIR=str(own_dir))
+    done = run_cli(["hi"], {**env, "A3S_CLI_SERVER_IDLE": "1"}, ws)
+    assert done.returncode == 0 and done.stdout == "hello\n", done.stderr
+    assert list(own_dir.glob("*.sock"))
+    deadline = time.monotonic() + 20
+    while list(own_dir.glob("*.sock")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not list(own_dir.glob("*.sock"))
+
+
+def test_a_socket_folder_others_can_enter_is_never_used(
+    own_dir: Path, project: tuple[FakeLLM, Path, Path]
+) -> None:
+    fake, ws, config = project
+    own_dir.chmod(0o755)
+    fake.text("answered in process")
+    env = cli_env(ws.parent, config, A3S_CLI_SERVER_DIR=str(own_dir))
+    required = run_cli(["hi"], {**env, "A3S_CLI_SERVER": "require"}, ws)
+    assert required.returncode == 2 and "mode 0700" in required.stderr
+    auto = run_cli(["hi"], {**env, "A3S_CLI_SERVER": "auto"}, ws)
+    assert auto.returncode == 0 and auto.stdout == "answered in process\n", auto.stderr
+    assert list(own_dir.iterdir()) == []  # no server was started in it either
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="needs root to connect as another user")
+def test_another_user_is_refused(served_dir: Path, project: tuple[FakeLLM, Path, Path]) -> None:
+    _fake, ws, config = project
+    server_pid(served_dir)  # running
+    (sock,) = served_dir.glob("*.sock")
+    os.chmod(served_dir, 0o711)  # let the other user reach the socket file itself
+    try:
+        probe = (
+            "import os, socket, sys\n"
+            "os.setgid(65534); os.setuid(65534)\n"
+            "s = socket.socket(socket.AF_UNIX)\n"
+            "try:\n    s.connect(sys.argv[1])\nexcept OSError as e:\n    print('refused at connect', e); sys.exit(0)\n"
+            "socket.send_fds(s, [b'\\x00\\x00\\x00\\x02{}'], [0, 1, 2])\n"
+            "print('reply', s.recv(100))\n"
+        )
+        done = subprocess.run(
+            [shutil.which("python3") or "python3", "-c", probe, str(sock)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    finally:
+        os.chmod(served_dir, 0o700)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("refused at connect") or done.stdout.strip() == "reply b''"
+
+
+def test_server_status_start_and_stop(own_dir: Path) -> None:
+    env = {**os.environ, "A3S_CLI_SERVER_DIR": str(own_dir)}
+
+    def server(action: str) -> str:
+        done = subprocess.run(
+            [A3S_CODE, "server", action], env=env, capture_output=True, text=True, timeout=90
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert server("status").startswith("not running")
+    started = server("start")
+    pid = int(started.rsplit("pid ", 1)[1].rstrip(")\n"))
+    assert server("status") == started
+    assert server("stop") == f"stopped 1 server(s): pid {pid}\n"
+    with pytest.raises(ProcessLookupError):
+        for _ in range(100):
+            os.kill(pid, 0)
+            time.sleep(0.05)
+    assert server("status").startswith("not running")
+    assert not list(own_dir.glob("*.sock"))  # the server removed its socket on SIGTERM
