@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -226,3 +227,33 @@ def test_repl_rewind_lists_turns_and_puts_files_back(setup: tuple[FakeLLM, Path,
         assert term.wait() == 0
     finally:
         term.close()
+
+
+def test_continue_and_resume_pick_up_the_saved_conversation(
+    setup: tuple[FakeLLM, Path, dict[str, str]],
+) -> None:
+    fake, ws, env = setup
+    other = ws.parent / "other"
+    other.mkdir()
+    fake.text("First answer.").text("Elsewhere.").text("Second answer.").text("Third answer.")
+    assert run_cli(["first question"], env, ws).returncode == 0
+    assert run_cli(["unrelated"], env, other).returncode == 0  # saved too, for another folder
+    done = run_cli(["--continue", "second question"], env, ws)
+    assert done.returncode == 0 and done.stdout == "Second answer.\n", done.stderr
+    said = [m["content"][0]["text"] for m in fake.last_request()["messages"] if m["content"][0].get("text")]
+    assert said == ["first question", "First answer.", "second question"]
+    saved = [json.loads(p.read_text()) for p in (ws.parent / ".a3s" / "sessions").glob("*.json")]
+    ours = next(s for s in saved if s["workspace"] == str(ws.resolve()))
+    done = run_cli(["--resume", ours["id"], "third question"], env, other)  # its own folder, not the caller's
+    assert done.returncode == 0 and done.stdout == "Third answer.\n", done.stderr
+    said = [m["content"][0]["text"] for m in fake.last_request()["messages"] if m["content"][0].get("text")]
+    assert said == ["first question", "First answer.", "second question", "Second answer.", "third question"]
+
+
+def test_continue_without_a_saved_session_says_so(setup: tuple[FakeLLM, Path, dict[str, str]]) -> None:
+    fake, ws, env = setup
+    done = run_cli(["--continue", "hello?"], env, ws)
+    assert done.returncode == 1 and "no saved session" in done.stderr and str(ws.resolve()) in done.stderr
+    done = run_cli(["--resume", "no-such-id", "hello?"], env, ws)
+    assert done.returncode == 1 and "no-such-id" in done.stderr
+    assert fake.requests == []

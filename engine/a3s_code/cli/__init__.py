@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
+
+if TYPE_CHECKING:
+    from ..agent import Agent
+    from ..options import SessionOptions
 
 USAGE_EPILOG = """examples:
   a3s-code                          interactive session in the current folder
   a3s-code "explain src/auth.py"    one prompt, answer on stdout
   a3s-code -m openai/gpt-4o -w ../repo
+  a3s-code --continue "and now the tests"   the latest session of this folder, one more prompt
   a3s-code doctor                   check config, keys, network, MCP servers, rg and the sandbox
   a3s-code server status|start|stop the resident server that makes a prompt start fast (docs/cli.md)
   a3s-code worker --redis URL       run external lane tasks from Redis (see docs/queue.md)
@@ -30,7 +37,17 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("prompt", nargs="*", help="run this one prompt and exit (no prompt: interactive)")
     _common(parser)
     parser.add_argument("-m", "--model", help="provider/model, overriding default_model")
-    parser.add_argument("-w", "--workspace", default=".", help="folder the agent works in (default: .)")
+    parser.add_argument(
+        "-w", "--workspace", help="folder the agent works in (default: ., or the resumed session's)"
+    )
+    resume = parser.add_mutually_exclusive_group()
+    resume.add_argument("--resume", metavar="ID", help="continue the saved session ID")
+    resume.add_argument(
+        "--continue",
+        dest="continue_latest",
+        action="store_true",
+        help="continue the latest session saved for this workspace",
+    )
     parser.add_argument("-y", "--yes", action="store_true", help="allow every tool call without asking")
     parser.add_argument("--version", action="version", version=f"a3s-code {__version__}")
     return parser
@@ -127,10 +144,29 @@ async def _run(args: argparse.Namespace) -> int:
     )
     if agent.config.confirmation is None:
         options.confirmation_timeout_ms = 10 * 60_000  # a person at a terminal may read a diff first
-    session = agent.session(args.workspace, options)
+    if agent.session_store(options) is None and agent.config.storage_backend == "file":
+        options.with_file_session_store(str(Path.home() / ".a3s" / "sessions"))
+    options.with_auto_save()
+    if args.resume or args.continue_latest:
+        session_id = args.resume or _latest_session(agent, options, Path(args.workspace or "."))
+        session = agent.resume_session(session_id, options, args.workspace)
+    else:
+        session = agent.session(args.workspace or ".", options)
     try:
         if prompt:
             return await one_shot(session, prompt, renderer)
         return await repl(session, reader, renderer)
     finally:
         await session.close_async()
+
+
+def _latest_session(agent: Agent, options: SessionOptions, workspace: Path) -> str:
+    """The id of the session saved last for ``workspace``; ``SessionNotFoundError`` when none is."""
+    from ..errors import SessionNotFoundError
+
+    store = agent.session_store(options)
+    folder = str(workspace.resolve())
+    for summary in store.list() if store is not None else []:
+        if summary.get("workspace") == folder:
+            return str(summary["id"])
+    raise SessionNotFoundError(f"no saved session for {folder} to continue")
