@@ -195,3 +195,22 @@ def test_server_status_start_and_stop(own_dir: Path) -> None:
             time.sleep(0.05)
     assert server("status").startswith("not running")
     assert not list(own_dir.glob("*.sock"))  # the server removed its socket on SIGTERM
+
+
+def test_a_server_that_could_not_start_is_not_started_again_for_an_hour(
+    own_dir: Path, project: tuple[FakeLLM, Path, Path]
+) -> None:
+    fake, ws, config = project
+    fake.text("answered in process")
+    env = cli_env(ws.parent, config, A3S_CLI_SERVER_DIR=str(own_dir))
+    status = subprocess.run(
+        [A3S_CODE, "server", "status"], env=env, capture_output=True, text=True, timeout=30
+    )
+    socket_path = Path(status.stdout.rsplit("would be ", 1)[1].rstrip(")\n"))
+    socket_path.with_suffix(".failed").write_text("warming up failed: ImportError: no module named x\n")
+    required = run_cli(["hi"], {**env, "A3S_CLI_SERVER": "require"}, ws)
+    assert required.returncode == 2 and "ImportError: no module named x" in required.stderr
+    auto = run_cli(["hi"], {**env, "A3S_CLI_SERVER": "auto"}, ws)
+    assert auto.returncode == 0 and auto.stdout == "answered in process\n", auto.stderr
+    time.sleep(1)
+    assert not list(own_dir.glob("*.lock"))  # no server was started

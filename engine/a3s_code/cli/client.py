@@ -43,6 +43,7 @@ SERVED_FDS = (0, 1, 2)
 IMPORT_ENV = ("PYTHONPATH", "PYTHONHOME", "SSL_CERT_FILE", "SSL_CERT_DIR", "DEFER_PYDANTIC_BUILD")
 """Variables read while the server imports (kept fixed for its lifetime): part of its fingerprint."""
 START_WAIT_S = 60.0
+FAILURE_MEMORY_S = 3600.0
 FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
@@ -127,12 +128,30 @@ def spawn_server(path: Path) -> None:
     )
 
 
+def _recent_failure(path: Path) -> str | None:
+    """Why the last server of this installation failed to start, within the last hour."""
+    marker = path.with_suffix(".failed")
+    try:
+        if time.time() - marker.stat().st_mtime < FAILURE_MEMORY_S:
+            return marker.read_text().strip()
+    except OSError:
+        pass
+    return None
+
+
 def wait_for(path: Path, timeout: float = START_WAIT_S) -> socket.socket | None:
+    """A connection to the server at ``path`` once it is up; None after ``timeout`` seconds or as
+    soon as a server started since this call records that it failed."""
+    since = time.time()
     deadline = time.monotonic() + timeout
+    marker = path.with_suffix(".failed")
     while time.monotonic() < deadline:
         sock = connect(path)
         if sock is not None:
             return sock
+        with contextlib.suppress(OSError):
+            if marker.stat().st_mtime >= since:
+                return None
         time.sleep(0.05)
     return None
 
@@ -176,12 +195,18 @@ def _server_socket(wait: bool) -> socket.socket | None:
     sock = connect(path)
     if sock is not None:
         return sock
+    failure = _recent_failure(path)
+    if failure:
+        raise ServerUnavailable(
+            f"the last server could not start: {failure} (see {path.with_suffix('.failed')})"
+        )
     spawn_server(path)
     if not wait:
         return None
     sock = wait_for(path)
     if sock is None:
-        raise ServerUnavailable(f"the server did not start within {START_WAIT_S:g}s ({path})")
+        why = _recent_failure(path) or f"it did not start within {START_WAIT_S:g}s"
+        raise ServerUnavailable(f"the server could not start: {why} ({path})")
     return sock
 
 

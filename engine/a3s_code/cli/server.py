@@ -79,9 +79,18 @@ def main(argv: list[str] | None = None) -> int:
     lock.truncate()
     lock.write(f"{os.getpid()}\n")
     lock.flush()
-    preload()
-    if threading.active_count() != 1:  # forking with other threads alive could copy a held lock
+    failed = path.with_suffix(".failed")
+    try:
+        preload()
+    except Exception as exc:  # recorded for clients, so they stop starting servers that cannot run
+        failed.write_text(f"warming up failed: {type(exc).__name__}: {exc}\n")
         return 1
+    if threading.active_count() != 1:  # forking with other threads alive could copy a held lock
+        names = ", ".join(t.name for t in threading.enumerate())
+        failed.write_text(f"warming up left threads running ({names}); forking would be unsafe\n")
+        return 1
+    with contextlib.suppress(FileNotFoundError):
+        failed.unlink()
     idle = float(os.environ.get("A3S_CLI_SERVER_IDLE") or IDLE_S)
     listener = _listen(path)
     mine = os.stat(path).st_ino
