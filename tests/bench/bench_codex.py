@@ -246,7 +246,7 @@ async def main(rounds: int, runs: int) -> None:
             **os.environ,
             "A3S_CONFIG": str(config),
             "HOME": str(home),
-            "A3S_CLI_SERVER_DIR": str(server_dir),
+            "A3S_SERVER_DIR": str(server_dir),
         }
         ours_env = {**base_env, "A3S_CLI_SERVER": "0"}
         served_env = {**base_env, "A3S_CLI_SERVER": "require"}

@@ -21,7 +21,7 @@ def server_dir() -> Iterator[Path]:
     the end. (Under /tmp directly: a Unix socket's path must stay under 108 bytes.)"""
     folder = Path(tempfile.mkdtemp(prefix="a3s-srv-", dir="/tmp"))
     yield folder
-    env = {**os.environ, "A3S_CLI_SERVER_DIR": str(folder)}
+    env = {**os.environ, "A3S_SERVER_DIR": str(folder)}
     subprocess.run([A3S_CODE, "server", "stop"], env=env, capture_output=True, timeout=30)
     shutil.rmtree(folder, ignore_errors=True)
 
@@ -31,7 +31,7 @@ def cli_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     """Sets the environment every ``cli_env`` copies: served runs must go through the server."""
     if request.param == "served":
         monkeypatch.setenv("A3S_CLI_SERVER", "require")
-        monkeypatch.setenv("A3S_CLI_SERVER_DIR", str(request.getfixturevalue("server_dir")))
+        monkeypatch.setenv("A3S_SERVER_DIR", str(request.getfixturevalue("server_dir")))
     else:
         monkeypatch.setenv("A3S_CLI_SERVER", "0")
     return str(request.param)
@@ -41,7 +41,7 @@ def cli_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
 def served_dir(server_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """For tests of the server itself: its folder, with served runs required."""
     monkeypatch.setenv("A3S_CLI_SERVER", "require")
-    monkeypatch.setenv("A3S_CLI_SERVER_DIR", str(server_dir))
+    monkeypatch.setenv("A3S_SERVER_DIR", str(server_dir))
     return server_dir
 
 
@@ -49,7 +49,7 @@ def server_pid(folder: Path) -> int:
     """The pid of the server for this installation in ``folder``, started if need be."""
     done = subprocess.run(
         [A3S_CODE, "server", "start"],
-        env={**os.environ, "A3S_CLI_SERVER_DIR": str(folder)},
+        env={**os.environ, "A3S_SERVER_DIR": str(folder)},
         capture_output=True,
         text=True,
         timeout=90,

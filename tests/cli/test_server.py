@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -111,7 +112,7 @@ def own_dir() -> Iterator[Path]:
     yield folder
     subprocess.run(
         [A3S_CODE, "server", "stop"],
-        env={**os.environ, "A3S_CLI_SERVER_DIR": str(folder)},
+        env={**os.environ, "A3S_SERVER_DIR": str(folder)},
         capture_output=True,
         timeout=30,
     )
@@ -123,8 +124,8 @@ def test_an_idle_server_exits_and_removes_its_socket(
 ) -> None:
     fake, ws, config = project
     fake.text("hello")
-    env = cli_env(ws.parent, config, A3S_CLI_SERVER="require", A3S_CLI_SERVER_DIR=str(own_dir))
-    done = run_cli(["hi"], {**env, "A3S_CLI_SERVER_IDLE": "1"}, ws)
+    env = cli_env(ws.parent, config, A3S_CLI_SERVER="require", A3S_SERVER_DIR=str(own_dir))
+    done = run_cli(["hi"], {**env, "A3S_SERVER_IDLE": "1"}, ws)
     assert done.returncode == 0 and done.stdout == "hello\n", done.stderr
     assert list(own_dir.glob("*.sock"))
     deadline = time.monotonic() + 20
@@ -139,7 +140,7 @@ def test_a_socket_folder_others_can_enter_is_never_used(
     fake, ws, config = project
     own_dir.chmod(0o755)
     fake.text("answered in process")
-    env = cli_env(ws.parent, config, A3S_CLI_SERVER_DIR=str(own_dir))
+    env = cli_env(ws.parent, config, A3S_SERVER_DIR=str(own_dir))
     required = run_cli(["hi"], {**env, "A3S_CLI_SERVER": "require"}, ws)
     assert required.returncode == 2 and "mode 0700" in required.stderr
     auto = run_cli(["hi"], {**env, "A3S_CLI_SERVER": "auto"}, ws)
@@ -175,7 +176,7 @@ def test_another_user_is_refused(served_dir: Path, project: tuple[FakeLLM, Path,
 
 
 def test_server_status_start_and_stop(own_dir: Path) -> None:
-    env = {**os.environ, "A3S_CLI_SERVER_DIR": str(own_dir)}
+    env = {**os.environ, "A3S_SERVER_DIR": str(own_dir)}
 
     def server(action: str) -> str:
         done = subprocess.run(
@@ -202,7 +203,7 @@ def test_a_server_that_could_not_start_is_not_started_again_for_an_hour(
 ) -> None:
     fake, ws, config = project
     fake.text("answered in process")
-    env = cli_env(ws.parent, config, A3S_CLI_SERVER_DIR=str(own_dir))
+    env = cli_env(ws.parent, config, A3S_SERVER_DIR=str(own_dir))
     status = subprocess.run(
         [A3S_CODE, "server", "status"], env=env, capture_output=True, text=True, timeout=30
     )
@@ -214,3 +215,55 @@ def test_a_server_that_could_not_start_is_not_started_again_for_an_hour(
     assert auto.returncode == 0 and auto.stdout == "answered in process\n", auto.stderr
     time.sleep(1)
     assert not list(own_dir.glob("*.lock"))  # no server was started
+
+
+def _slow_client(fake: FakeLLM, ws: Path, config: Path, answer: str, delay: float) -> subprocess.Popen[str]:
+    fake.add(Turn.text(answer, chunk_delay_s=delay))
+    seen = len(fake.requests)
+    client = subprocess.Popen(
+        [A3S_CODE, "slow"],
+        env=cli_env(ws.parent, config),
+        cwd=ws,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while len(fake.requests) == seen and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(fake.requests) > seen, "the served prompt never reached the model"
+    return client
+
+
+def test_a_worker_killed_by_a_signal_reports_it_as_a_shell_does(
+    served_dir: Path, project: tuple[FakeLLM, Path, Path]
+) -> None:
+    fake, ws, config = project
+    server = server_pid(served_dir)
+    before = children_of(server)
+    client = _slow_client(fake, ws, config, "never finished because the worker is killed", 5)
+    (worker,) = children_of(server) - before
+    os.kill(worker, signal.SIGKILL)
+    assert client.wait(timeout=30) == 128 + signal.SIGKILL
+
+
+def test_stopping_the_server_lets_running_work_finish_and_the_next_call_starts_a_new_one(
+    served_dir: Path, project: tuple[FakeLLM, Path, Path]
+) -> None:
+    fake, ws, config = project
+    old = server_pid(served_dir)
+    client = _slow_client(fake, ws, config, "finished after the stop", 1)
+    stop = subprocess.run(
+        [A3S_CODE, "server", "stop"],
+        env={**os.environ, "A3S_SERVER_DIR": str(served_dir)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert stop.stdout == f"stopped 1 server(s): pid {old}\n", stop.stderr
+    out, err = client.communicate(timeout=60)
+    assert client.returncode == 0 and out == "finished after the stop\n", err
+    fake.text("from a new server")
+    done = run_cli(["again"], cli_env(ws.parent, config), ws)
+    assert done.returncode == 0 and done.stdout == "from a new server\n", done.stderr
+    assert server_pid(served_dir) != old

@@ -75,16 +75,18 @@ def main(argv: list[str] | None = None) -> None:
     """The ``a3s-code`` entry point: a prompt or the REPL goes to the resident server when one can
     take it (``client.serve``), else runs in this process (``run_here``)."""
     args_in = sys.argv[1:] if argv is None else argv
-    if args_in[:1] == ["server"]:
-        from .control import main as server_control
+    from .resident import PROGRAM
 
-        raise SystemExit(server_control(args_in[1:]))
+    if args_in[:1] == ["server"]:
+        from ..resident.control import main as server_control
+
+        raise SystemExit(server_control(args_in[1:], PROGRAM))
     if args_in[:1] and args_in[0] in SUBCOMMANDS:
         run_here(args_in)
-    from .client import ServerUnavailable, serve
+    from ..resident.client import ServerUnavailable, serve
 
     try:
-        served = serve(args_in)
+        served = serve(args_in, PROGRAM)
     except ServerUnavailable as exc:
         sys.stderr.write(f"a3s-code: A3S_CLI_SERVER=require, but {exc}\n")
         raise SystemExit(2) from None

@@ -1,24 +1,25 @@
-"""The thin side of the resident ``a3s-code`` server: hand this invocation to a warm server.
+"""The thin side of a resident server: hand this invocation to a warm server.
 
-A cold ``a3s-code`` spends about a second importing the engine and a provider SDK before its first
-model request. The resident server (``server.py``) has imported them once; for each invocation it
-forks a worker that runs the ordinary CLI with this process's argv, working folder, environment
-and its very stdin/stdout/stderr (passed as file descriptors, ``SCM_RIGHTS``, as Mercurial's
-``chg`` does), so what the user sees is the same as an in-process run, terminal and Ctrl+C
-included. This module imports nothing beyond the standard library's basics, so the client costs
-a few milliseconds.
+A cold ``a3s-code`` or ``a3s-lsp`` spends one to two seconds importing the engine, a provider SDK
+(and the daemon's LSP stack) before it can do anything. A resident server (``server.py``) has
+imported them once; for each invocation it forks a worker that runs the ordinary program with this
+process's argv, working folder, environment and its very stdin/stdout/stderr (passed as file
+descriptors, ``SCM_RIGHTS``, as Mercurial's ``chg`` does), so what the user or the editor sees is
+the same as an in-process run, terminal, pipes and Ctrl+C included. This module imports nothing
+beyond the standard library's basics, so the client costs a few milliseconds.
 
-Settings (environment):
+Settings (environment), for each ``Program``:
 
-- ``A3S_CLI_SERVER``: ``auto`` (default: use a running server, else run here and start one in
-  the background for the next invocation), ``require`` (start one and wait for it; fail if none can
-  run) or ``0``/``off`` (never).
-- ``A3S_CLI_SERVER_DIR``: the folder of the server's socket (default ``$XDG_RUNTIME_DIR/a3s-code``,
-  else ``$TMPDIR/a3s-code-<uid>``). It must be the user's own, mode 0700; otherwise nothing is served.
-- ``A3S_CLI_SERVER_IDLE``: seconds a server stays without a client before it exits (default 900).
+- its mode variable (``A3S_CLI_SERVER`` for ``a3s-code``, ``A3S_LSP_SERVER`` for ``a3s-lsp``):
+  ``auto`` (default: use a running server, else run here and start one in the background for the
+  next invocation), ``require`` (start one and wait for it; fail if none can serve) or
+  ``0``/``off`` (never);
+- ``A3S_SERVER_DIR``: the folder of the servers' sockets (default ``$XDG_RUNTIME_DIR/a3s``, else
+  ``$TMPDIR/a3s-<uid>``). It must be the user's own, mode 0700; otherwise nothing is served;
+- ``A3S_SERVER_IDLE``: seconds a server stays without a client before it exits (default 900).
 
 A server serves one installation: its socket's name carries a fingerprint of the interpreter, the
-engine's source files and the installed packages, so after an upgrade a new server starts and the
+program's source files and the installed packages, so after an upgrade a new server starts and the
 old one idles out.
 """
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
 import signal
@@ -36,6 +38,7 @@ import struct
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,13 +50,25 @@ FAILURE_MEMORY_S = 3600.0
 FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
+@dataclass(frozen=True)
+class Program:
+    """A program a resident server can run: ``name`` prefixes its socket, ``mode_env`` names its
+    mode variable, ``server_module`` is run with ``python -P -m`` to start a server, and the
+    ``packages`` (import names) are the sources its fingerprint covers."""
+
+    name: str
+    mode_env: str
+    server_module: str
+    packages: tuple[str, ...]
+
+
 class ServerUnavailable(Exception):
-    """``A3S_CLI_SERVER=require`` and no server can serve this invocation; the message says why."""
+    """Require mode, and no server can serve this invocation; the message says why."""
 
 
-def mode() -> str:
-    """``auto``, ``require`` or ``off`` from ``A3S_CLI_SERVER`` (unknown values mean ``auto``)."""
-    value = os.environ.get("A3S_CLI_SERVER", "auto").strip().lower()
+def mode(program: Program) -> str:
+    """``auto``, ``require`` or ``off`` from the program's variable (unknown values: ``auto``)."""
+    value = os.environ.get(program.mode_env, "auto").strip().lower()
     if value in ("0", "off", "no", "false", "never"):
         return "off"
     return "require" if value in ("require", "always") else "auto"
@@ -62,13 +77,13 @@ def mode() -> str:
 def runtime_dir() -> Path | None:
     """The socket folder, created 0700 if missing; None unless it is a real folder of this user's
     that nobody else can enter (a socket there is then reachable by this user alone)."""
-    chosen = os.environ.get("A3S_CLI_SERVER_DIR")
+    chosen = os.environ.get("A3S_SERVER_DIR")
     if chosen:
         folder = Path(chosen)
     elif os.environ.get("XDG_RUNTIME_DIR"):
-        folder = Path(os.environ["XDG_RUNTIME_DIR"]) / "a3s-code"
+        folder = Path(os.environ["XDG_RUNTIME_DIR"]) / "a3s"
     else:
-        folder = Path(os.environ.get("TMPDIR") or "/tmp") / f"a3s-code-{os.getuid()}"
+        folder = Path(os.environ.get("TMPDIR") or "/tmp") / f"a3s-{os.getuid()}"
     try:
         folder.mkdir(mode=0o700, parents=bool(chosen), exist_ok=True)
         info = os.lstat(folder)
@@ -79,17 +94,20 @@ def runtime_dir() -> Path | None:
     return folder
 
 
-def fingerprint() -> str:
-    """16 hex digits naming this installation: interpreter, engine sources, installed packages."""
+def fingerprint(program: Program) -> str:
+    """16 hex digits naming this installation of ``program``: interpreter, its packages' sources,
+    the installed packages."""
     digest = hashlib.sha256(f"{sys.executable}\0{sys.version}\0".encode())
-    package = Path(__file__).resolve().parents[1]
-    newest = 0
-    for folder, subfolders, files in os.walk(package):
-        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
-        for name in files:
-            if name.endswith(".py"):
-                newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime_ns)
-    digest.update(f"{package}\0{newest}\0".encode())
+    for package in program.packages:
+        spec = importlib.util.find_spec(package)
+        folder = Path(spec.origin).parent if spec is not None and spec.origin else None
+        newest = 0
+        for parent, subfolders, files in os.walk(folder) if folder else ():
+            subfolders[:] = [d for d in subfolders if d != "__pycache__"]
+            for name in files:
+                if name.endswith(".py"):
+                    newest = max(newest, os.stat(os.path.join(parent, name)).st_mtime_ns)
+        digest.update(f"{folder}\0{newest}\0".encode())
     for folder_name in site.getsitepackages():
         try:
             digest.update(f"{folder_name}\0{os.stat(folder_name).st_mtime_ns}\0".encode())
@@ -100,8 +118,8 @@ def fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def socket_path(folder: Path) -> Path:
-    return folder / f"server-{fingerprint()}.sock"
+def socket_path(folder: Path, program: Program) -> Path:
+    return folder / f"{program.name}-{fingerprint(program)}.sock"
 
 
 def connect(path: Path) -> socket.socket | None:
@@ -114,11 +132,11 @@ def connect(path: Path) -> socket.socket | None:
     return sock
 
 
-def spawn_server(path: Path) -> None:
+def spawn_server(path: Path, program: Program) -> None:
     """Start a server for ``path`` in its own session, detached from this terminal. A second one
     started meanwhile exits at once (the first holds the lock)."""
     subprocess.Popen(
-        [sys.executable, "-P", "-m", "a3s_code.cli.server", "--socket", os.fspath(path)],
+        [sys.executable, "-P", "-m", program.server_module, "--socket", os.fspath(path)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -128,7 +146,7 @@ def spawn_server(path: Path) -> None:
     )
 
 
-def _recent_failure(path: Path) -> str | None:
+def recent_failure(path: Path) -> str | None:
     """Why the last server of this installation failed to start, within the last hour."""
     marker = path.with_suffix(".failed")
     try:
@@ -156,17 +174,17 @@ def wait_for(path: Path, timeout: float = START_WAIT_S) -> socket.socket | None:
     return None
 
 
-def serve(argv: list[str]) -> int | None:
-    """Run ``a3s-code argv`` through the resident server: its exit status, or None when this
+def serve(argv: list[str], program: Program) -> int | None:
+    """Run ``program argv`` through its resident server: the exit status, or None when this
     process should run it itself (serving is off, unavailable, or the server is still starting).
 
     Raises ``ServerUnavailable`` in ``require`` mode when no server can serve it.
     """
-    chosen = mode()
+    chosen = mode(program)
     if chosen == "off":
         return None
     try:
-        sock = _server_socket(chosen == "require")
+        sock = _server_socket(program, chosen == "require")
     except ServerUnavailable:
         if chosen == "require":
             raise
@@ -174,46 +192,47 @@ def serve(argv: list[str]) -> int | None:
     if sock is None:
         return None
     with sock:
-        code = _run_through(sock, argv)
+        code = _run_through(sock, argv, program)
     if code is None and chosen == "require":
         raise ServerUnavailable("the server did not take the invocation (a closed standard stream?)")
     return code
 
 
-def _server_socket(wait: bool) -> socket.socket | None:
+def _server_socket(program: Program, wait: bool) -> socket.socket | None:
     if os.name != "posix" or not hasattr(socket, "send_fds"):
         raise ServerUnavailable("the resident server needs a POSIX system with Unix sockets")
     folder = runtime_dir()
     if folder is None:
         raise ServerUnavailable(
-            "no private folder for the server's socket (A3S_CLI_SERVER_DIR, $XDG_RUNTIME_DIR/a3s-code or "
-            "$TMPDIR/a3s-code-<uid> must be this user's own, mode 0700)"
+            "no private folder for the server's socket (A3S_SERVER_DIR, $XDG_RUNTIME_DIR/a3s or "
+            "$TMPDIR/a3s-<uid> must be this user's own, mode 0700)"
         )
-    path = socket_path(folder)
+    path = socket_path(folder, program)
     if len(os.fsencode(path)) > 100:  # sun_path holds 108 bytes
         raise ServerUnavailable(f"the socket path is too long for a Unix socket: {path}")
     sock = connect(path)
     if sock is not None:
         return sock
-    failure = _recent_failure(path)
+    failure = recent_failure(path)
     if failure:
         raise ServerUnavailable(
             f"the last server could not start: {failure} (see {path.with_suffix('.failed')})"
         )
-    spawn_server(path)
+    spawn_server(path, program)
     if not wait:
         return None
     sock = wait_for(path)
     if sock is None:
-        why = _recent_failure(path) or f"it did not start within {START_WAIT_S:g}s"
+        why = recent_failure(path) or f"it did not start within {START_WAIT_S:g}s"
         raise ServerUnavailable(f"the server could not start: {why} ({path})")
     return sock
 
 
-def _run_through(sock: socket.socket, argv: list[str]) -> int | None:
+def _run_through(sock: socket.socket, argv: list[str], program: Program) -> int | None:
     request = json.dumps(
         {
             "argv": argv,
+            "argv0": sys.argv[0],
             "cwd": os.getcwd(),
             "env": dict(os.environ),
             "streams": [_stream_settings(s) for s in (sys.stdin, sys.stdout, sys.stderr)],
@@ -237,7 +256,7 @@ def _run_through(sock: socket.socket, argv: list[str]) -> int | None:
         while True:
             reply = _reply(replies)
             if reply is None:
-                sys.stderr.write("a3s-code: the resident server's worker ended without an exit status\n")
+                sys.stderr.write(f"{program.name}: the resident server ended without an exit status\n")
                 return 1
             if "exit" in reply:
                 return int(reply["exit"])

@@ -1,4 +1,5 @@
-"""``a3s-code server status|start|stop``: look after the resident server (see ``client.py``)."""
+"""``a3s-code server status|start|stop`` (and ``a3s-lsp server ...``): look after a program's
+resident server (see ``client.py``)."""
 
 from __future__ import annotations
 
@@ -14,33 +15,34 @@ from pathlib import Path
 from . import client
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], program: client.Program) -> int:
     parser = argparse.ArgumentParser(
-        prog="a3s-code server",
-        description="The resident server keeps the engine and the provider SDKs loaded, so a prompt "
-        "reaches the model without a second of start-up. It starts on first use and exits after "
-        "A3S_CLI_SERVER_IDLE seconds (default 900) without a client; A3S_CLI_SERVER=0 turns it off.",
+        prog=f"{program.name} server",
+        description=f"The resident server keeps {program.name}'s modules and the provider SDKs loaded, "
+        "so an invocation starts without a second of imports. It starts on first use and exits after "
+        f"A3S_SERVER_IDLE seconds (default 900) without a client; {program.mode_env}=0 turns it off.",
     )
     parser.add_argument("action", choices=["status", "start", "stop"])
     action = parser.parse_args(argv).action
     folder = client.runtime_dir()
     if folder is None:
-        sys.stderr.write("a3s-code server: no private folder for the socket (see `a3s-code server --help`)\n")
+        sys.stderr.write(f"{program.name} server: no private folder for the socket (see docs/cli.md)\n")
         return 2
-    path = client.socket_path(folder)
+    path = client.socket_path(folder, program)
     if action == "start":
         sock = client.connect(path)
         if sock is None:
-            client.spawn_server(path)
+            client.spawn_server(path, program)
             sock = client.wait_for(path)
         if sock is None:
-            sys.stderr.write(f"a3s-code server: it did not start within {client.START_WAIT_S:g}s\n")
+            why = client.recent_failure(path) or f"it did not start within {client.START_WAIT_S:g}s"
+            sys.stderr.write(f"{program.name} server: {why}\n")
             return 1
         sock.close()
         sys.stdout.write(f"running: {path} (pid {_holder(path) or '?'})\n")
         return 0
     if action == "stop":
-        stopped = [pid for lock in sorted(folder.glob("server-*.lock")) if (pid := _stop(lock))]
+        stopped = [pid for lock in sorted(folder.glob(f"{program.name}-*.lock")) if (pid := _stop(lock))]
         listed = f": pid {', '.join(map(str, stopped))}" if stopped else ""
         sys.stdout.write(f"stopped {len(stopped)} server(s){listed}\n")
         return 0
