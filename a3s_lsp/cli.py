@@ -7,7 +7,6 @@ descriptor 1 is pointed at stderr, so a stray print or a child process cannot co
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import logging
 import os
@@ -85,6 +84,29 @@ def _claim_stdout() -> IO[bytes]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The ``a3s-lsp`` entry point: handed to the resident server when one can take it (stdio
+    modes only), else run here. ``a3s-lsp server status|start|stop`` looks after that server."""
+    from a3s_code.resident.client import ServerUnavailable, serve
+
+    from .resident import PROGRAM
+
+    args_in = sys.argv[1:] if argv is None else argv
+    if args_in[:1] == ["server"]:
+        from a3s_code.resident.control import main as server_control
+
+        raise SystemExit(server_control(args_in[1:], PROGRAM))
+    if not any(arg == "--tcp" or arg.startswith("--tcp=") for arg in args_in):
+        try:
+            served = serve(args_in, PROGRAM)
+        except ServerUnavailable as exc:
+            raise SystemExit(f"a3s-lsp: {PROGRAM.mode_env}=require, but {exc}") from None
+        if served is not None:
+            raise SystemExit(served)
+    run_here(args_in)
+
+
+def run_here(argv: list[str]) -> None:
+    """Run the daemon in this process with ``argv``."""
     args = parse_args(argv)
     # JSON nested up to ~1000 levels parses, so such a request is answered with its own id (-32602,
     # framing.py / protocol.MAX_DEPTH); deeper input is a -32700 parse error.
@@ -112,6 +134,8 @@ def main(argv: list[str] | None = None) -> None:
     server = create_server(settings)
     code: object = 0
     try:
+        import asyncio  # here: the thin client that hands stdio to a resident server never needs it
+
         asyncio.run(_serve(server, address, token, protocol_out))
     except KeyboardInterrupt:
         pass

@@ -74,7 +74,7 @@ def register(server: A3SLanguageServer) -> None:
         ls.stop_config_watch()
 
 
-_FIRST_PROMPT_MODULES = (
+FIRST_PROMPT_MODULES = (
     "a3s_lsp.wire",
     "a3s_lsp.wire_events",
     "a3s_lsp.turns",
@@ -96,7 +96,7 @@ def _warm_up(config: str | None, ready: Callable[[], object]) -> None:
     try:
         from a3s_code.llm.deferred import ENGINE_MODULES, warm_up
 
-        for name in (*_FIRST_PROMPT_MODULES, *ENGINE_MODULES):
+        for name in (*FIRST_PROMPT_MODULES, *ENGINE_MODULES):
             try:
                 importlib.import_module(name)
             except Exception as exc:  # the handler that needs it reports the real error

@@ -22,6 +22,9 @@ from acp.stdio import spawn_agent_process
 
 from tests.fakellm import FakeLLM, Turn
 
+# Every test here runs with the agent in its own process and started by the resident server.
+pytestmark = pytest.mark.usefixtures("resident_mode")
+
 
 class Editor:
     """An ACP client with unsaved buffers: reads come from them, writes land in them, not on disk."""

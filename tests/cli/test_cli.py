@@ -12,7 +12,7 @@ from tests.cli.helpers import A3S_CODE, ANSI, PtyProcess, cli_env, run_cli
 from tests.fakellm import FakeLLM, Turn
 
 # Every test here runs in the a3s-code process and through the resident server (tests/cli/conftest.py).
-pytestmark = pytest.mark.usefixtures("cli_mode")
+pytestmark = pytest.mark.usefixtures("resident_mode")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from tests.cli.helpers import A3S_CODE, cli_env
 from tests.fakellm import FakeLLM, Turn
 
-pytestmark = pytest.mark.usefixtures("cli_mode")  # in process and served (tests/cli/conftest.py)
+pytestmark = pytest.mark.usefixtures("resident_mode")  # in process and served (tests/cli/conftest.py)
 
 
 def test_the_question_follows_the_text_and_tool_line_before_it(

@@ -152,7 +152,7 @@ def test_a_socket_folder_others_can_enter_is_never_used(
 def test_another_user_is_refused(served_dir: Path, project: tuple[FakeLLM, Path, Path]) -> None:
     _fake, ws, config = project
     server_pid(served_dir)  # running
-    (sock,) = served_dir.glob("*.sock")
+    (sock,) = served_dir.glob("a3s-code-*.sock")
     os.chmod(served_dir, 0o711)  # let the other user reach the socket file itself
     try:
         probe = (

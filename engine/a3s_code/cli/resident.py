@@ -12,36 +12,18 @@ from ..resident.client import Program
 PROGRAM = Program(
     name="a3s-code", mode_env="A3S_CLI_SERVER", server_module="a3s_code.cli.resident", packages=("a3s_code",)
 )
-WARM_CONFIG = """
-default_model = "openai/warm-up"
-providers {
-  name    = "openai"
-  api_key = "warm-up"
-  models { id = "warm-up" }
-}
-"""
 
 
 def preload() -> list[str]:
-    """Import and warm what a first prompt of any provider path needs (SDKs, their stream
-    validators, the HCL parser's tables, a session's services and tools, built once in a
-    throwaway folder); returns what was warmed. Leaves no thread or event loop behind."""
-    import asyncio
+    """The engine (``warm_engine``) and the terminal front end."""
     import importlib
-    import tempfile
 
-    from ..agent import Agent
-    from ..llm.deferred import warm_up_all
-    from ..options import SessionOptions
+    from ..resident.warm import warm_engine
 
     warmed = ["a3s_code.cli.repl", "a3s_code.cli.render"]
     for name in warmed:
         importlib.import_module(name)
-    warmed += warm_up_all()
-    with tempfile.TemporaryDirectory(prefix="a3s-warm-") as folder:
-        session = Agent(WARM_CONFIG).session(folder, SessionOptions())
-        asyncio.run(session.close_async())
-    return [*warmed, "session"]
+    return [*warmed, *warm_engine()]
 
 
 def main() -> int:
