@@ -223,6 +223,54 @@ def test_rewinding_to_any_turn_gives_back_the_tree_bash_found_there(
         assert tree_without_git(root) == before_turn[target - 1]
 
 
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    initial=st.dictionaries(st.sampled_from(NAMES), CONTENTS, max_size=4),
+    turns=st.lists(
+        st.lists(st.tuples(st.sampled_from([0, 0.05, 0.1]), OPS), min_size=1, max_size=4), max_size=3
+    ),
+    use_git=st.booleans(),
+    data=st.data(),
+)
+def test_rewinding_concurrent_shell_calls_gives_back_the_tree_of_the_turn(
+    initial: dict[str, bytes],
+    turns: list[list[tuple[float, list[tuple[str, bytes | None]]]]],
+    use_git: bool,
+    data: st.DataObject,
+) -> None:
+    """Turns whose shell calls run at once (submit_batch: they share one scan before and one after)
+    and may touch the same files in any order: rewind to turn N still gives the tree as it was when
+    turn N started."""
+    turns = turns or [[(0, [("a.txt", b"x")])]]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp).resolve()
+        for name, content in initial.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_bytes(content)
+        if use_git:
+            make_repo(root)
+        options = SessionOptions(queue_config=SessionQueueConfig(execute_max_concurrency=4))
+        session = Agent(CONFIG).session(root, options)
+        before_turn: list[dict[str, bytes]] = []
+
+        async def run() -> None:
+            for number, calls in enumerate(turns, 1):
+                before_turn.append(tree_without_git(root))
+                session.rewinder.begin_turn(number, f"turn {number}")
+                commands = [
+                    {"command": " && ".join([f"sleep {delay}", *(shell_op(n, c) for n, c in ops)])}
+                    for delay, ops in calls
+                ]
+                results = await session.submit_batch_async("execute", commands)
+                assert not any(r.is_error for r in results), [r.output for r in results]
+
+        asyncio.run(run())
+        target = data.draw(st.integers(1, len(turns)))
+        report = session.rewind(target, conversation=False)
+        assert not report.conflicts and not report.failed
+        assert tree_without_git(root) == before_turn[target - 1]
+
+
 def shell_op(name: str, content: bytes | None) -> str:
     if content is None:
         return f"rm -f {name}"
