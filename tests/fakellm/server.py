@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import ssl
 import threading
 import time
 from collections import deque
@@ -97,7 +98,8 @@ class FakeLLM:
 
     # -- lifecycle -----------------------------------------------------------------------------
 
-    async def start(self, port: int = 0) -> str:
+    async def start(self, port: int = 0, tls: ssl.SSLContext | None = None) -> str:
+        """Serve on loopback; with ``tls``, over HTTPS (the URL then names ``localhost``)."""
         if self.strict:
             await load_api_keys()
         app = web.Application(client_max_size=64 * 1024 * 1024)
@@ -109,12 +111,12 @@ class FakeLLM:
         # aiohttp's default 60 s.
         self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        site = web.TCPSite(self._runner, "127.0.0.1", port, ssl_context=tls)
         await site.start()
         server = site._server
         assert server is not None
         bound = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{bound}"
+        self.url = f"https://localhost:{bound}" if tls else f"http://127.0.0.1:{bound}"
         return self.url
 
     async def stop(self) -> None:

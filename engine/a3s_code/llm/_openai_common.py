@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ..errors import LLMError, LLMTimeoutError
-from ._convert import is_transport_error, retry_after_seconds, status_error
+from ._convert import connection_error, is_transport_error, retry_after_seconds, status_error
 from .retry import Timeouts
 
 _REASONING_ID = re.compile(r"^(o\d|gpt-5|codex)", re.IGNORECASE)
@@ -59,7 +59,7 @@ def classify_openai_error(
             limit="connect_timeout",
         ), None
     if isinstance(exc, sdk.APIConnectionError):
-        return LLMError(f"cannot reach {provider}: {exc}", retryable=True), None
+        return connection_error(provider, exc), None
     if is_transport_error(exc):
         return LLMError(f"the connection to {provider} broke: {exc}", retryable=True), None
     if isinstance(exc, sdk.APIStatusError):

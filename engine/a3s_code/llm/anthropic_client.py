@@ -25,12 +25,14 @@ from ..messages import (
 )
 from ._convert import (
     WireCache,
+    connection_error,
     http_timeout,
     is_transport_error,
     json_body,
     parse_arguments,
     prewarm,
     retry_after_seconds,
+    sdk_http_client,
     status_error,
 )
 from ._watchdog import Watchdog
@@ -65,7 +67,11 @@ class AnthropicClient:
         self._sdk = anthropic
         self.timeouts = timeouts or Timeouts()
         self._client = anthropic.AsyncAnthropic(
-            api_key=api_key, base_url=base_url, timeout=http_timeout(self.timeouts), max_retries=0
+            api_key=api_key,
+            base_url=base_url,
+            timeout=http_timeout(self.timeouts),
+            max_retries=0,
+            http_client=sdk_http_client(anthropic),
         )
         self.retry = retry or RetryPolicy()
         # Bound now: the SDK imports a resource's module on first access, which must not count
@@ -186,7 +192,7 @@ class AnthropicClient:
                 limit="connect_timeout",
             ), None
         if isinstance(exc, sdk.APIConnectionError):
-            return LLMError(f"cannot reach Anthropic: {exc}", retryable=True), None
+            return connection_error("Anthropic", exc), None
         if is_transport_error(exc):
             return LLMError(f"the connection to Anthropic broke: {exc}", retryable=True), None
         if isinstance(exc, sdk.APIStatusError):

@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import LLMError
 from ..messages import ImageBlock, Message, TextBlock, ThinkingBlock, ToolResultBlock, ToolUseBlock, Usage
 from ._chat_calls import ToolCallAccumulator, used_tool_ids
-from ._convert import WireCache, dumps, http_timeout, json_body, prewarm
+from ._convert import WireCache, dumps, http_timeout, json_body, prewarm, sdk_http_client
 from ._openai_common import ModelTraits, classify_openai_error
 from ._watchdog import Watchdog
 from .base import LLMRequest, LLMResponse, LLMStreamEvent, LLMTextDelta, LLMThinkingDelta, LLMToolCallStart
@@ -42,7 +42,11 @@ class OpenAIClient:
         self.timeouts = timeouts or Timeouts()
         self.traits = traits or ModelTraits()
         self._client = openai.AsyncOpenAI(
-            api_key=api_key, base_url=base_url, timeout=http_timeout(self.timeouts), max_retries=0
+            api_key=api_key,
+            base_url=base_url,
+            timeout=http_timeout(self.timeouts),
+            max_retries=0,
+            http_client=sdk_http_client(openai),
         )
         self._official = self.traits.official_endpoint(base_url)
         self.retry = retry or RetryPolicy()

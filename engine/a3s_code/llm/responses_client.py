@@ -25,7 +25,15 @@ from ..messages import (
     ToolUseBlock,
     Usage,
 )
-from ._convert import WireCache, http_timeout, json_body, parse_arguments, prewarm, status_error
+from ._convert import (
+    WireCache,
+    http_timeout,
+    json_body,
+    parse_arguments,
+    prewarm,
+    sdk_http_client,
+    status_error,
+)
 from ._openai_common import ModelTraits, classify_openai_error
 from ._watchdog import Watchdog
 from .base import LLMRequest, LLMResponse, LLMStreamEvent, LLMTextDelta, LLMThinkingDelta, LLMToolCallStart
@@ -54,7 +62,11 @@ class ResponsesClient:
         self.timeouts = timeouts or Timeouts()
         self.traits = traits or ModelTraits()
         self._client = openai.AsyncOpenAI(
-            api_key=api_key, base_url=base_url, timeout=http_timeout(self.timeouts), max_retries=0
+            api_key=api_key,
+            base_url=base_url,
+            timeout=http_timeout(self.timeouts),
+            max_retries=0,
+            http_client=sdk_http_client(openai),
         )
         self.retry = retry or RetryPolicy()
         # Bound now: the SDK imports a resource's module on first access, which must not count
