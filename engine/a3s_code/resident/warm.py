@@ -23,8 +23,11 @@ def warm_engine() -> list[str]:
     from ..agent import Agent
     from ..llm.deferred import warm_up_all
     from ..options import SessionOptions
+    from ..tools import builtin_tools
 
     warmed = warm_up_all()
+    for tool in builtin_tools():
+        tool.spec()  # each tool's input schema, built once per class
     with tempfile.TemporaryDirectory(prefix="a3s-warm-") as folder:
         session = Agent(WARM_CONFIG).session(folder, SessionOptions())
         asyncio.run(session.close_async())
