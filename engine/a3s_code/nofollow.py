@@ -27,20 +27,35 @@ from .errors import WorkspaceError
 _SUPPORTED = os.open in os.supports_dir_fd and os.rename in os.supports_dir_fd and hasattr(os, "O_NOFOLLOW")
 
 
-def _umask() -> int:
-    """The process umask, read without changing it when the kernel tells (/proc, Linux 4.7+)."""
+def _proc_umask() -> int | None:
+    """The process umask as the kernel reports it (/proc, Linux 4.7+), or None where it cannot."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("Umask:"):
                 return int(line.split()[1], 8)
     except (OSError, ValueError, IndexError):
         pass
-    mask = os.umask(0o022)  # read it the only portable way, once, at import (no other thread yet)
+    return None
+
+
+def _portable_umask() -> int:
+    mask = os.umask(0o022)  # the only portable read sets it: done once, at import (no other thread yet)
     os.umask(mask)
     return mask
 
 
-_UMASK = _umask()
+_IMPORT_UMASK: int | None = None if _proc_umask() is not None else _portable_umask()
+
+
+def _umask() -> int:
+    """The umask now: read from the kernel on each call where it can be (a resident server's
+    worker takes its client's umask after this module was imported), else as it was at import."""
+    now = _proc_umask()
+    if now is not None:
+        return now
+    return _IMPORT_UMASK if _IMPORT_UMASK is not None else 0o022
+
+
 _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC
 
 
@@ -131,7 +146,7 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
         try:
             st = os.stat(name, dir_fd=dfd, follow_symlinks=False)
         except FileNotFoundError:
-            mode = 0o666 & ~_UMASK
+            mode = 0o666 & ~_umask()
         else:
             if stat.S_ISLNK(st.st_mode):
                 raise SymlinkSwapError(path, name)

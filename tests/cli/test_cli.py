@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -257,3 +260,22 @@ def test_continue_without_a_saved_session_says_so(setup: tuple[FakeLLM, Path, di
     done = run_cli(["--resume", "no-such-id", "hello?"], env, ws)
     assert done.returncode == 1 and "no-such-id" in done.stderr
     assert fake.requests == []
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_files_the_agent_creates_follow_the_callers_umask(
+    setup: tuple[FakeLLM, Path, dict[str, str]], umask: int
+) -> None:
+    fake, ws, env = setup
+    fake.tool_call("write", {"file_path": "notes.txt", "content": "private\n"}).text("Wrote it.")
+    done = subprocess.run(
+        [A3S_CODE, "--yes", "write notes"],
+        env=env,
+        cwd=ws,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: os.umask(umask),  # noqa: PLW1509 - the caller's umask is the point
+    )
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE((ws / "notes.txt").stat().st_mode) == 0o666 & ~umask

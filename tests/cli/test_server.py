@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import server_pid
-from tests.cli.helpers import A3S_CODE, cli_env, run_cli
+from tests.cli.helpers import A3S_CODE, PtyProcess, cli_env, run_cli
 from tests.fakellm import FakeLLM, Turn
 
 ALLOW_BASH = 'permissions {\n  allow = ["bash(*)"]\n}\n'
@@ -267,3 +267,37 @@ def test_stopping_the_server_lets_running_work_finish_and_the_next_call_starts_a
     done = run_cli(["again"], cli_env(ws.parent, config), ws)
     assert done.returncode == 0 and done.stdout == "from a new server\n", done.stderr
     assert server_pid(served_dir) != old
+
+
+def _state(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+def test_ctrl_z_stops_the_worker_with_the_client_and_fg_resumes_both(
+    served_dir: Path, project: tuple[FakeLLM, Path, Path]
+) -> None:
+    fake, ws, config = project
+    fake.add(Turn.text("one two three four five six", chunk_delay_s=0.3))
+    server = server_pid(served_dir)
+    before = children_of(server)
+    term = PtyProcess([A3S_CODE], cli_env(ws.parent, config), ws)
+    try:
+        term.expect("› ")
+        term.send("count\r")
+        term.wait_until(lambda: bool(fake.requests))
+        (worker,) = children_of(server) - before
+        term.send("\x1a")  # Ctrl+Z: the terminal stops its foreground job, the client
+        term.wait_until(lambda: _state(term.proc.pid) == "T" and _state(worker) == "T")
+        term._pump(0.5)  # the terminal's own echo of ^Z
+        shown = len(term.buffer)
+        time.sleep(1)  # stopped: nothing more arrives on the terminal
+        term._pump(0.1)
+        assert len(term.buffer) == shown
+        os.kill(term.proc.pid, signal.SIGCONT)  # what a shell's `fg` sends
+        term.expect("six")
+        assert _state(worker) != "T"
+        term.expect("› ")
+        term.send("\x04")
+        assert term.wait() == 0
+    finally:
+        term.close()

@@ -30,6 +30,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import resource
 import signal
 import site
 import socket
@@ -47,7 +48,17 @@ IMPORT_ENV = ("PYTHONPATH", "PYTHONHOME", "SSL_CERT_FILE", "SSL_CERT_DIR", "DEFE
 """Variables read while the server imports (kept fixed for its lifetime): part of its fingerprint."""
 START_WAIT_S = 60.0
 FAILURE_MEMORY_S = 3600.0
-FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGWINCH)
+LIMITS = (
+    "RLIMIT_NOFILE",
+    "RLIMIT_NPROC",
+    "RLIMIT_CORE",
+    "RLIMIT_FSIZE",
+    "RLIMIT_AS",
+    "RLIMIT_CPU",
+    "RLIMIT_STACK",
+)
+"""Resource limits the worker takes from the client (as far as the server's own hard limits allow)."""
 
 
 @dataclass(frozen=True)
@@ -236,6 +247,9 @@ def _run_through(sock: socket.socket, argv: list[str], program: Program) -> int 
             "cwd": os.getcwd(),
             "env": dict(os.environ),
             "streams": [_stream_settings(s) for s in (sys.stdin, sys.stdout, sys.stderr)],
+            "umask": _umask(),
+            "limits": {name: list(resource.getrlimit(getattr(resource, name))) for name in LIMITS},
+            "nice": os.getpriority(os.PRIO_PROCESS, 0),
         }
     ).encode()
     data = struct.pack("!I", len(request)) + request
@@ -252,6 +266,9 @@ def _run_through(sock: socket.socket, argv: list[str], program: Program) -> int 
     previous = {
         sig: signal.signal(sig, lambda signum, _frame: _forward(worker, signum)) for sig in FORWARDED_SIGNALS
     }
+    # Job control: Ctrl+Z stops the worker with this process; `fg` (SIGCONT) resumes both.
+    previous[signal.SIGTSTP] = signal.signal(signal.SIGTSTP, lambda *_: _suspend(worker))
+    previous[signal.SIGCONT] = signal.signal(signal.SIGCONT, lambda *_: _forward(worker, signal.SIGCONT))
     try:
         while True:
             reply = _reply(replies)
@@ -263,6 +280,17 @@ def _run_through(sock: socket.socket, argv: list[str], program: Program) -> int 
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _suspend(worker: int) -> None:
+    _forward(worker, signal.SIGSTOP)
+    os.kill(os.getpid(), signal.SIGSTOP)
+
+
+def _umask() -> int:
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
 
 
 def _forward(pid: int, signum: int) -> None:

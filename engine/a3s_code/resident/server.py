@@ -23,6 +23,7 @@ import fcntl
 import io
 import json
 import os
+import resource
 import selectors
 import signal
 import socket
@@ -241,13 +242,22 @@ def _more(conn: socket.socket) -> bytes:
 
 
 def _become(request: dict[str, Any]) -> None:
-    """Take on the client's folder, environment, standard streams and default signal handling."""
+    """Take on the client's folder, environment, standard streams, umask, resource limits and
+    priority, and default signal handling."""
     import tempfile
 
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the CLI waits for its own subprocesses
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     os.setpgid(0, 0)
+    os.umask(int(request.get("umask", 0o022)))
+    for name, (soft, hard) in (request.get("limits") or {}).items():
+        with contextlib.suppress(AttributeError, ValueError, OSError):  # above our own hard limit
+            resource.setrlimit(getattr(resource, name), (soft, hard))
+    with contextlib.suppress(OSError):  # a lower priority, never a higher one than the server's
+        os.setpriority(
+            os.PRIO_PROCESS, 0, max(int(request.get("nice", 0)), os.getpriority(os.PRIO_PROCESS, 0))
+        )
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
