@@ -6,18 +6,21 @@ descriptor 1 is pointed at stderr, so a stray print or a child process cannot co
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import logging
 import os
 import sys
 import threading
-from typing import IO, NoReturn
+from typing import IO, TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    import argparse
 
 ENV_TOKEN = "A3S_LSP_TOKEN"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    import argparse  # here: the thin client that hands stdio to a resident server never needs it
+
     parser = argparse.ArgumentParser(prog="a3s-lsp", description=__doc__.splitlines()[0])
     parser.add_argument("--stdio", action="store_true", help="serve over stdin/stdout (the default)")
     parser.add_argument("--acp", action="store_true", help="speak the Agent Client Protocol on stdio instead")
@@ -64,6 +67,8 @@ def split_address(value: str) -> tuple[str, int]:
 
 
 def setup_logging(level: str, log_file: str | None) -> None:
+    import logging
+
     from a3s_code.security.logs import PrivateFileHandler  # the log file is created 0600
 
     handler: logging.Handler = PrivateFileHandler(log_file) if log_file else logging.StreamHandler(sys.stderr)
@@ -155,6 +160,8 @@ def _end(code: object) -> NoReturn:
     ]
     if not busy:
         raise SystemExit(code)
+    import logging
+
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):

@@ -31,11 +31,13 @@ def preload() -> list[str]:
     from a3s_code.resident.warm import warm_engine
 
     from .features.lifecycle import FIRST_PROMPT_MODULES
+    from .server import DaemonSettings, create_server
 
     warmed = ["a3s_lsp.server", "a3s_lsp.transport", "a3s_lsp.acp", *FIRST_PROMPT_MODULES]
     for name in warmed:
         importlib.import_module(name)
-    return [*warmed, *warm_engine()]
+    create_server(DaemonSettings())  # lsprotocol resolves its 560 classes' types once: ~70 ms
+    return [*warmed, "LSP server", *warm_engine()]
 
 
 def main() -> int:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # argparse and pathlib load only where a run needs them: a served one never does
+    import argparse
+    from pathlib import Path
+
     from ..agent import Agent
     from ..options import SessionOptions
 
@@ -28,6 +29,8 @@ config: -c FILE, else $A3S_CONFIG, else ~/.a3s/config.hcl, else ./agent.hcl"""
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="a3s-code",
         description="A3S Code in the terminal",
@@ -59,6 +62,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _doctor_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="a3s-code doctor", description="check the setup and say what to fix"
     )
@@ -129,6 +134,8 @@ def run_here(args_in: list[str]) -> None:
 
 
 async def _run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from ..agent import Agent
     from ..config import discover_config_path, load_config
     from ..options import SessionOptions

@@ -36,12 +36,10 @@ import site
 import socket
 import stat
 import struct
-import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 SERVED_FDS = (0, 1, 2)
 IMPORT_ENV = ("PYTHONPATH", "PYTHONHOME", "SSL_CERT_FILE", "SSL_CERT_DIR", "DEFER_PYDANTIC_BUILD")
@@ -61,8 +59,7 @@ LIMITS = (
 """Resource limits the worker takes from the client (as far as the server's own hard limits allow)."""
 
 
-@dataclass(frozen=True)
-class Program:
+class Program(NamedTuple):
     """A program a resident server can run: ``name`` prefixes its socket, ``mode_env`` names its
     mode variable, ``server_module`` is run with ``python -P -m`` to start a server, and the
     ``packages`` (import names) are the sources its fingerprint covers."""
@@ -146,6 +143,8 @@ def connect(path: Path) -> socket.socket | None:
 def spawn_server(path: Path, program: Program) -> None:
     """Start a server for ``path`` in its own session, detached from this terminal. A second one
     started meanwhile exits at once (the first holds the lock)."""
+    import subprocess
+
     subprocess.Popen(
         [sys.executable, "-P", "-m", program.server_module, "--socket", os.fspath(path)],
         stdin=subprocess.DEVNULL,
