@@ -301,3 +301,25 @@ def test_ctrl_z_stops_the_worker_with_the_client_and_fg_resumes_both(
         assert term.wait() == 0
     finally:
         term.close()
+
+
+def test_a_new_state_of_the_installation_stops_the_stale_server(own_dir: Path) -> None:
+    """A server started after the sources or packages changed (here: a variable read at import)
+    stops the one of the older state, which no client would reach any more."""
+
+    def start(defer: str) -> int:
+        env = {**os.environ, "A3S_SERVER_DIR": str(own_dir), "DEFER_PYDANTIC_BUILD": defer}
+        done = subprocess.run(
+            [A3S_CODE, "server", "start"], env=env, capture_output=True, text=True, timeout=90
+        )
+        assert done.stdout.startswith("running:"), done.stdout + done.stderr
+        return int(done.stdout.rsplit("pid ", 1)[1].rstrip(")\n"))
+
+    old = start("true")
+    new = start("1")
+    assert new != old
+    deadline = time.monotonic() + 20
+    while Path(f"/proc/{old}").exists() and _state(old) != "Z" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not Path(f"/proc/{old}").exists() or _state(old) == "Z"
+    assert len(list(own_dir.glob("a3s-code-*.sock"))) == 1

@@ -103,27 +103,31 @@ def runtime_dir() -> Path | None:
 
 
 def fingerprint(program: Program) -> str:
-    """16 hex digits naming this installation of ``program``: interpreter, its packages' sources,
-    the installed packages."""
-    digest = hashlib.sha256(f"{sys.executable}\0{sys.version}\0".encode())
+    """``<installation>-<state>`` (8 and 12 hex digits) naming a server: the installation is the
+    interpreter and where the program's packages live; its state the newest mtime of their sources,
+    the installed packages and the variables read at import (``IMPORT_ENV``). A server that finds
+    another of its installation in an older state stops it (``server.py``)."""
+    installation = hashlib.sha256(f"{sys.executable}\0{sys.version}\0".encode())
+    state = hashlib.sha256()
     for package in program.packages:
         spec = importlib.util.find_spec(package)
-        folder = Path(spec.origin).parent if spec is not None and spec.origin else None
+        folder = os.path.dirname(spec.origin) if spec is not None and spec.origin else None
+        installation.update(f"{folder}\0".encode())
         newest = 0
         for parent, subfolders, files in os.walk(folder) if folder else ():
             subfolders[:] = [d for d in subfolders if d != "__pycache__"]
             for name in files:
                 if name.endswith(".py"):
                     newest = max(newest, os.stat(os.path.join(parent, name)).st_mtime_ns)
-        digest.update(f"{folder}\0{newest}\0".encode())
+        state.update(f"{newest}\0".encode())
     for folder_name in site.getsitepackages():
         try:
-            digest.update(f"{folder_name}\0{os.stat(folder_name).st_mtime_ns}\0".encode())
+            state.update(f"{folder_name}\0{os.stat(folder_name).st_mtime_ns}\0".encode())
         except OSError:
             continue
     for name in IMPORT_ENV:
-        digest.update(f"{name}={os.environ.get(name)}\0".encode())
-    return digest.hexdigest()[:16]
+        state.update(f"{name}={os.environ.get(name)}\0".encode())
+    return f"{installation.hexdigest()[:8]}-{state.hexdigest()[:12]}"
 
 
 def socket_path(folder: Path, program: Program) -> Path:

@@ -39,21 +39,21 @@ def main(argv: list[str], program: client.Program) -> int:
             sys.stderr.write(f"{program.name} server: {why}\n")
             return 1
         sock.close()
-        sys.stdout.write(f"running: {path} (pid {_holder(path) or '?'})\n")
+        sys.stdout.write(f"running: {path} (pid {holder(path) or '?'})\n")
         return 0
     if action == "stop":
         stopped = [pid for lock in sorted(folder.glob(f"{program.name}-*.lock")) if (pid := _stop(lock))]
         listed = f": pid {', '.join(map(str, stopped))}" if stopped else ""
         sys.stdout.write(f"stopped {len(stopped)} server(s){listed}\n")
         return 0
-    pid = _holder(path)
+    pid = holder(path)
     sys.stdout.write(
         f"running: {path} (pid {pid})\n" if pid else f"not running (its socket would be {path})\n"
     )
     return 0
 
 
-def _holder(path: Path) -> int | None:
+def holder(path: Path) -> int | None:
     """The pid of the server holding ``path``'s lock, or None when no server holds it."""
     try:
         with open(path.with_suffix(".lock")) as lock:
@@ -67,13 +67,13 @@ def _holder(path: Path) -> int | None:
 
 
 def _stop(lock: Path) -> int | None:
-    pid = _holder(lock.with_suffix(".sock"))
+    pid = holder(lock.with_suffix(".sock"))
     if pid is None:
         return None
     with contextlib.suppress(OSError):
         os.kill(pid, signal.SIGTERM)
     for _ in range(100):
-        if _holder(lock.with_suffix(".sock")) is None:
+        if holder(lock.with_suffix(".sock")) is None:
             break
         time.sleep(0.05)
     return pid

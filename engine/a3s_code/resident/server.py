@@ -74,8 +74,26 @@ def serve_forever(path: Path, preload: Callable[[], object], run: Callable[[list
     with contextlib.suppress(FileNotFoundError):
         failed.unlink()
     idle = float(os.environ.get("A3S_SERVER_IDLE") or IDLE_S)
-    _Server(path, lock, run, idle).loop()
+    server = _Server(path, lock, run, idle)
+    _stop_stale(path)
+    server.loop()
     return 0
+
+
+def _stop_stale(path: Path) -> None:
+    """Stop the servers of this program and installation in an older state (sources edited,
+    packages upgraded): no client reaches them any more, and each would hold its memory until idle.
+    They finish their running workers first (SIGTERM)."""
+    from .control import holder
+
+    program_and_installation = path.stem.rsplit("-", 1)[0]
+    for lock in path.parent.glob(f"{program_and_installation}-*.lock"):
+        if lock.stem == path.stem:
+            continue
+        pid = holder(lock.with_suffix(".sock"))
+        if pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
 
 
 class _Server:
