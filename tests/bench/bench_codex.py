@@ -96,10 +96,12 @@ async def first_request_ms(fake: FakeLLM, argv: list[str], env: dict[str, str], 
 
 
 def rounds_ms(fake: FakeLLM, first: int, last: int) -> tuple[float, float]:
-    """Median server-side round (reply k written → request k+1 arrived) near history 10 and at
-    the end of the session whose requests are ``first..last`` in the fake's log."""
+    """Median server-side round (reply k written → request k+1 arrived) near the start (rounds 5
+    to 35: history 10 to 70 messages) and over the last 30 rounds of the session whose requests
+    are ``first..last`` in the fake's log."""
     gaps = [(fake.arrivals[k + 1] - fake.finished[k]) * 1000 for k in range(first, last)]
-    return statistics.median(gaps[5:15]), statistics.median(gaps[-10:])
+    # 30 rounds each side: a 10-round window's median moved by 2x with one burst of load
+    return statistics.median(gaps[5:35]), statistics.median(gaps[-30:])
 
 
 async def slowest_answer_during(client: A3SClient, session_id: str, prompt: str) -> float:
