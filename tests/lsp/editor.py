@@ -12,7 +12,8 @@ from typing import Any, Union
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from tests.lsp import forkserver, lsp_reference
+from tests import forkserver
+from tests.lsp import lsp_reference
 
 CLIENTS = ["visual-studio-code", "neovim@v0.7.0"]
 CLIENT_NAMES = {"visual-studio-code": "Visual Studio Code", "neovim": "Neovim", "emacs": "Eglot"}
@@ -194,7 +195,7 @@ async def start_editor(
     folders: list[Path] | None = None,
 ) -> Editor:
     """Launch ``python -m a3s_lsp --config CONFIG`` (forked from the worker's fork server:
-    ``tests/lsp/forkserver.py``) and initialize it with a real client's capabilities
+    ``tests/forkserver.py``) and initialize it with a real client's capabilities
     (and its ``clientInfo``: the daemon knows Neovim's quirks by name)."""
     server = ClientServerConfig(server_command=forkserver.command(["-m", "a3s_lsp", "--config", str(config)]))
     client = await server.start()

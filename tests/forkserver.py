@@ -13,7 +13,7 @@ daemon's.
 
 When a variable Python reads at start-up (``PYTHON*``) differs from the fork server's, or the server
 cannot be reached, the launcher ``exec``s the plain command instead. A test about the daemon's own
-start-up (``tests/lsp/test_lazy_import.py``) starts it the plain way.
+start-up (``tests/lsp/test_lazy_import.py``, ``tests/lsp/test_protocol.py``) starts it the plain way.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PRELOAD = ("anthropic", "openai", "pygls.lsp.server", "lsprotocol.types", "pydantic")
 
 # Runs in the fork server (``python -c``): argv[1] is the socket path. Exits when its stdin closes
@@ -52,7 +52,8 @@ while True:
     for level, kind, data in ancdata:
         if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
             fds.frombytes(data[: len(data) - len(data) % fds.itemsize])
-    while more := conn.recv(1 << 16):  # the launcher shuts its side when it has sent everything
+    size, msg = int(msg[:10]), msg[10:]  # the launcher sends a 10-digit length first
+    while len(msg) < size and (more := conn.recv(size - len(msg))):
         msg += more
     request = json.loads(msg)
     startup = {k: v for k, v in os.environ.items() if k.startswith("PYTHON")}
@@ -77,6 +78,11 @@ if pid:
     for fd in fds:
         os.close(fd)
     conn.sendall(b"forked %d\n" % pid)
+    # The launcher sends nothing more: its end closing means it was killed (SIGKILL cannot be
+    # forwarded), and so is the daemon, as if it had been the process killed.
+    pidfd = os.pidfd_open(pid)
+    if pidfd not in select.select([conn, pidfd], [], [])[0]:
+        os.kill(pid, signal.SIGKILL)
     code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
     try:
         conn.sendall(b"exit %d\n" % (code if code >= 0 else 128 - code))
@@ -95,7 +101,7 @@ sys.path[0] = os.getcwd()
 random.seed()
 module = request["module"]
 sys.argv = ["-m", *request["args"]]  # runpy puts the module's file first, as `-m` does
-del conn, listener, fds, ready, msg, more, ancdata, request, startup, wanted, pid
+del conn, listener, fds, ready, msg, ancdata, request, startup, wanted, pid, size
 runpy.run_module(module, run_name="__main__", alter_sys=True)
 """
 
@@ -110,9 +116,9 @@ try:
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     conn.connect(path)
     body = json.dumps({"module": argv[1], "args": argv[2:], "env": dict(os.environ), "cwd": os.getcwd()})
-    body = body.encode()
-    conn.sendmsg([body], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [0, 1, 2]))])
-    conn.shutdown(socket.SHUT_WR)
+    body = b"%010d" % len(body.encode()) + body.encode()
+    conn.sendmsg([body[:4096]], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [0, 1, 2]))])
+    conn.sendall(body[4096:])
     reply = conn.makefile("rb")
     first = reply.readline()
 except OSError:
