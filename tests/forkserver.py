@@ -42,7 +42,9 @@ listener.listen(16)
 print("ready", flush=True)
 while True:
     ready, _, _ = select.select([listener, sys.stdin], [], [])
-    if sys.stdin in ready and not os.read(sys.stdin.fileno(), 1):
+    if sys.stdin in ready and not os.read(sys.stdin.fileno(), 1):  # the worker is gone (or closed it)
+        os.unlink(sys.argv[1])
+        os.rmdir(os.path.dirname(sys.argv[1]))
         sys.exit(0)
     if listener not in ready:
         continue
@@ -159,11 +161,9 @@ class _ForkServer:
         if self.proc.stdin is not None:
             self.proc.stdin.close()
         try:
-            self.proc.wait(10)
+            self.proc.wait(10)  # it removes its socket and folder
         except subprocess.TimeoutExpired:
             self.proc.kill()
-        Path(self.path).unlink(missing_ok=True)
-        os.rmdir(self.folder)
 
 
 _server: _ForkServer | None = None
