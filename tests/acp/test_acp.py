@@ -20,6 +20,7 @@ from acp.schema import (
 )
 from acp.stdio import spawn_agent_process
 
+from tests import forkserver
 from tests.fakellm import FakeLLM, Turn
 
 # Every test here runs with the agent in its own process and started by the resident server.
@@ -77,14 +78,9 @@ def agent_cmd(config: Path, tmp_path: Path) -> list[str]:
         "-m",
         "tests.acp.tap",
         str(tmp_path / "wire.jsonl"),
-        sys.executable,
-        "-m",
-        "a3s_lsp",
-        "--acp",
-        "--config",
-        str(config),
-        "--log-file",
-        str(tmp_path / "log"),
+        *forkserver.command(
+            ["-m", "a3s_lsp", "--acp", "--config", str(config), "--log-file", str(tmp_path / "log")]
+        ),
     ]
 
 

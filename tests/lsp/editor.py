@@ -5,7 +5,6 @@ confirmations, and records ``a3s/event`` notifications as plain dicts."""
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Union
@@ -13,6 +12,7 @@ from typing import Any, Union
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from tests import forkserver
 from tests.lsp import lsp_reference
 
 CLIENTS = ["visual-studio-code", "neovim@v0.7.0"]
@@ -194,9 +194,10 @@ async def start_editor(
     capabilities: types.ClientCapabilities | None = None,
     folders: list[Path] | None = None,
 ) -> Editor:
-    """Launch ``python -m a3s_lsp --config CONFIG`` and initialize it with a real client's capabilities
+    """Launch ``python -m a3s_lsp --config CONFIG`` (forked from the worker's fork server:
+    ``tests/forkserver.py``) and initialize it with a real client's capabilities
     (and its ``clientInfo``: the daemon knows Neovim's quirks by name)."""
-    server = ClientServerConfig(server_command=[sys.executable, "-m", "a3s_lsp", "--config", str(config)])
+    server = ClientServerConfig(server_command=forkserver.command(["-m", "a3s_lsp", "--config", str(config)]))
     client = await server.start()
     editor = Editor(client, flavour)
     capabilities = capabilities or client_capabilities(flavour)

@@ -7,7 +7,6 @@ another client, refused while the editor is connected.
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import pytest
 
 from a3s_lsp.client import A3SClient, RpcError
+from tests import forkserver
 from tests.fakellm import FakeLLM, Turn
 
 from .server import RedisServer
@@ -33,8 +33,8 @@ async def daemon(tmp_path: Path, fake_llm: FakeLLM, redis_server: RedisServer) -
     config = tmp_path / "agent.hcl"
     config.write_text(fake_llm.config(extra=queue_hcl(redis_server.url, lane="execute")))
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "a3s_lsp", "--tcp", "127.0.0.1:0", "--token", TOKEN, "--config", str(config),
-        "--coalesce-ms", "0", stderr=asyncio.subprocess.PIPE,
+        *forkserver.command(["-m", "a3s_lsp", "--tcp", "127.0.0.1:0", "--token", TOKEN, "--config", str(config),
+        "--coalesce-ms", "0"]), stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     assert proc.stderr is not None
     while b"listening on" not in (line := await asyncio.wait_for(proc.stderr.readline(), 60)):

@@ -209,10 +209,11 @@ FILE_SUFFIXES = frozenset(
 )  # fmt: skip
 """``logo@2x.png`` and ``lodash@4.17.21`` are file and package names, not e-mail addresses."""
 _SSN = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])")
-_CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
+_CARD = re.compile(r"(?<![0-9A-Za-z-])(?:\d[ -]?){12,18}\d(?![0-9A-Za-z-])")
 _CARD_WORD = re.compile(r"(?i)card|visa|master|amex|discover|\bpan\b|\bcc\b|credit|debit|payment")
 """An ungrouped run of digits is a card only after one of these words (else it is an ID or a count);
-a grouped one (``4111 1111 1111 1111``) is a card by its shape."""
+a grouped one (``4111 1111 1111 1111``) is a card by its shape. A run touching a letter or a dash is part
+of an ID (a UUID's ``3d47-3759-87441543028b`` holds a Luhn-valid run), not a card."""
 _PHONES = (
     re.compile(r"(?<![\w+])\+\d{1,3}[ .\-]?\(?\d{1,4}\)?(?:[ .\-]?\d{2,4}){2,4}(?![\w.])"),
     re.compile(r"(?<![\w.\-])\(?\d{3}\)?[ .\-]\d{3}[ .\-]\d{4}(?![\w.\-])"),
