@@ -34,6 +34,15 @@ def server_dir() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _served_daemons(server_dir: Path) -> None:
+    """Daemons the editor tests start (``tests.forkserver.command``) are workers of this process's
+    resident server."""
+    from tests import forkserver
+
+    forkserver.FOLDER = server_dir
+
+
 @pytest.fixture(params=["in-process", "served"])
 def resident_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Runs a test twice: with `a3s-code` / `a3s-lsp` in their own process, and handed to the

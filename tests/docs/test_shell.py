@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +37,8 @@ class Cmd:
     """Long-running: start it, check it answers ``initialize``, stop it."""
     by_ci: bool = False
     """The command that runs this very suite (``.ci/run`` calls it): running it here would recurse."""
+    resident: bool = False
+    """Looks after resident servers: run with a private socket folder, its servers stopped after."""
 
 
 COMMANDS: dict[tuple[str, str], Cmd] = {
@@ -46,6 +50,10 @@ COMMANDS: dict[tuple[str, str], Cmd] = {
         stdin="Hello\n/exit\n", expect=("openai/gpt-4o", "Sample answer.")
     ),
     ("docs/cli.md", "a3s-code doctor"): Cmd(expect=("✓ config:", "reachable")),
+    ("docs/cli.md", "a3s-code server status"): Cmd(expect=("not running",), resident=True),
+    ("docs/cli.md", "a3s-code server start"): Cmd(expect=("running:", "a3s-code-"), resident=True),
+    ("docs/cli.md", "a3s-code server stop"): Cmd(expect=("stopped 0 server(s)",), resident=True),
+    ("docs/cli.md", "a3s-lsp server status"): Cmd(expect=("not running",), resident=True),
 }
 SCRIPTS: dict[tuple[str, str], tuple[str, ...]] = {
     # (page, words of the section heading) -> what stdout must show
@@ -154,7 +162,16 @@ def test_command_runs(block: Block, command: str, fake_llm_thread: FakeLLM, tmp_
         reply = answers_initialize(["bash", "-c", f"exec {command}"], root)
         assert reply["result"]["serverInfo"]["name"] == "a3s-lsp", reply  # type: ignore[index]
         return
-    done = run(["bash", "-c", command], root, stdin=spec.stdin)
+    extra = {}
+    if spec.resident:  # under /tmp directly: a socket path must stay under 108 bytes
+        extra["A3S_SERVER_DIR"] = tempfile.mkdtemp(prefix="a3s-doc-", dir="/tmp")
+    try:
+        done = run(["bash", "-c", command], root, stdin=spec.stdin, **extra)
+    finally:
+        if spec.resident:
+            for program in ("a3s-code", "a3s-lsp"):
+                run([program, "server", "stop"], root, **extra)
+            shutil.rmtree(extra["A3S_SERVER_DIR"], ignore_errors=True)
     assert done.returncode == 0, f"{command}: exit {done.returncode}\n{done.stdout}\n{done.stderr[-2000:]}"
     for text in spec.expect:
         assert text in done.stdout, f"{command}: {text!r} not in\n{done.stdout}"
