@@ -36,11 +36,11 @@ def server_dir() -> Iterator[Path]:
 
 @pytest.fixture(scope="session", autouse=True)
 def _served_daemons(server_dir: Path) -> None:
-    """Daemons the editor tests start (``tests.forkserver.command``) are workers of this process's
+    """Daemons the editor tests start (``tests.resident.command``) are workers of this process's
     resident server."""
-    from tests import forkserver
+    from tests import resident
 
-    forkserver.FOLDER = server_dir
+    resident.FOLDER = server_dir
 
 
 @pytest.fixture(params=["in-process", "served"])

@@ -20,7 +20,7 @@ from acp.schema import (
 )
 from acp.stdio import spawn_agent_process
 
-from tests import forkserver
+from tests import resident
 from tests.fakellm import FakeLLM, Turn
 
 # Every test here runs with the agent in its own process and started by the resident server.
@@ -78,7 +78,7 @@ def agent_cmd(config: Path, tmp_path: Path) -> list[str]:
         "-m",
         "tests.acp.tap",
         str(tmp_path / "wire.jsonl"),
-        *forkserver.command(
+        *resident.command(
             ["-m", "a3s_lsp", "--acp", "--config", str(config), "--log-file", str(tmp_path / "log")]
         ),
     ]

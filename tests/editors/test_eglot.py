@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import a3s_lsp
-from tests import forkserver
+from tests import resident
 from tests.docs.test_editors import ELPA, EMACS, has_eglot
 from tests.fakellm import FakeLLM, Turn
 
@@ -64,7 +64,7 @@ def test_a_long_turn_answers_and_an_edit_eglot_applied_is_reported_applied(
         Turn.tool_call("edit", {"file_path": "app.py", "old_string": "y = 2", "new_string": "y = 3"}),
         Turn.text("Changed y to 3.", delay_s=11),  # past jsonrpc's 10 s request timeout
     )
-    command = forkserver.command(
+    command = resident.command(
         ["-m", "a3s_lsp", "--config", str(config), "--log-file", str(tmp_path / "d.log")]
     )
     script = SCRIPT.format(

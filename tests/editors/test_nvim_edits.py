@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import forkserver
+from tests import resident
 from tests.docs.test_editors import NVIMS
 from tests.fakellm import FakeLLM, Turn
 
@@ -32,9 +32,7 @@ def _run(nvim: str, fake: FakeLLM, tmp_path: Path, type_in_flight: bool) -> dict
     config = tmp_path / "agent.hcl"
     config.write_text(fake.config(extra='permissions {\n  allow = ["edit", "read"]\n}\n'))
     result = tmp_path / "result.json"
-    cmd = forkserver.command(
-        ["-m", "a3s_lsp", "--config", str(config), "--log-file", str(tmp_path / "d.log")]
-    )
+    cmd = resident.command(["-m", "a3s_lsp", "--config", str(config), "--log-file", str(tmp_path / "d.log")])
     setup = (
         f"A3S_CMD = {{{', '.join(json.dumps(c) for c in cmd)}}}\n"
         f"A3S_ROOT = {json.dumps(str(project))}\nA3S_FILE = {json.dumps(str(project / 'app.py'))}\n"

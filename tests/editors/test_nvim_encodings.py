@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import forkserver
+from tests import resident
 from tests.fakellm import FakeLLM, Turn
 
 HERE = Path(__file__).resolve().parent
@@ -61,9 +61,7 @@ def test_files_keep_their_encoding_through_an_agent_edit_and_a_save(
         )
     fake_llm_thread.add(Turn.text("All limits are 20."))
     result = tmp_path / "result.json"
-    cmd = forkserver.command(
-        ["-m", "a3s_lsp", "--config", str(config), "--log-file", str(tmp_path / "d.log")]
-    )
+    cmd = resident.command(["-m", "a3s_lsp", "--config", str(config), "--log-file", str(tmp_path / "d.log")])
     setup = (
         f"A3S_CMD = {_lua(cmd)}\nA3S_ROOT = {_lua(str(project))}\n"
         f"A3S_FILES = {_lua([str(project / n) for n in FILES])}\nA3S_RESULT = {_lua(str(result))}\n"

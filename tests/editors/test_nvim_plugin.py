@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import a3s_lsp
-from tests import forkserver
+from tests import resident
 from tests.fakellm import FakeLLM, Turn
 
 NVIM = Path(sys.executable).parent / "nvim"
@@ -77,9 +77,7 @@ def run_plugin_script(tmp_path: Path, project: Path, config: Path, script: str, 
     """Run ``script`` in headless Neovim with the plugin against a daemon on ``config``; what the
     script wrote to ``A3S_RESULT`` (JSON). Globals: A3S_CMD, A3S_ROOT, A3S_RESULT, A3S_PLUGIN."""
     result = tmp_path / "result.json"
-    cmd = forkserver.command(
-        ["-m", "a3s_lsp", "--config", str(config), "--log-file", str(tmp_path / "d.log")]
-    )
+    cmd = resident.command(["-m", "a3s_lsp", "--config", str(config), "--log-file", str(tmp_path / "d.log")])
     names = {"A3S_ROOT": str(project), "A3S_RESULT": str(result), "A3S_PLUGIN": str(PLUGIN), **variables}
     setup = f"A3S_CMD = {{{', '.join(json.dumps(c) for c in cmd)}}}\n"
     setup += "".join(f"{name} = {json.dumps(value)}\n" for name, value in names.items())

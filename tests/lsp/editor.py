@@ -12,7 +12,7 @@ from typing import Any, Union
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from tests import forkserver
+from tests import resident
 from tests.lsp import lsp_reference
 
 CLIENTS = ["visual-studio-code", "neovim@v0.7.0"]
@@ -195,9 +195,9 @@ async def start_editor(
     folders: list[Path] | None = None,
 ) -> Editor:
     """Launch ``python -m a3s_lsp --config CONFIG`` (forked from the worker's fork server:
-    ``tests/forkserver.py``) and initialize it with a real client's capabilities
+    ``tests/resident.py``) and initialize it with a real client's capabilities
     (and its ``clientInfo``: the daemon knows Neovim's quirks by name)."""
-    server = ClientServerConfig(server_command=forkserver.command(["-m", "a3s_lsp", "--config", str(config)]))
+    server = ClientServerConfig(server_command=resident.command(["-m", "a3s_lsp", "--config", str(config)]))
     client = await server.start()
     editor = Editor(client, flavour)
     capabilities = capabilities or client_capabilities(flavour)

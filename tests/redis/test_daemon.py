@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from a3s_lsp.client import A3SClient, RpcError
-from tests import forkserver
+from tests import resident
 from tests.fakellm import FakeLLM, Turn
 
 from .server import RedisServer
@@ -33,7 +33,7 @@ async def daemon(tmp_path: Path, fake_llm: FakeLLM, redis_server: RedisServer) -
     config = tmp_path / "agent.hcl"
     config.write_text(fake_llm.config(extra=queue_hcl(redis_server.url, lane="execute")))
     proc = await asyncio.create_subprocess_exec(
-        *forkserver.command(["-m", "a3s_lsp", "--tcp", "127.0.0.1:0", "--token", TOKEN, "--config", str(config),
+        *resident.command(["-m", "a3s_lsp", "--tcp", "127.0.0.1:0", "--token", TOKEN, "--config", str(config),
         "--coalesce-ms", "0"]), stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     assert proc.stderr is not None
