@@ -20,14 +20,19 @@ def served_dir(server_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return server_dir
 
 
-def server_pid(folder: Path) -> int:
-    """The pid of the server for this installation in ``folder``, started if need be."""
-    done = subprocess.run(
-        [A3S_CODE, "server", "start"],
-        env={**os.environ, "A3S_SERVER_DIR": str(folder)},
+def server(action: str, folder: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """``a3s-code server ACTION`` with ``folder`` as the socket folder (and ``env`` added)."""
+    return subprocess.run(
+        [A3S_CODE, "server", action],
+        env={**os.environ, "A3S_SERVER_DIR": str(folder), **env},
         capture_output=True,
         text=True,
         timeout=90,
     )
+
+
+def server_pid(folder: Path, **env: str) -> int:
+    """The pid of the server for this installation in ``folder``, started if need be."""
+    done = server("start", folder, **env)
     assert done.stdout.startswith("running:"), done.stdout + done.stderr
     return int(done.stdout.rsplit("pid ", 1)[1].rstrip(")\n"))

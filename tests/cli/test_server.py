@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import server_pid
+from tests.cli.conftest import server, server_pid
 from tests.cli.helpers import A3S_CODE, PtyProcess, cli_env, run_cli
 from tests.fakellm import FakeLLM, Turn
 
@@ -82,21 +82,11 @@ def test_a_killed_client_takes_its_worker_with_it(
     served_dir: Path, project: tuple[FakeLLM, Path, Path]
 ) -> None:
     fake, ws, config = project
-    fake.add(Turn.text("a very slow answer that never finishes in time", chunk_delay_s=5))
     server = server_pid(served_dir)
     before = children_of(server)
-    client = subprocess.Popen(
-        [A3S_CODE, "slow"],
-        env=cli_env(ws.parent, config),
-        cwd=ws,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 30
-    while not fake.requests and time.monotonic() < deadline:
-        time.sleep(0.05)
+    client = _slow_client(fake, ws, config, "a very slow answer that never finishes in time", 5)
     workers = children_of(server) - before
-    assert fake.requests and len(workers) == 1
+    assert len(workers) == 1
     client.kill()
     client.wait()
     (worker,) = workers
@@ -110,12 +100,7 @@ def test_a_killed_client_takes_its_worker_with_it(
 def own_dir() -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="a3s-own-", dir="/tmp"))
     yield folder
-    subprocess.run(
-        [A3S_CODE, "server", "stop"],
-        env={**os.environ, "A3S_SERVER_DIR": str(folder)},
-        capture_output=True,
-        timeout=30,
-    )
+    server("stop", folder)
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -176,25 +161,21 @@ def test_another_user_is_refused(served_dir: Path, project: tuple[FakeLLM, Path,
 
 
 def test_server_status_start_and_stop(own_dir: Path) -> None:
-    env = {**os.environ, "A3S_SERVER_DIR": str(own_dir)}
-
-    def server(action: str) -> str:
-        done = subprocess.run(
-            [A3S_CODE, "server", action], env=env, capture_output=True, text=True, timeout=90
-        )
+    def said(action: str) -> str:
+        done = server(action, own_dir)
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    assert server("status").startswith("not running")
-    started = server("start")
+    assert said("status").startswith("not running")
+    started = said("start")
     pid = int(started.rsplit("pid ", 1)[1].rstrip(")\n"))
-    assert server("status") == started
-    assert server("stop") == f"stopped 1 server(s): pid {pid}\n"
+    assert said("status") == started
+    assert said("stop") == f"stopped 1 server(s): pid {pid}\n"
     with pytest.raises(ProcessLookupError):
         for _ in range(100):
             os.kill(pid, 0)
             time.sleep(0.05)
-    assert server("status").startswith("not running")
+    assert said("status").startswith("not running")
     assert not list(own_dir.glob("*.sock"))  # the server removed its socket on SIGTERM
 
 
@@ -204,9 +185,7 @@ def test_a_server_that_could_not_start_is_not_started_again_for_an_hour(
     fake, ws, config = project
     fake.text("answered in process")
     env = cli_env(ws.parent, config, A3S_SERVER_DIR=str(own_dir))
-    status = subprocess.run(
-        [A3S_CODE, "server", "status"], env=env, capture_output=True, text=True, timeout=30
-    )
+    status = server("status", own_dir)
     socket_path = Path(status.stdout.rsplit("would be ", 1)[1].rstrip(")\n"))
     socket_path.with_suffix(".failed").write_text("warming up failed: ImportError: no module named x\n")
     required = run_cli(["hi"], {**env, "A3S_CLI_SERVER": "require"}, ws)
@@ -253,13 +232,7 @@ def test_stopping_the_server_lets_running_work_finish_and_the_next_call_starts_a
     fake, ws, config = project
     old = server_pid(served_dir)
     client = _slow_client(fake, ws, config, "finished after the stop", 1)
-    stop = subprocess.run(
-        [A3S_CODE, "server", "stop"],
-        env={**os.environ, "A3S_SERVER_DIR": str(served_dir)},
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    stop = server("stop", served_dir)
     assert stop.stdout == f"stopped 1 server(s): pid {old}\n", stop.stderr
     out, err = client.communicate(timeout=60)
     assert client.returncode == 0 and out == "finished after the stop\n", err
@@ -307,16 +280,8 @@ def test_a_new_state_of_the_installation_stops_the_stale_server(own_dir: Path) -
     """A server started after the sources or packages changed (here: a variable read at import)
     stops the one of the older state, which no client would reach any more."""
 
-    def start(defer: str) -> int:
-        env = {**os.environ, "A3S_SERVER_DIR": str(own_dir), "DEFER_PYDANTIC_BUILD": defer}
-        done = subprocess.run(
-            [A3S_CODE, "server", "start"], env=env, capture_output=True, text=True, timeout=90
-        )
-        assert done.stdout.startswith("running:"), done.stdout + done.stderr
-        return int(done.stdout.rsplit("pid ", 1)[1].rstrip(")\n"))
-
-    old = start("true")
-    new = start("1")
+    old = server_pid(own_dir, DEFER_PYDANTIC_BUILD="true")
+    new = server_pid(own_dir, DEFER_PYDANTIC_BUILD="1")
     assert new != old
     deadline = time.monotonic() + 20
     while Path(f"/proc/{old}").exists() and _state(old) != "Z" and time.monotonic() < deadline:

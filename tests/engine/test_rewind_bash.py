@@ -200,12 +200,7 @@ def test_rewinding_to_any_turn_gives_back_the_tree_bash_found_there(
     """Any files and any shell creates, rewrites and deletes over any turns: rewind to turn N gives the
     tree as it was when turn N started."""
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp).resolve()
-        for name, content in initial.items():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            (root / name).write_bytes(content)
-        if use_git:
-            make_repo(root)
+        root = make_tree(Path(tmp), initial, use_git)
         session = Agent(CONFIG).session(root)
         before_turn: list[dict[str, bytes]] = []
 
@@ -243,12 +238,7 @@ def test_rewinding_concurrent_shell_calls_gives_back_the_tree_of_the_turn(
     turn N started."""
     turns = turns or [[(0, [("a.txt", b"x")])]]
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp).resolve()
-        for name, content in initial.items():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            (root / name).write_bytes(content)
-        if use_git:
-            make_repo(root)
+        root = make_tree(Path(tmp), initial, use_git)
         options = SessionOptions(queue_config=SessionQueueConfig(execute_max_concurrency=4))
         session = Agent(CONFIG).session(root, options)
         before_turn: list[dict[str, bytes]] = []
@@ -269,6 +259,16 @@ def test_rewinding_concurrent_shell_calls_gives_back_the_tree_of_the_turn(
         report = session.rewind(target, conversation=False)
         assert not report.conflicts and not report.failed
         assert tree_without_git(root) == before_turn[target - 1]
+
+
+def make_tree(folder: Path, files: dict[str, bytes], use_git: bool) -> Path:
+    root = folder.resolve()
+    for name, content in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(content)
+    if use_git:
+        make_repo(root)
+    return root
 
 
 def shell_op(name: str, content: bytes | None) -> str:
