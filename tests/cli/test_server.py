@@ -288,3 +288,28 @@ def test_a_new_state_of_the_installation_stops_the_stale_server(own_dir: Path) -
         time.sleep(0.1)
     assert not Path(f"/proc/{old}").exists() or _state(old) == "Z"
     assert len(list(own_dir.glob("a3s-code-*.sock"))) == 1
+
+
+def test_a_worker_stopped_with_its_client_does_not_outlive_it(
+    served_dir: Path, project: tuple[FakeLLM, Path, Path]
+) -> None:
+    """Ctrl+Z, then the terminal is closed (the client is killed while stopped): the stopped worker
+    is woken to take its hang-up, and the server is not left waiting for it."""
+    fake, ws, config = project
+    fake.add(Turn.text("one two three four five six", chunk_delay_s=0.3))
+    server = server_pid(served_dir)
+    before = children_of(server)
+    term = PtyProcess([A3S_CODE], cli_env(ws.parent, config), ws)
+    try:
+        term.expect("› ")
+        term.send("count\r")
+        term.wait_until(lambda: bool(fake.requests))
+        (worker,) = children_of(server) - before
+        term.send("\x1a")
+        term.wait_until(lambda: _state(worker) == "T")
+    finally:
+        term.close()  # SIGKILL
+    deadline = time.monotonic() + 20
+    while worker in children_of(server) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert worker not in children_of(server)

@@ -10,7 +10,7 @@ descriptors and calls ``run``. Wire format, one JSON object per line to the clie
 from the worker first (the client forwards Ctrl+C and other signals to it), ``{"exit": CODE}``
 from the server last, once it has reaped the worker (a worker killed by signal N reports 128+N,
 as a shell does). A worker whose client disappears gets SIGHUP, as a process whose terminal closed
-does. The server exits after ``A3S_SERVER_IDLE`` seconds without a client or a worker (default
+does (and SIGCONT, should it be stopped with its client). The server exits after ``A3S_SERVER_IDLE`` seconds without a client or a worker (default
 900), or when its socket was replaced; on SIGTERM it stops taking clients at once and exits when its
 last worker has.
 """
@@ -25,7 +25,7 @@ import io
 import json
 import os
 import resource
-import selectors
+import select
 import signal
 import socket
 import struct
@@ -118,22 +118,28 @@ class _Server:
         self._wake_write = wake_write  # kept alive: the wakeup fd must stay open
         signal.signal(signal.SIGCHLD, lambda *_: None)  # a handler, so SIGCHLD writes to the wakeup fd
         signal.signal(signal.SIGTERM, self._stop)
-        self.selector = selectors.DefaultSelector()
-        self.selector.register(self.listener, selectors.EVENT_READ)
-        self.selector.register(self.wake, selectors.EVENT_READ)
+        # Workers' connections are watched for their client hanging up only (POLLRDHUP: never
+        # readable, so the server cannot take bytes meant for the worker).
+        self.poll = select.poll()
+        self.poll.register(self.listener, select.POLLIN)
+        self.poll.register(self.wake, select.POLLIN)
+        self.watched: dict[int, int] = {}  # a watched connection's fd -> its worker's pid
 
     def loop(self) -> None:
         last = time.monotonic()
         try:
             while not (self.stopping and not self.workers):
-                ready = self.selector.select(min(self.idle, TICK_S))
-                for key, _ in ready:
-                    if key.fileobj is self.wake:
+                for fd, _events in self.poll.poll(min(self.idle, TICK_S) * 1000):
+                    if fd == self.wake.fileno():
                         with contextlib.suppress(OSError):
                             self.wake.recv(4096)
-                    elif self.listener is not None:
+                    elif self.listener is not None and fd == self.listener.fileno():
                         self._accept(self.listener)
                         last = time.monotonic()
+                    elif fd in self.watched:
+                        self._hang_up(fd)
+                if self.stopping:
+                    self._close_listener()
                 self._reap()
                 if self.workers:
                     last = time.monotonic()
@@ -158,6 +164,18 @@ class _Server:
             self.lock.close()
             _worker(conn, self.run)  # never returns
         self.workers[pid] = conn
+        self.poll.register(conn, select.POLLRDHUP)
+        self.watched[conn.fileno()] = pid
+
+    def _hang_up(self, fd: int) -> None:
+        """The client of the worker on ``fd`` is gone (killed, its terminal closed): SIGHUP, as a
+        process whose terminal hung up gets, and SIGCONT, so a worker stopped with its client
+        (Ctrl+Z) wakes to take it."""
+        self.poll.unregister(fd)
+        pid = self.watched.pop(fd)
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGHUP)
+            os.kill(pid, signal.SIGCONT)
 
     def _reap(self) -> None:
         while self.workers:
@@ -170,21 +188,23 @@ class _Server:
             conn = self.workers.pop(pid, None)
             if conn is None:
                 continue
+            if self.watched.pop(conn.fileno(), None) is not None:
+                self.poll.unregister(conn)
             code = os.waitstatus_to_exitcode(status)
             with contextlib.suppress(OSError), conn:
                 conn.sendall(json.dumps({"exit": 128 - code if code < 0 else code}).encode() + b"\n")
 
     def _stop(self, *_: object) -> None:
-        """SIGTERM: no new clients (the socket goes, and the lock, so a new server may start);
-        running workers finish and get their exit status reported."""
+        """SIGTERM: no new clients (the loop closes the socket and the lock, so a new server may
+        start); running workers finish and get their exit status reported. Only a flag here: the
+        handler can run inside ``poll()``, whose set must not change under it."""
         self.stopping = True
-        self._close_listener()
 
     def _close_listener(self) -> None:
         if self.listener is None:
             return
         with contextlib.suppress(KeyError, ValueError):
-            self.selector.unregister(self.listener)
+            self.poll.unregister(self.listener)
         self.listener.close()
         self.listener = None
         if _still_mine(self.path, self.inode):
@@ -230,7 +250,6 @@ def _worker(conn: socket.socket, run: Callable[[list[str]], None]) -> None:
         request = _receive(conn)
         conn.sendall(json.dumps({"pid": os.getpid()}).encode() + b"\n")
         _become(request)
-        threading.Thread(target=_hang_up_when_gone, args=(conn,), daemon=True).start()
         code = _run(run, request["argv"])
     except BaseException:  # noqa: BLE001 - whatever happens, the exit status reaches the client
         with contextlib.suppress(Exception):
@@ -304,15 +323,6 @@ def _text(fd: int, mode: str, settings: dict[str, str] | None, errors: str | Non
         errors=errors or chosen.get("errors", "strict"),
         line_buffering=os.isatty(fd) or fd == 2,
     )
-
-
-def _hang_up_when_gone(conn: socket.socket) -> None:
-    """The client holds the connection until it has the exit status; if it closes first (killed,
-    its terminal gone), stop as a process whose terminal hung up does."""
-    with contextlib.suppress(OSError):
-        while conn.recv(1024):
-            pass
-    os.kill(os.getpid(), signal.SIGHUP)
 
 
 def _run(run: Callable[[list[str]], None], argv: list[str]) -> int:
