@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -330,6 +331,7 @@ async def main(rounds: int, runs: int) -> None:
         for program in ("a3s-code", "a3s-lsp"):
             stop_server = [str(BIN / program), "server", "stop"]
             await asyncio.to_thread(subprocess.run, stop_server, env=served_env, capture_output=True)
+        shutil.rmtree(server_dir, ignore_errors=True)
     fake.stop_thread()
 
     def med(values: list[float]) -> float | None:
