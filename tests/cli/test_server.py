@@ -44,6 +44,14 @@ def children_of(pid: int) -> set[int]:
     return found
 
 
+def _gone(worker: int, server: int, timeout: float = 20) -> bool:
+    """Whether ``worker`` stops being a child of ``server`` within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while worker in children_of(server) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return worker not in children_of(server)
+
+
 def test_a_served_prompt_runs_in_a_worker_of_the_server_with_the_callers_folder_and_environment(
     served_dir: Path, project: tuple[FakeLLM, Path, Path]
 ) -> None:
@@ -90,10 +98,7 @@ def test_a_killed_client_takes_its_worker_with_it(
     client.kill()
     client.wait()
     (worker,) = workers
-    deadline = time.monotonic() + 20
-    while worker in children_of(server) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert worker not in children_of(server)
+    assert _gone(worker, server)
 
 
 @pytest.fixture
@@ -246,9 +251,11 @@ def _state(pid: int) -> str:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
 
 
-def test_ctrl_z_stops_the_worker_with_the_client_and_fg_resumes_both(
+def _repl_answering_slowly(
     served_dir: Path, project: tuple[FakeLLM, Path, Path]
-) -> None:
+) -> tuple[PtyProcess, int, int]:
+    """A served REPL on a terminal whose answer is streaming: (the terminal, the server's pid, the
+    worker's pid)."""
     fake, ws, config = project
     fake.add(Turn.text("one two three four five six", chunk_delay_s=0.3))
     server = server_pid(served_dir)
@@ -259,6 +266,17 @@ def test_ctrl_z_stops_the_worker_with_the_client_and_fg_resumes_both(
         term.send("count\r")
         term.wait_until(lambda: bool(fake.requests))
         (worker,) = children_of(server) - before
+    except BaseException:
+        term.close()
+        raise
+    return term, server, worker
+
+
+def test_ctrl_z_stops_the_worker_with_the_client_and_fg_resumes_both(
+    served_dir: Path, project: tuple[FakeLLM, Path, Path]
+) -> None:
+    term, server, worker = _repl_answering_slowly(served_dir, project)
+    try:
         term.send("\x1a")  # Ctrl+Z: the terminal stops its foreground job, the client
         term.wait_until(lambda: _state(term.proc.pid) == "T" and _state(worker) == "T")
         term._pump(0.5)  # the terminal's own echo of ^Z
@@ -295,21 +313,10 @@ def test_a_worker_stopped_with_its_client_does_not_outlive_it(
 ) -> None:
     """Ctrl+Z, then the terminal is closed (the client is killed while stopped): the stopped worker
     is woken to take its hang-up, and the server is not left waiting for it."""
-    fake, ws, config = project
-    fake.add(Turn.text("one two three four five six", chunk_delay_s=0.3))
-    server = server_pid(served_dir)
-    before = children_of(server)
-    term = PtyProcess([A3S_CODE], cli_env(ws.parent, config), ws)
+    term, server, worker = _repl_answering_slowly(served_dir, project)
     try:
-        term.expect("› ")
-        term.send("count\r")
-        term.wait_until(lambda: bool(fake.requests))
-        (worker,) = children_of(server) - before
         term.send("\x1a")
         term.wait_until(lambda: _state(worker) == "T")
     finally:
         term.close()  # SIGKILL
-    deadline = time.monotonic() + 20
-    while worker in children_of(server) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert worker not in children_of(server)
+    assert _gone(worker, server)
