@@ -91,23 +91,13 @@ def _claim_stdout() -> IO[bytes]:
 def main(argv: list[str] | None = None) -> None:
     """The ``a3s-lsp`` entry point: handed to the resident server when one can take it (stdio
     modes only), else run here. ``a3s-lsp server status|start|stop`` looks after that server."""
-    from a3s_code.resident.client import ServerUnavailable, serve
+    from a3s_code.resident.client import main as entry
 
     from .resident import PROGRAM
 
     args_in = sys.argv[1:] if argv is None else argv
-    if args_in[:1] == ["server"]:
-        from a3s_code.resident.control import main as server_control
-
-        raise SystemExit(server_control(args_in[1:], PROGRAM))
-    if not any(arg == "--tcp" or arg.startswith("--tcp=") for arg in args_in):
-        try:
-            served = serve(args_in, PROGRAM)
-        except ServerUnavailable as exc:
-            raise SystemExit(f"a3s-lsp: {PROGRAM.mode_env}=require, but {exc}") from None
-        if served is not None:
-            raise SystemExit(served)
-    run_here(args_in)
+    tcp = any(arg == "--tcp" or arg.startswith("--tcp=") for arg in args_in)  # a long-lived server
+    entry(args_in, PROGRAM, run_here, served=not tcp)
 
 
 def run_here(argv: list[str]) -> None:

@@ -79,25 +79,12 @@ SUBCOMMANDS = ("doctor", "worker", "team-member", "server")
 def main(argv: list[str] | None = None) -> None:
     """The ``a3s-code`` entry point: a prompt or the REPL goes to the resident server when one can
     take it (``client.serve``), else runs in this process (``run_here``)."""
-    args_in = sys.argv[1:] if argv is None else argv
+    from ..resident.client import main as entry
     from .resident import PROGRAM
 
-    if args_in[:1] == ["server"]:
-        from ..resident.control import main as server_control
-
-        raise SystemExit(server_control(args_in[1:], PROGRAM))
-    if args_in[:1] and args_in[0] in SUBCOMMANDS:
-        run_here(args_in)
-    from ..resident.client import ServerUnavailable, serve
-
-    try:
-        served = serve(args_in, PROGRAM)
-    except ServerUnavailable as exc:
-        sys.stderr.write(f"a3s-code: A3S_CLI_SERVER=require, but {exc}\n")
-        raise SystemExit(2) from None
-    if served is not None:
-        raise SystemExit(served)
-    run_here(args_in)
+    args_in = sys.argv[1:] if argv is None else argv
+    subcommand = bool(args_in[:1]) and args_in[0] in SUBCOMMANDS
+    entry(args_in, PROGRAM, run_here, served=not subcommand)
 
 
 def run_here(args_in: list[str]) -> None:

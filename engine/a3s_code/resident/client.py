@@ -38,8 +38,9 @@ import stat
 import struct
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 SERVED_FDS = (0, 1, 2)
 IMPORT_ENV = ("PYTHONPATH", "PYTHONHOME", "SSL_CERT_FILE", "SSL_CERT_DIR", "DEFER_PYDANTIC_BUILD")
@@ -210,6 +211,28 @@ def serve(argv: list[str], program: Program) -> int | None:
     if code is None and chosen == "require":
         raise ServerUnavailable("the server did not take the invocation (a closed standard stream?)")
     return code
+
+
+def main(
+    args_in: list[str], program: Program, run_here: Callable[[list[str]], None], served: bool
+) -> NoReturn:
+    """A program's entry point: ``PROGRAM server status|start|stop`` looks after its resident
+    server; otherwise, when the invocation may be ``served``, the server runs it if one can, else
+    ``run_here`` does. Exits with the status; 2 when require mode finds no server."""
+    if args_in[:1] == ["server"]:
+        from .control import main as server_control
+
+        raise SystemExit(server_control(args_in[1:], program))
+    if served:
+        try:
+            code = serve(args_in, program)
+        except ServerUnavailable as exc:
+            sys.stderr.write(f"{program.name}: {program.mode_env}=require, but {exc}\n")
+            raise SystemExit(2) from None
+        if code is not None:
+            raise SystemExit(code)
+    run_here(args_in)
+    raise SystemExit(0)
 
 
 def _server_socket(program: Program, wait: bool) -> socket.socket | None:
