@@ -1,13 +1,19 @@
 """Per-hunk review: whatever the file, the edit and the hunks accepted, exactly those hunks land.
 
-The oracle is ``git apply`` of the accepted hunks, as the user saw them, onto the original text; the
-session writes through its real file system, so the file must also keep its encoding and line endings.
+The oracle is ``git apply`` of the accepted hunks onto the original text, each hunk's ``+start``
+renumbered for the hunks left out before it, as ``git add -p`` does when it stages some hunks
+(git's add-patch.c ``reassemble_patch``): ``git apply`` starts looking for a hunk at its ``+start``
+line, so with the unrenumbered header a hunk among repeated lines lands where the skipped hunks would
+have moved it, not where the user saw it. The session writes through its real file system, so the
+file must also keep its encoding and line endings.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +24,7 @@ from hypothesis import strategies as st
 from a3s_code import Agent, SessionOptions
 from a3s_code.events import ConfirmationRequired
 from a3s_code.permissions import PermissionPolicy
-from a3s_code.ports import ConfirmationRequest, PartialApproval
+from a3s_code.ports import ConfirmationRequest, PartialApproval, ReviewHunk
 from a3s_code.review.hunks import file_hunks, propose_files
 from tests.fakellm import FakeLLM
 
@@ -70,6 +76,23 @@ def git_apply(original: str, patch: str) -> str:
         return target.read_bytes().decode()
 
 
+def staged(hunks: Sequence[ReviewHunk], accepted: set[str]) -> str:
+    """The patch of the ``accepted`` hunks as ``git add -p`` builds it: each kept hunk's new-side
+    start moves back by the lines the skipped hunks before it would have added."""
+    if not accepted:
+        return ""
+    out, delta = ["--- a/f.txt\n+++ b/f.txt\n"], 0
+    for hunk in hunks:
+        if hunk.id not in accepted:
+            delta += hunk.old_lines - hunk.new_lines
+            continue
+        header, body = hunk.text.split("\n", 1)
+        start = hunk.new_start + delta
+        header = re.sub(r"\+\d+", f"+{start}", header, count=1)
+        out.append(f"{header}\n{body}")
+    return "".join(out)
+
+
 @settings(max_examples=300, deadline=None)
 @given(pair=texts(), choice=st.data())
 def test_any_subset_of_hunks_gives_what_git_apply_gives(pair: tuple[str, str], choice: st.DataObject) -> None:
@@ -83,11 +106,27 @@ def test_any_subset_of_hunks_gives_what_git_apply_gives(pair: tuple[str, str], c
     assert len(set(ids)) == len(ids)
     assert [h.id for h in file_hunks("f.txt", before, after)] == ids  # stable
     accepted = choice.draw(st.sets(st.sampled_from(ids)) if ids else st.just(set()))
-    patch = "--- a/f.txt\n+++ b/f.txt\n" + "".join(h.text for h in file.hunks if h.id in accepted)
-    expected = git_apply(before, patch if accepted else "")
-    assert file.apply(accepted) == expected
+    assert file.apply(accepted) == git_apply(before, staged(file.hunks, accepted))
     assert file.apply(set(ids)) == after
     assert file.apply(set()) == before
+
+
+@pytest.mark.parametrize("changed", range(8, 20))
+def test_a_hunk_among_repeated_lines_lands_where_the_user_saw_it(changed: int) -> None:
+    """Twenty identical lines; the model adds one on top and changes one further down. Accepting only
+    the change must change the line its hunk showed, not the line below it (where the unaccepted
+    insertion would have moved it, and where a plain ``git apply`` of that hunk puts it)."""
+    old = ["alpha"] * 20
+    new = ["alpha+", *old]
+    new[changed] = "alpha changed"
+    before, after = "\n".join(old), "\n".join(new)
+    (file,) = propose_files([(Path("/w/f.txt"), "f.txt", before, after, None)]).files
+    assert len(file.hunks) == 2
+    change = file.hunks[1]
+    expected = list(old)
+    expected[changed - 1] = "alpha changed"
+    assert file.apply({change.id}) == "\n".join(expected)
+    assert git_apply(before, staged(file.hunks, {change.id})) == "\n".join(expected)
 
 
 class Reviewer:
@@ -152,8 +191,7 @@ async def test_the_written_file_holds_exactly_the_accepted_hunks_in_its_own_enco
     accepted = picked[0]
     event("some hunks" if 0 < len(accepted) < len(request.hunks) else "all or none")
     assert [r.tool_name for r in reviewer.asked] == ["write"]
-    patch = "--- a/f.txt\n+++ b/f.txt\n" + "".join(h.text for h in request.hunks if h.id in accepted)
-    expected = git_apply(before, patch if accepted else "")
+    expected = git_apply(before, staged(request.hunks, accepted))
     assert target.read_bytes() == expected.encode(encoding)  # same BOM, same line endings
     rejected = [h.id for h in request.hunks if h.id not in accepted]
     if not accepted:
