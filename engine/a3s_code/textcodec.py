@@ -5,9 +5,8 @@ Detection order (the same for reading and for writing back):
 1. a byte-order mark: UTF-8, UTF-16 LE/BE, UTF-32 LE/BE (the BOM is kept on write);
 2. a NUL byte in the first 8 KB without a BOM: binary, as git and ripgrep decide;
 3. strict UTF-8;
-4. otherwise ``charset-normalizer`` on a sample, its equally good candidates ordered by how common they
-   are (Windows-1252 before Windows-1250, Shift_JIS before EUC-KR, ...); then Windows-1252 and
-   ISO-8859-1 as the last resort.
+4. otherwise the encodings in use today, ranked on a sample by ``textguess.ranked`` (``chardet``'s
+   scores, checked for words no one writes); Windows-1252 and ISO-8859-1 are always among them.
 
 A legacy encoding is accepted only when its strict decode of the *whole* file encodes back to the same
 bytes, so text decoded here and changed in one place writes every other byte back unchanged. Bytes that
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .errors import ToolError
+from .textguess import norm, ranked
 
 SAMPLE_BYTES = 512 * 1024
 """How much of a non-UTF-8 file the detector looks at; the chosen codec is then checked on all of it."""
@@ -35,34 +35,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_PREFERRED = (
-    "cp1252",
-    "iso8859_1",
-    "iso8859_15",
-    "cp932",
-    "shift_jis",
-    "euc_jp",
-    "gb18030",
-    "gbk",
-    "big5",
-    "cp949",
-    "euc_kr",
-    "cp1251",
-    "koi8_r",
-    "cp1250",
-    "iso8859_2",
-    "cp1253",
-    "cp1254",
-    "cp1255",
-    "cp1256",
-    "cp1257",
-    "cp1258",
-    "cp874",
-)
-"""Tie-break between candidates the detector scores alike: the encodings met most often first."""
-_FALLBACK = ("cp1252", "iso8859_1")
-"""Tried last, when the detector finds nothing it trusts (short texts): Windows-1252, then ISO-8859-1,
-which decodes any byte one-to-one (the last resort Neovim's default 'fileencodings' uses too)."""
 _LABELS = {
     "utf_8": "UTF-8",
     "utf_16_le": "UTF-16LE",
@@ -73,10 +45,13 @@ _LABELS = {
     "iso8859_15": "ISO-8859-15",
     "cp932": "Shift_JIS (Windows-31J)",
     "shift_jis": "Shift_JIS",
+    "shift_jis_2004": "Shift_JIS-2004",
     "euc_jp": "EUC-JP",
+    "euc_jis_2004": "EUC-JIS-2004",
     "gb18030": "GB18030",
     "gbk": "GBK",
     "big5": "Big5",
+    "big5hkscs": "Big5-HKSCS",
     "cp949": "EUC-KR (Windows-949)",
     "euc_kr": "EUC-KR",
     "koi8_r": "KOI8-R",
@@ -122,7 +97,7 @@ class TextEncoding:
     @property
     def label(self) -> str:
         """A human name: "UTF-8", "UTF-8 with BOM", "Windows-1252", "Shift_JIS", ..."""
-        name = _norm(self.codec)
+        name = norm(self.codec)
         if name in _LABELS:
             label = _LABELS[name]
         elif name.startswith("cp125") or name == "cp874":
@@ -282,51 +257,11 @@ def legacy_candidates(data: bytes) -> tuple[TextEncoding, ...]:
     if found is not None:
         _CACHE.move_to_end(key)
         return found
-    ranked = _ranked(data[:SAMPLE_BYTES])
-    ranked += [codec for codec in _FALLBACK if codec not in ranked]
-    found = tuple(TextEncoding(codec) for codec in ranked)
+    sample = data[:SAMPLE_BYTES]
+    if len(sample) == SAMPLE_BYTES:
+        sample = sample[: sample.rfind(b"\n") + 1] or sample  # do not cut a multi-byte character
+    found = tuple(TextEncoding(codec) for codec in ranked(sample))
     _CACHE[key] = found
     if len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return found
-
-
-def _ranked(sample: bytes) -> list[str]:
-    from charset_normalizer import from_bytes  # imported on first non-UTF-8 file only: it is slow to load
-
-    if len(sample) == SAMPLE_BYTES:
-        sample = sample[: sample.rfind(b"\n") + 1] or sample  # do not cut a multi-byte character
-    matches = list(from_bytes(sample))
-    ranked: list[str] = []
-    tiers: dict[tuple[float, float], list[str]] = {}
-    for match in matches:
-        # A language guess from a few non-ASCII bytes is weak (one "é" in code gives mac_latin2 0.3
-        # against cp1252 0.2): coherence only ranks when it is substantial; below, our preference does.
-        coherence = round(match.coherence, 3) if match.coherence >= 0.5 else 0.0
-        key = (round(match.chaos, 3), -coherence)
-        tiers.setdefault(key, []).extend(match.could_be_from_charset)
-    for key in sorted(tiers):
-        names = [_norm(n) for n in tiers[key]]
-        names = [n for n in dict.fromkeys(names) if _ascii_compatible(n)]
-        names.sort(key=lambda n: _PREFERRED.index(n) if n in _PREFERRED else len(_PREFERRED))
-        ranked.extend(n for n in names if n not in ranked)
-    return ranked
-
-
-def _norm(codec: str) -> str:
-    """Python's canonical codec name with underscores: "latin-1" -> "iso8859_1"."""
-    return codecs.lookup(codec).name.replace("-", "_")
-
-
-def _ascii_compatible(codec: str) -> bool:
-    """Line breaks and ASCII letters keep their bytes, and the codec has no shift states.
-
-    Tools split lines on b"\\n" and match ASCII text; EBCDIC, UTF-7, ISO-2022 and HZ do not allow that.
-    """
-    if codec.startswith(("iso2022", "utf_7", "hz", "utf_16", "utf_32")):
-        return False
-    probe = "\t\n\r azAZ09#=\"'"
-    try:
-        return codecs.encode(probe, codec) == probe.encode("ascii")
-    except (UnicodeError, LookupError):
-        return False

@@ -1,0 +1,160 @@
+"""Which legacy encoding a non-UTF-8 file is most likely in, best first.
+
+``chardet`` (7.x) scores the candidates from byte and language statistics. On the short non-ASCII runs
+of source files (a few accented words in comments) its scores are weak and often nearly tied, so the
+ranking adds what a reader would notice first: a decode that spells words no one writes is worse.
+A word is implausible when it mixes two alphabets ("cittа" with a Cyrillic "а": the mixed-script test
+of Unicode TS #39, section 5.1) or Hangul with Han (TS #39 allows it, but modern Korean writes hanja
+apart, if at all), starts with a combining mark, puts a non-ASCII capital after a small letter ("dÉlta"), or has a
+symbol touching its letters ("ksi±¿ka") other than opening or closing punctuation ("¿qué", "«mot»").
+
+Rank: fewest implausible words, then chardet's confidence (Western European encodings weighted up),
+then how common the encoding is. Only
+encodings in use today are candidates (no Mac, DOS or EBCDIC code pages): a file in one of those is
+read as its closest modern relative, and every byte still comes back as it was (``textcodec.detect``
+accepts a candidate only when it decodes the whole file and encodes it back to the same bytes).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from collections import Counter
+from functools import cache
+
+CANDIDATES = (
+    "cp1252",
+    "iso8859_1",
+    "iso8859_15",
+    "cp932",
+    "shift_jis_2004",
+    "euc_jis_2004",
+    "gb18030",
+    "big5hkscs",
+    "cp949",
+    "euc_kr",
+    "cp1251",
+    "koi8_r",
+    "koi8_u",
+    "cp1250",
+    "iso8859_2",
+    "cp1253",
+    "iso8859_7",
+    "cp1254",
+    "iso8859_9",
+    "cp1255",
+    "cp1256",
+    "cp1257",
+    "cp1258",
+    "cp874",
+)
+"""Python codec names, the encodings met most often first (the tie-break)."""
+FALLBACK = ("cp1252", "iso8859_1")
+"""Always candidates: Windows-1252, then ISO-8859-1, which decodes any byte one-to-one (the last resort
+Neovim's default 'fileencodings' uses too)."""
+CHECKED_BYTES = 8 * 1024
+"""How many bytes of non-ASCII lines each candidate's decode is checked for implausible words."""
+
+_WESTERN = frozenset({"cp1252", "iso8859_1", "iso8859_15"})
+_WESTERN_WEIGHT = 1.75
+"""chardet's confidence for the Western European encodings counts this much more. They hold most of
+the world's legacy text, and on a few words chardet's scores are thin and often favour a Central
+European reading ("résumé naïve" in Latin-1: Windows-1250 0.053, Windows-1252 0.032, so "naďve").
+Measured with tests/bench/bench_encodings.py (5,600 generated files): 1.75 reads every Western file
+right; Czech files with a few words are read as Windows-1252 more often (12% instead of 7% at 1.15)."""
+_ICELANDIC = "ðþýÐÞÝ"
+"""Letters a Western European decode shows almost only by mistake: Icelandic and Faroese use them, and
+they are the bytes of Turkish ğ ş ı (Windows-1254, ISO-8859-9). Each one counts as an implausible word."""
+_ALPHABETS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "HEBREW", "ARABIC", "THAI", "GEORGIAN"})
+_OPENERS = frozenset("¿¡«„“‘‚‹")
+_CLOSERS = frozenset("»”’›°")
+_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
+_WORD = re.compile(r"\S+")
+
+
+def ranked(sample: bytes) -> list[str]:
+    """Candidate codecs for ``sample`` (the start of a file, cut after a line), best first.
+
+    Every candidate that decodes the sample's non-ASCII lines is ranked (chardet leaves out some that
+    fit, then scored 0); ``FALLBACK`` always is.
+    """
+    import chardet  # imported on the first non-UTF-8 file only
+
+    found = chardet.detect_all(
+        sample, ignore_threshold=True, compat_names=False, include_encodings=_CHARDET_NAMES
+    )
+    confidence = dict.fromkeys(CANDIDATES, 0.0)
+    for guess in reversed(found):  # the best guess for a name wins
+        name = guess["encoding"]
+        if name is not None and norm(name) in confidence:
+            confidence[norm(name)] = guess["confidence"]
+    checked = b"\n".join(_NON_ASCII_LINE.findall(sample))
+    if len(checked) > CHECKED_BYTES:
+        checked = checked[: checked.rfind(b"\n", 0, CHECKED_BYTES) + 1] or checked[:CHECKED_BYTES]
+    scored = []
+    for codec, score in confidence.items():
+        try:  # not final: the checked bytes may end inside a character of a very long line
+            text = codecs.getincrementaldecoder(codec)("strict").decode(checked, final=False)
+        except UnicodeDecodeError:
+            if codec not in FALLBACK:
+                continue
+            text = codecs.decode(checked, codec, "replace")
+        odd = implausible_words(text)
+        weight = 1.0
+        if codec in _WESTERN:
+            weight = _WESTERN_WEIGHT
+            odd += sum(text.count(c) for c in _ICELANDIC)
+        scored.append((odd, -score * weight, CANDIDATES.index(codec), codec))
+    return [codec for *_, codec in sorted(scored)]
+
+
+def implausible_words(text: str) -> int:
+    """How many whitespace-separated words of ``text`` a person would not write (see the module)."""
+    words = Counter(word for word in _WORD.findall(text) if not word.isascii())
+    return sum(n for word, n in words.items() if _implausible(word))
+
+
+def _implausible(word: str) -> bool:
+    scripts = {_script(c) for c in word if c.isalpha()}
+    if len(scripts & _ALPHABETS) > 1 or {"HANGUL", "CJK"} <= scripts:
+        return True
+    if unicodedata.combining(word[0]) or any(unicodedata.category(c) == "Cc" for c in word):
+        return True  # a mark on nothing, or a control character (C1 from a Latin-1 decode)
+    last = len(word) - 1
+    for i, c in enumerate(word):
+        if c.isascii():
+            continue
+        before = i > 0 and _letter(word[i - 1])
+        after = i < last and _letter(word[i + 1])
+        if _letter(c):
+            if c.isupper() and before and word[i - 1].islower():
+                return True
+        elif (before and after) or (after and c not in _OPENERS) or (before and c not in _CLOSERS):
+            return True
+    return False
+
+
+def _letter(char: str) -> bool:
+    """A letter, not a spacing accent ("ˇ", "˘", "˝": Unicode calls some of them letters, but no one
+    writes them inside a word)."""
+    return char.isalpha() and not "\u02c2" <= char <= "\u02df"
+
+
+@cache
+def _script(char: str) -> str:
+    """The script a letter's Unicode name starts with ("LATIN SMALL LETTER E" -> "LATIN")."""
+    if char.isascii():
+        return "LATIN"
+    return unicodedata.name(char, "?").split(" ", 1)[0]
+
+
+def norm(codec: str) -> str:
+    """Python's canonical codec name with underscores: "latin-1" -> "iso8859_1"."""
+    return codecs.lookup(codec).name.replace("-", "_")
+
+
+_CHARDET_NAMES = [
+    codec.replace("_", "-") if codec.startswith(("iso8859", "koi8")) else codec for codec in CANDIDATES
+]
+"""The candidates as chardet's registry names them ("iso8859-1", "koi8-r")."""
