@@ -171,10 +171,11 @@ class AgentLoop:
     async def _call_llm(self) -> LLMResponse:
         if self.steer is not None:
             add_steers(self.history, self.steer.drain())
-        request = LLMRequest(
+        # Built from typed fields: validating would walk (and copy) the whole history every round.
+        request = LLMRequest.model_construct(
             model=self.settings.model_id,
             system=self.system_prompt,
-            messages=self.history,
+            messages=list(self.history),
             tools=self._request_tools(),
             max_tokens=self.settings.max_tokens,
             thinking_budget=self.settings.thinking_budget,

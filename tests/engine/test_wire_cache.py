@@ -65,16 +65,16 @@ def afresh(convert: Callable[[Message], Any], history: list[Message]) -> bytes:
 @given(
     provider=st.sampled_from(sorted(CONVERTERS)),
     start=st.lists(messages(), max_size=6),
-    steps=st.lists(STEPS, min_size=1, max_size=12),
+    steps=st.lists(st.tuples(STEPS, st.booleans()), min_size=1, max_size=12),
 )
 def test_each_request_sends_the_history_as_encoded_afresh(
-    provider: str, start: list[Message], steps: list[tuple[str, Any]]
+    provider: str, start: list[Message], steps: list[tuple[tuple[str, Any], bool]]
 ) -> None:
     convert = CONVERTERS[provider]
     cache = WireCache(convert)
     history = list(start)
     assert cache.joined(history) == afresh(convert, history)
-    for step, arg in steps:
+    for (step, arg), as_body in steps:
         if step == "append":
             history.extend(arg)  # the session appends to the same list object
         elif step == "rewind":
@@ -84,7 +84,12 @@ def test_each_request_sends_the_history_as_encoded_afresh(
             history = [summary, *history[keep_from:]]
         elif step == "fork":
             history = [m.model_copy(deep=True) for m in history]
-        assert cache.joined(history) == afresh(convert, history), step
+        if as_body:  # the request body, as the clients post it, from the same carried bytes
+            items = b",".join(x for x in (b'{"role":"system"}', afresh(convert, history)) if x)
+            body = cache.body(history, {"model": "m", "stream": True}, "messages", head=b'{"role":"system"}')
+            assert body == b'{"messages":[' + items + b'],"model":"m","stream":true}'
+        else:
+            assert cache.joined(history) == afresh(convert, history), step
         assert cache.convert(history) == [convert(m) for m in history], step
 
 

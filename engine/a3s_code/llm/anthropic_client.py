@@ -28,7 +28,6 @@ from ._convert import (
     connection_error,
     http_timeout,
     is_transport_error,
-    json_body,
     parse_arguments,
     prewarm,
     retry_after_seconds,
@@ -120,9 +119,7 @@ class AnthropicClient:
     async def _stream_once(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
         # The body ``create(**build_params(request), stream=True)`` sends (a test compares the
         # two), posted with the SDK's own client to the same route with the same stream type.
-        body = json_body(
-            {**self._settings(request), "stream": True}, "messages", self._wire.joined(request.messages)
-        )
+        body = self._wire.body(request.messages, {**self._settings(request), "stream": True}, "messages")
         dog = Watchdog(self.timeouts, "Anthropic")
         try:
             post = self._client.post(

@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import LLMError
 from ..messages import ImageBlock, Message, TextBlock, ThinkingBlock, ToolResultBlock, ToolUseBlock, Usage
 from ._chat_calls import ToolCallAccumulator, used_tool_ids
-from ._convert import WireCache, dumps, http_timeout, json_body, prewarm, sdk_http_client
+from ._convert import WireCache, dumps, http_timeout, prewarm, sdk_http_client
 from ._openai_common import ModelTraits, classify_openai_error
 from ._watchdog import Watchdog
 from .base import LLMRequest, LLMResponse, LLMStreamEvent, LLMTextDelta, LLMThinkingDelta, LLMToolCallStart
@@ -99,9 +99,8 @@ class OpenAIClient:
     async def _stream_once(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
         # The body ``create(**build_params(request))`` sends (a test compares the two), each
         # history message encoded once, posted with the SDK's client to the same route.
-        history = self._wire.joined(request.messages)
         system = dumps(_system(request)).encode()
-        body = json_body(self._settings(request), "messages", system + b"," + history if history else system)
+        body = self._wire.body(request.messages, self._settings(request), "messages", head=system)
         dog = Watchdog(self.timeouts, self.provider)
         try:
             post = self._client.post(

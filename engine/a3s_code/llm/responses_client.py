@@ -28,7 +28,6 @@ from ..messages import (
 from ._convert import (
     WireCache,
     http_timeout,
-    json_body,
     parse_arguments,
     prewarm,
     sdk_http_client,
@@ -124,7 +123,7 @@ class ResponsesClient:
     async def _stream_once(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
         # The body ``create(**build_params(request))`` sends (a test compares the two), each
         # history message encoded once, posted with the SDK's client to the same route.
-        body = json_body(self._settings(request), "input", self._wire.joined(request.messages))
+        body = self._wire.body(request.messages, self._settings(request), "input")
         dog = Watchdog(self.timeouts, self.provider)
         try:
             post = self._client.post(
