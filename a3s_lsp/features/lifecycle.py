@@ -94,13 +94,14 @@ def _warm_up(config: str | None, ready: Callable[[], object]) -> None:
     import importlib
 
     try:
-        from a3s_code.llm.deferred import ENGINE_MODULES, warm_up
+        from a3s_code.llm.deferred import ENGINE_MODULES, collector_paused, warm_up
 
-        for name in (*FIRST_PROMPT_MODULES, *ENGINE_MODULES):
-            try:
-                importlib.import_module(name)
-            except Exception as exc:  # the handler that needs it reports the real error
-                log.debug("warm-up: cannot import %s (%s)", name, exc)
+        with collector_paused():  # a collection inside these imports would stall the loop
+            for name in (*FIRST_PROMPT_MODULES, *ENGINE_MODULES):
+                try:
+                    importlib.import_module(name)
+                except Exception as exc:  # the handler that needs it reports the real error
+                    log.debug("warm-up: cannot import %s (%s)", name, exc)
     finally:
         ready()
     log.debug("warmed up: %s", ", ".join(warm_up(config)))

@@ -165,3 +165,29 @@ def test_preload_loads_the_sdk_a_session_would_load_on_its_first_request(
         cwd=tmp_path,
     )
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+WARM = """
+import gc, sys, threading
+from a3s_code.llm.deferred import warm_up_all
+if sys.argv[1] == "off":
+    gc.disable()
+frozen = gc.get_freeze_count()
+workers = [threading.Thread(target=warm_up_all) for _ in range(2)]  # two hosts' warm-ups at once
+for w in workers:
+    w.start()
+for w in workers:
+    w.join()
+print(gc.isenabled(), gc.get_freeze_count() > frozen + 10000)
+"""
+
+
+@pytest.mark.parametrize(("collector", "after"), [("on", "True"), ("off", "False")])
+def test_warming_up_leaves_the_collector_as_the_host_set_it(collector: str, after: str) -> None:
+    """The warm-up imports the SDKs with the garbage collector paused (a full collection inside
+    ``import anthropic`` held the GIL ~70 ms and stalled the daemon's event loop); afterwards the
+    collector is on or off as the host had it, and the imports' objects are frozen out of its way."""
+    out = subprocess.run(
+        [sys.executable, "-c", WARM, collector], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.split() == [after, "True"]

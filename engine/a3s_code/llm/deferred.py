@@ -9,11 +9,13 @@ several editors; ``DeferredClient`` builds the real client in a worker thread on
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import importlib
 import logging
 import sys
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING
 
 from .base import LLMClient, LLMRequest, LLMStreamEvent
@@ -22,6 +24,38 @@ if TYPE_CHECKING:
     from .factory import Api
 
 log = logging.getLogger(__name__)
+
+
+_collector_lock = threading.Lock()
+_collector_pauses = 0
+_collector_was_enabled = True
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run big imports with Python's cyclic garbage collector paused, then freeze what they made.
+
+    A full collection that starts during ``import anthropic`` (tens of thousands of new objects)
+    is one C call that holds the GIL for ~70 ms, so an import moved to a worker thread still
+    stalled the event loop; paused, the longest stall is ~10 ms (2 cores). What the imports made
+    lives as long as the process: ``gc.freeze()`` moves it out of later collections' way.
+    Nested and concurrent uses pause once; the collector's own setting is restored after the last.
+    """
+    global _collector_pauses, _collector_was_enabled
+    with _collector_lock:
+        _collector_pauses += 1
+        if _collector_pauses == 1:
+            _collector_was_enabled = gc.isenabled()
+            gc.disable()
+    try:
+        yield
+    finally:
+        with _collector_lock:
+            _collector_pauses -= 1
+            if _collector_pauses == 0:
+                gc.freeze()
+                if _collector_was_enabled:
+                    gc.enable()
 
 
 class DeferredClient:
@@ -40,7 +74,8 @@ class DeferredClient:
         """The real client, built here and now if needed (blocking: call it off the loop)."""
         with self._lock:
             if self._client is None:
-                self._client = self._build()
+                with collector_paused():  # the SDK's import, on first use
+                    self._client = self._build()
             return self._client
 
     def stream(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
@@ -118,6 +153,11 @@ def warm_up_all() -> list[str]:
 
 
 def _warm(names: list[str], clients: list[tuple[str, str | None, Api]]) -> list[str]:
+    with collector_paused():
+        return _warm_paused(names, clients)
+
+
+def _warm_paused(names: list[str], clients: list[tuple[str, str | None, Api]]) -> list[str]:
     done = []
     for name in names:
         try:
