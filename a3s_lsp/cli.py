@@ -121,12 +121,15 @@ def run_here(argv: list[str]) -> None:
     protocol_out = _claim_stdout() if address is None else None
     setup_logging(args.log_level, args.log_file)
 
-    from .server import DaemonSettings, create_server
+    from a3s_code.collector import collector_paused
 
-    settings = DaemonSettings(
-        config=args.config, coalesce_ms=max(0, args.coalesce_ms), max_message_bytes=args.max_message_bytes
-    )
-    server = create_server(settings)
+    with collector_paused():  # start-up's objects live as long as the daemon: no scans while they load
+        from .server import DaemonSettings, create_server
+
+        settings = DaemonSettings(
+            config=args.config, coalesce_ms=max(0, args.coalesce_ms), max_message_bytes=args.max_message_bytes
+        )
+        server = create_server(settings)
     code: object = 0
     try:
         import asyncio  # here: the thin client that hands stdio to a resident server never needs it

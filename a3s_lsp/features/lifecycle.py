@@ -94,7 +94,8 @@ def _warm_up(config: str | None, ready: Callable[[], object]) -> None:
     import importlib
 
     try:
-        from a3s_code.llm.deferred import ENGINE_MODULES, collector_paused, warm_up
+        from a3s_code.collector import collector_paused
+        from a3s_code.llm.deferred import ENGINE_MODULES, warm_up
 
         with collector_paused():  # a collection inside these imports would stall the loop
             for name in (*FIRST_PROMPT_MODULES, *ENGINE_MODULES):

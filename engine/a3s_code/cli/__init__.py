@@ -9,10 +9,14 @@ from .. import __version__
 
 if TYPE_CHECKING:  # argparse and pathlib load only where a run needs them: a served one never does
     import argparse
+    from collections.abc import Callable
     from pathlib import Path
 
     from ..agent import Agent
     from ..options import SessionOptions
+    from ..session import Session
+    from .render import Renderer
+    from .repl import LineReader
 
 USAGE_EPILOG = """examples:
   a3s-code                          interactive session in the current folder
@@ -89,8 +93,6 @@ def main(argv: list[str] | None = None) -> None:
 
 def run_here(args_in: list[str]) -> None:
     """Run ``a3s-code args_in`` in this process; always raises ``SystemExit`` with the status."""
-    import asyncio
-
     from ..errors import A3SError, ConfigError
 
     if args_in[:1] == ["doctor"]:
@@ -106,9 +108,14 @@ def run_here(args_in: list[str]) -> None:
         from .team_member import main as team_member
 
         raise SystemExit(team_member(args_in[1:]))
+    from ..collector import pause_collector
+
+    resume = pause_collector()  # start-up's objects live as long as the run: no scans while they load
+    import asyncio
+
     args = _parser().parse_args(args_in)
     try:
-        code = asyncio.run(_run(args))
+        code = asyncio.run(_run(args, resume))
     except ConfigError as exc:
         sys.stderr.write(f"a3s-code: {exc}\n(run `a3s-code doctor` to check the setup)\n")
         code = 2
@@ -120,14 +127,31 @@ def run_here(args_in: list[str]) -> None:
     raise SystemExit(code)
 
 
-async def _run(args: argparse.Namespace) -> int:
+async def _run(args: argparse.Namespace, started: Callable[[], None]) -> int:
+    """Run the session ``args`` ask for; ``started`` is called once it is set up (or failed to be)."""
+    try:
+        from .repl import one_shot, repl
+
+        session, prompt, renderer, reader = _start(args)
+    finally:
+        started()
+    try:
+        if prompt:
+            return await one_shot(session, prompt, renderer)
+        return await repl(session, reader, renderer)
+    finally:
+        await session.close_async()
+
+
+def _start(args: argparse.Namespace) -> tuple[Session, str, Renderer, LineReader]:
+    """The session ``args`` ask for, the prompt, and the terminal's renderer and line reader."""
     from pathlib import Path
 
     from ..agent import Agent
     from ..config import discover_config_path, load_config
     from ..options import SessionOptions
     from .render import Renderer, wants_color
-    from .repl import LineReader, PromptConfirmation, one_shot, repl
+    from .repl import LineReader, PromptConfirmation
 
     prompt = " ".join(args.prompt).strip()
     # One-shot: stdout is the answer alone; progress and questions go to stderr.
@@ -148,12 +172,7 @@ async def _run(args: argparse.Namespace) -> int:
         session = agent.resume_session(session_id, options, args.workspace)
     else:
         session = agent.session(args.workspace or ".", options)
-    try:
-        if prompt:
-            return await one_shot(session, prompt, renderer)
-        return await repl(session, reader, renderer)
-    finally:
-        await session.close_async()
+    return session, prompt, renderer, reader
 
 
 def _latest_session(agent: Agent, options: SessionOptions, workspace: Path) -> str:

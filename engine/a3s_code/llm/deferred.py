@@ -9,53 +9,20 @@ several editors; ``DeferredClient`` builds the real client in a worker thread on
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import gc
 import importlib
 import logging
 import sys
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
 
+from ..collector import collector_paused
 from .base import LLMClient, LLMRequest, LLMStreamEvent
 
 if TYPE_CHECKING:
     from .factory import Api
 
 log = logging.getLogger(__name__)
-
-
-_collector_lock = threading.Lock()
-_collector_pauses = 0
-_collector_was_enabled = True
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Run big imports with Python's cyclic garbage collector paused, then freeze what they made.
-
-    A full collection that starts during ``import anthropic`` (tens of thousands of new objects)
-    is one C call that holds the GIL for ~70 ms, so an import moved to a worker thread still
-    stalled the event loop; paused, the longest stall is ~10 ms (2 cores). What the imports made
-    lives as long as the process: ``gc.freeze()`` moves it out of later collections' way.
-    Nested and concurrent uses pause once; the collector's own setting is restored after the last.
-    """
-    global _collector_pauses, _collector_was_enabled
-    with _collector_lock:
-        _collector_pauses += 1
-        if _collector_pauses == 1:
-            _collector_was_enabled = gc.isenabled()
-            gc.disable()
-    try:
-        yield
-    finally:
-        with _collector_lock:
-            _collector_pauses -= 1
-            if _collector_pauses == 0:
-                gc.freeze()
-                if _collector_was_enabled:
-                    gc.enable()
 
 
 class DeferredClient:
