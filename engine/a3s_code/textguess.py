@@ -4,9 +4,12 @@
 of source files (a few accented words in comments) its scores are weak and often nearly tied, so the
 ranking adds what a reader would notice first: a decode that spells words no one writes is worse.
 A word is implausible when it mixes two alphabets ("cittа" with a Cyrillic "а": the mixed-script test
-of Unicode TS #39, section 5.1) or Hangul with Han (TS #39 allows it, but modern Korean writes hanja
-apart, if at all), starts with a combining mark, puts a non-ASCII capital after a small letter ("dÉlta"), or has a
-symbol touching its letters ("ksi±¿ka") other than opening or closing punctuation ("¿qué", "«mot»").
+of Unicode TS #39, section 5.1), holds one of the Hangul syllables Korean almost never writes (the
+8,822 only Windows-949 has, "믤"), starts with a combining mark,
+holds a control character, puts a non-ASCII capital after a small letter ("dÉlta"), or has a
+symbol touching the letters of an alphabet ("ksi±¿ka") other than opening or closing punctuation
+("¿qué", "«mot»"); CJK text, which has no spaces between words, may put any punctuation or symbol
+next to its characters.
 
 Rank: fewest implausible words, then chardet's confidence (Western European encodings weighted up),
 then how common the encoding is. Only
@@ -32,8 +35,8 @@ CANDIDATES = (
     "euc_jis_2004",
     "gb18030",
     "big5hkscs",
+    "euc_kr",  # before its superset Windows-949: EUC-KR also reads KS X 1001's 8-byte syllables
     "cp949",
-    "euc_kr",
     "cp1251",
     "koi8_r",
     "koi8_u",
@@ -116,8 +119,7 @@ def implausible_words(text: str) -> int:
 
 
 def _implausible(word: str) -> bool:
-    scripts = {_script(c) for c in word if c.isalpha()}
-    if len(scripts & _ALPHABETS) > 1 or {"HANGUL", "CJK"} <= scripts:
+    if len({_script(c) for c in word if c.isalpha()} & _ALPHABETS) > 1:
         return True
     if unicodedata.combining(word[0]) or any(unicodedata.category(c) == "Cc" for c in word):
         return True  # a mark on nothing, or a control character (C1 from a Latin-1 decode)
@@ -125,13 +127,42 @@ def _implausible(word: str) -> bool:
     for i, c in enumerate(word):
         if c.isascii():
             continue
-        before = i > 0 and _letter(word[i - 1])
-        after = i < last and _letter(word[i + 1])
+        before = i > 0 and _alphabetic(word[i - 1])
+        after = i < last and _alphabetic(word[i + 1])
         if _letter(c):
             if c.isupper() and before and word[i - 1].islower():
                 return True
+            if _rare_hangul(c) or (_script(c) == "HANGUL" and i < last and _script(word[i + 1]) == "CJK"):
+                return True
+        elif _cjk_punctuation(c):
+            continue
         elif (before and after) or (after and c not in _OPENERS) or (before and c not in _CLOSERS):
             return True
+    return False
+
+
+def _alphabetic(char: str) -> bool:
+    """A letter of an alphabet (Latin, Cyrillic, Greek...): the words a symbol must not touch. CJK
+    text has no spaces between words, so its punctuation and symbols touch letters all the time."""
+    return _letter(char) and _script(char) in _ALPHABETS
+
+
+def _cjk_punctuation(char: str) -> bool:
+    """CJK Symbols and Punctuation ("、", "。", "「"), the Katakana middle dot, fullwidth forms."""
+    return "\u3000" <= char <= "\u303f" or char == "\u30fb" or "\uff00" <= char <= "\uffef"
+
+
+@cache
+def _rare_hangul(char: str) -> bool:
+    """A Hangul syllable outside KS X 1001's 2,350 (EUC-KR cannot store it): Windows-949 adds 8,822
+    such syllables that Korean text almost never uses, and that decoding GBK bytes as Windows-949
+    lands on all the time ("패믤릔궈")."""
+    if not "\uac00" <= char <= "\ud7a3":
+        return False
+    try:
+        char.encode("euc_kr")
+    except UnicodeEncodeError:
+        return True
     return False
 
 

@@ -8,6 +8,8 @@ them are in docs/files.md (``tests/bench/bench_encodings.py``).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -78,3 +80,16 @@ def test_words_no_one_writes_give_the_guess_away(text: str, codec: str) -> None:
     data = text.encode(codec)
     textcodec._CACHE.clear()
     assert decode(data)[0] == text
+
+
+CJK = Path(__file__).parent / "data" / "cjkencodings"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in CJK.glob("*.txt") if not p.stem.endswith("-utf8")))
+def test_cpythons_own_cjk_test_texts_read_as_written(name: str) -> None:
+    """Natural prose from CPython's codec tests (data/cjkencodings/README.md), in the encoding each
+    is named after, must read as its UTF-8 original: Japanese with 「」 and 、 around Latin words,
+    Korean with hanja in parentheses, Chinese in three GB encodings and Big5."""
+    data = (CJK / f"{name}.txt").read_bytes()
+    textcodec._CACHE.clear()
+    assert decode(data)[0] == (CJK / f"{name}-utf8.txt").read_text(encoding="utf-8")
