@@ -5,8 +5,9 @@ Detection order (the same for reading and for writing back):
 1. a byte-order mark: UTF-8, UTF-16 LE/BE, UTF-32 LE/BE (the BOM is kept on write);
 2. a NUL byte in the first 8 KB without a BOM: binary, as git and ripgrep decide;
 3. strict UTF-8;
-4. otherwise the encodings in use today, ranked on a sample by ``textguess.ranked`` (``chardet``'s
-   scores, checked for words no one writes); Windows-1252 and ISO-8859-1 are always among them.
+4. otherwise the encodings in use today, ranked on a sample by ``textguess.ranked`` (first the one
+   the file declares, then ``chardet``'s scores checked for words no one writes); Windows-1252 and
+   ISO-8859-1 are always among them.
 
 A legacy encoding is accepted only when its strict decode of the *whole* file encodes back to the same
 bytes, so text decoded here and changed in one place writes every other byte back unchanged. Bytes that

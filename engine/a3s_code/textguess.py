@@ -73,15 +73,73 @@ _ALPHABETS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "HEBREW", "ARA
 _OPENERS = frozenset("¿¡«„“‘‚‹")
 _CLOSERS = frozenset("»”’›°")
 _NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
+_DECLARATIONS = (
+    # PEP 263 (Python, also Ruby's magic comment) and Emacs's file variables (-*- coding: x -*-)
+    (re.compile(rb"\A(?:[^\n]*\n)?[ \t\f]*(?:#|[^\n]*-\*-)[^\n]*?coding[:=][ \t]*([-\w.]+)"), False),
+    # a Vim modeline near the top: vim: set fileencoding=latin1 :
+    (
+        re.compile(rb"\A(?:[^\n]*\n){0,4}[^\n]*\b(?:vi|vim|ex):[^\n]*\bf(?:ile)?enc(?:oding)?=([-\w.]+)"),
+        False,
+    ),
+    # the XML declaration (XML 1.0 section 4.3.3)
+    (re.compile(rb"\A<\?xml[^>]*\bencoding=[\"']([-\w.]+)[\"']"), False),
+    # HTML's <meta charset> in the first 1,024 bytes (WHATWG HTML, "prescan a byte stream")
+    (re.compile(rb"<meta[^>]+charset=[\"']?([-\w.]+)", re.IGNORECASE), True),
+)
+_WHATWG_WINDOWS_1252 = frozenset({"iso8859_1", "ascii", "latin_1"})
+"""Labels the WHATWG Encoding Standard reads as windows-1252 in HTML ("iso-8859-1", "us-ascii")."""
 _WORD = re.compile(r"\S+")
 
 
 def ranked(sample: bytes) -> list[str]:
     """Candidate codecs for ``sample`` (the start of a file, cut after a line), best first.
 
-    Every candidate that decodes the sample's non-ASCII lines is ranked (chardet leaves out some that
-    fit, then scored 0); ``FALLBACK`` always is.
+    The encoding the file declares (``declared``) comes first. Every candidate that decodes the
+    sample's non-ASCII lines is ranked (chardet leaves out some that fit, then scored 0);
+    ``FALLBACK`` always is.
     """
+    first = declared(sample)
+    ranking = _ranked(sample)
+    return ranking if first is None else [first, *(c for c in ranking if c != first)]
+
+
+def declared(head: bytes) -> str | None:
+    """The encoding the file names itself, as a Python codec name: a PEP 263 or Emacs ``coding:``
+    in its first two lines, a Vim ``fileencoding=`` modeline in its first five, an XML declaration,
+    or an HTML ``<meta charset>`` in its first 1,024 bytes. None when it names none, or one Python
+    does not know or the tools cannot edit (UTF-16/32, ISO-2022 and other encodings that change
+    the bytes of ASCII text)."""
+    for pattern, html in _DECLARATIONS:
+        found = pattern.search(head[:1024] if html else head[:4096])
+        if found is None:
+            continue
+        label = re.sub(
+            r"-(?:unix|dos|mac)$", "", found.group(1).decode("ascii").lower()
+        )  # Emacs EOL suffixes
+        try:
+            codec = norm(label)
+        except LookupError:
+            continue
+        if html and codec in _WHATWG_WINDOWS_1252:
+            codec = "cp1252"
+        if codec != "utf_8" and _ascii_compatible(codec):
+            return codec
+    return None
+
+
+def _ascii_compatible(codec: str) -> bool:
+    """Line breaks and ASCII text keep their bytes and there are no shift states (tools split lines
+    on b"\\n" and match ASCII text; EBCDIC, UTF-7, UTF-16/32, ISO-2022 and HZ do not allow that)."""
+    if codec.startswith(("iso2022", "utf_7", "hz", "utf_16", "utf_32", "utf_8_sig")):
+        return False
+    probe = "\t\n\r azAZ09#=\"'<>-*:"
+    try:
+        return codecs.encode(probe, codec) == probe.encode("ascii")
+    except (UnicodeError, LookupError):
+        return False
+
+
+def _ranked(sample: bytes) -> list[str]:
     import chardet  # imported on the first non-UTF-8 file only
 
     found = chardet.detect_all(
