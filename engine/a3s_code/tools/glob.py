@@ -30,7 +30,7 @@ _PREFILTER_SAFE = set("*?{},.-_+@#%~=") | set(
 _LISTING_THREADS = ("--threads", "8") if (os.cpu_count() or 1) < 8 else ()
 """rg walks with one thread per core (at most 12). A listing waits on directory reads more than on the
 CPU, so on a small machine more walkers finish sooner: listing 100,000 files under the tool's rules on
-2 cores took 0.89x the time with 8 threads (farm-bench, 40 paired runs, page cache warm)."""
+2 cores took 0.89x the time with 8 threads (40 paired runs, page cache warm)."""
 
 
 class GlobParams(ToolParams):
