@@ -178,16 +178,11 @@ class WireCache(Generic[W]):
         self._update(messages)
         return [entry.wire for entry in self._entries]
 
-    def joined(self, messages: list[Message]) -> bytes:
-        """The messages' JSON, UTF-8, comma-separated (a list-valued wire form becomes its items;
-        an empty one is left out): the inside of the request's message array."""
-        self._join(messages)
-        return bytes(self._joined)
-
     def body(self, messages: list[Message], params: dict[str, Any], key: str, head: bytes = b"") -> bytes:
         """The request body: ``params`` plus ``key`` holding the array of ``head`` (already-encoded
-        items placed first, such as a system message) and the messages. The history's bytes are
-        copied once, into the body (the SDKs' ``create()`` would encode it all again)."""
+        items placed first, such as a system message) and the messages' JSON (a list-valued wire
+        form becomes its items; an empty one is left out). The history's bytes are copied once,
+        into the body (the SDKs' ``create()`` would encode it all again)."""
         self._join(messages)
         rest = dumps(params)
         tail = "}" if rest == "{}" else "," + rest[1:]
