@@ -113,9 +113,8 @@ def declared(head: bytes) -> str | None:
         found = pattern.search(head[:1024] if html else head[:4096])
         if found is None:
             continue
-        label = re.sub(
-            r"-(?:unix|dos|mac)$", "", found.group(1).decode("ascii").lower()
-        )  # Emacs EOL suffixes
+        label = found.group(1).decode("ascii").lower()
+        label = re.sub(r"-(?:unix|dos|mac)$", "", label)  # Emacs adds the line-ending style
         try:
             codec = norm(label)
         except LookupError:
