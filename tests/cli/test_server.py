@@ -10,7 +10,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -109,6 +109,48 @@ def own_dir() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def _as_under_nohup() -> None:
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # nohup, or a CI runner started that way
+    signal.signal(signal.SIGQUIT, signal.SIG_IGN)  # a job a non-interactive shell put in the background
+
+
+def test_a_server_started_under_nohup_still_lets_a_killed_client_take_its_worker(
+    own_dir: Path, project: tuple[FakeLLM, Path, Path]
+) -> None:
+    """The first client may start the server from anywhere (under nohup, in a background job): the
+    dispositions it ignores must not reach every later worker, or a killed client's worker would
+    ignore its hang-up and run on for ever (found: a CI run started with nohup)."""
+    fake, ws, config = project
+    env = {"A3S_SERVER_DIR": str(own_dir), "A3S_CLI_SERVER": "require"}
+    subprocess.run(
+        [A3S_CODE, "server", "start"],
+        env={**os.environ, **env},
+        preexec_fn=_as_under_nohup,
+        check=True,
+        capture_output=True,
+        timeout=90,
+    )
+    server = server_pid(own_dir)
+    before = children_of(server)
+    client = _slow_client(fake, ws, config, "an answer nobody waits for any more", 5, **env)
+    (worker,) = children_of(server) - before
+    client.kill()
+    client.wait()
+    assert _gone(worker, server)
+
+
+def test_a_client_under_nohup_keeps_its_worker_through_a_hang_up(
+    served_dir: Path, project: tuple[FakeLLM, Path, Path]
+) -> None:
+    """``nohup a3s-code ...``: the terminal closing (SIGHUP) must not end the served run, as it
+    would not end the program run in-process; the answer still arrives."""
+    fake, ws, config = project
+    client = _slow_client(fake, ws, config, "still answered after the hang-up", 2, preexec=_as_under_nohup)
+    client.send_signal(signal.SIGHUP)
+    out, _ = client.communicate(timeout=60)
+    assert client.returncode == 0 and out == "still answered after the hang-up\n"
+
+
 def test_an_idle_server_exits_and_removes_its_socket(
     own_dir: Path, project: tuple[FakeLLM, Path, Path]
 ) -> None:
@@ -201,12 +243,21 @@ def test_a_server_that_could_not_start_is_not_started_again_for_an_hour(
     assert not list(own_dir.glob("*.lock"))  # no server was started
 
 
-def _slow_client(fake: FakeLLM, ws: Path, config: Path, answer: str, delay: float) -> subprocess.Popen[str]:
+def _slow_client(
+    fake: FakeLLM,
+    ws: Path,
+    config: Path,
+    answer: str,
+    delay: float,
+    preexec: Callable[[], None] | None = None,
+    **env: str,
+) -> subprocess.Popen[str]:
     fake.add(Turn.text(answer, chunk_delay_s=delay))
     seen = len(fake.requests)
     client = subprocess.Popen(
         [A3S_CODE, "slow"],
-        env=cli_env(ws.parent, config),
+        env=cli_env(ws.parent, config, **env),
+        preexec_fn=preexec,
         cwd=ws,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -290,7 +290,9 @@ def _run_through(sock: socket.socket, argv: list[str], program: Program) -> int 
         return None  # the server refused before starting anything: nothing ran
     worker = int(first["pid"])
     previous = {
-        sig: signal.signal(sig, lambda signum, _frame: _forward(worker, signum)) for sig in FORWARDED_SIGNALS
+        sig: signal.signal(sig, lambda signum, _frame: _forward(worker, signum))
+        for sig in FORWARDED_SIGNALS
+        if signal.getsignal(sig) is not signal.SIG_IGN  # ignored here (nohup): the worker never sees it
     }
     # Job control: Ctrl+Z stops the worker with this process; `fg` (SIGCONT) resumes both.
     previous[signal.SIGTSTP] = signal.signal(signal.SIGTSTP, lambda *_: _suspend(worker))

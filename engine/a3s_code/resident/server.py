@@ -290,6 +290,10 @@ def _become(request: dict[str, Any]) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the CLI waits for its own subprocesses
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    # Not what the server inherited from whoever started it (nohup, a background job): a worker
+    # ends on the hang-up the server sends when its client dies, and on a forwarded SIGQUIT.
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
     os.setpgid(0, 0)
     os.umask(int(request.get("umask", 0o022)))
     for name, (soft, hard) in (request.get("limits") or {}).items():
