@@ -96,11 +96,17 @@ def ranked(sample: bytes) -> list[str]:
 
     The encoding the file declares (``declared``) comes first. Every candidate that decodes the
     sample's non-ASCII lines is ranked (chardet leaves out some that fit, then scored 0);
-    ``FALLBACK`` always is.
+    ``FALLBACK`` always is, and ISO-8859-1 right after a Western European first choice.
     """
     first = declared(sample)
     ranking = _ranked(sample)
-    return ranking if first is None else [first, *(c for c in ranking if c != first)]
+    if first is not None:
+        ranking = [first, *(c for c in ranking if c != first)]
+    if ranking[0] in _WESTERN and ranking[1] != "iso8859_1":
+        # Windows-1252 leaves five bytes undefined: a file read as it whose bytes past the sample
+        # include one is read as ISO-8859-1 next (the same letters), not as the next guess (KOI8-U).
+        ranking = [ranking[0], "iso8859_1", *(c for c in ranking[1:] if c != "iso8859_1")]
+    return ranking
 
 
 def declared(head: bytes) -> str | None:
