@@ -292,7 +292,9 @@ def _run_through(sock: socket.socket, argv: list[str], program: Program) -> int 
     previous = {
         sig: signal.signal(sig, lambda signum, _frame: _forward(worker, signum))
         for sig in FORWARDED_SIGNALS
-        if signal.getsignal(sig) is not signal.SIG_IGN  # ignored here (nohup): the worker never sees it
+        # nohup: a hang-up this process ignores, the program run here would have ignored too. (Not
+        # so SIGINT: a background job starts with it ignored, and the REPL handles it regardless.)
+        if not (sig == signal.SIGHUP and signal.getsignal(sig) is signal.SIG_IGN)
     }
     # Job control: Ctrl+Z stops the worker with this process; `fg` (SIGCONT) resumes both.
     previous[signal.SIGTSTP] = signal.signal(signal.SIGTSTP, lambda *_: _suspend(worker))
