@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from a3s_code.permissions import PermissionPolicy, analyse
@@ -193,6 +193,9 @@ def test_a_harmless_command_is_never_denied_by_its_dress(command: str) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(hostile("rm -rf /"))
+@example(
+    "case x in x) ! { ( rm -rf / ); };; esac"
+)  # tree-sitter-bash: `{` a command, the subshell its argument
 def test_the_guardrail_holds_in_bypass_mode_however_dressed(command: str) -> None:
     bypass = PermissionPolicy("bypass")
     decision = bypass.check("bash", {"command": command}, Path("/tmp/ws"), env={"HOME": "/home/agent"})

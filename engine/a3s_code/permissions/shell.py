@@ -22,6 +22,24 @@ from .words import Env, Word, assemble, words_of
 MAX_DEPTH = 8
 MAX_COMMANDS = 2000
 _FD_DUP = {">&", "<&", ">&-", "<&-"}
+_STATEMENTS = frozenset(
+    {
+        "subshell",
+        "compound_statement",
+        "command",
+        "pipeline",
+        "list",
+        "negated_command",
+        "redirected_statement",
+        "if_statement",
+        "while_statement",
+        "for_statement",
+        "c_style_for_statement",
+        "case_statement",
+        "function_definition",
+    }
+)
+"""Node types the shell runs: found among a command's arguments, they are walked as commands."""
 _WRITE_OPS = {">", ">>", ">|", "&>", "&>>", "<>", ">&"}
 
 
@@ -269,6 +287,10 @@ class Analyser:
                 barrier_end = targets[0].end_byte if targets and extra else child.end_byte
                 items.append((child.start_byte, barrier_end, None))
                 items.extend((c.start_byte, c.end_byte, c) for c in extra)
+            elif child.type in _STATEMENTS:
+                # Not a word but something the shell runs: tree-sitter-bash reads `! { (rm x); }`
+                # in a case arm as a command `{` whose argument is the subshell.
+                later.append(child)
             elif child.type != "comment":
                 items.append((child.start_byte, child.end_byte, child))
         outside = not any(a <= node.start_byte < b for a, b in self.bodies)
