@@ -19,6 +19,7 @@ from unittest import mock
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from a3s_code.tools import _listing
 from a3s_code.tools._text import find_rg
 from a3s_code.tools.base import ToolContext
 from a3s_code.tools.glob import GlobTool, first_sorted
@@ -91,7 +92,8 @@ def written(files: dict[str, str]) -> Iterator[Path]:
             "GIT_CONFIG_GLOBAL": "",
             "RIPGREP_CONFIG_PATH": "",
         }
-        with mock.patch.dict(os.environ, isolated):
+        # every tree here is split as a big repository's is (a small one is listed in one run)
+        with mock.patch.dict(os.environ, isolated), mock.patch.object(_listing, "SPLIT_FROM_TRACKED", 0):
             yield root
 
 
@@ -135,3 +137,22 @@ def test_glob_lists_what_one_rg_run_under_the_rules_lists(files: dict[str, str])
 def test_the_shown_paths_are_the_first_in_path_order(items: list[str], k: int) -> None:
     """The tool shows the first MAX_RESULTS paths without sorting them all: the same as sorting all."""
     assert first_sorted(items, k) == sorted(items)[:k]
+
+
+def test_a_repository_s_size_is_read_from_its_index(tmp_path: Path) -> None:
+    """The split is chosen by the count of files git tracks; outside a repository the count is 0."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    assert _listing.tracked_files(repo) == 0
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q", str(repo)], check=True)
+    for name in ("a.py", "b.py", "sub/c.py"):
+        (repo / name).parent.mkdir(exist_ok=True)
+        (repo / name).write_text(name)
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    assert _listing.tracked_files(repo / "sub") == 3
+    subprocess.run([*git, "commit", "-qm", "three"], cwd=repo, check=True)
+    subprocess.run([*git, "worktree", "add", "-q", "--detach", str(tmp_path / "wt")], cwd=repo, check=True)
+    subprocess.run([*git, "rm", "-q", "b.py"], cwd=repo, check=True)
+    assert _listing.tracked_files(repo) == 2
+    assert _listing.tracked_files(tmp_path / "wt") == 3  # a worktree has its own index
