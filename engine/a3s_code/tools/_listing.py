@@ -174,7 +174,7 @@ def _patterns(folder: Path) -> list[str] | None:
             continue
         except OSError:
             return None
-        lines += data.decode("utf-8", "surrogateescape").splitlines()
+        lines += data.decode("utf-8", "surrogateescape").removeprefix("\ufeff").splitlines()
     return lines
 
 

@@ -125,6 +125,7 @@ PY = ("--type-add", "x:*.py", "--type", "x")
 @example({"build/m.py": "x\n", "src/m.py": "x\n", "~/.config/git/ignore": "build\n"})
 @example({"build/m.py": "x\n", "src/m.py": "x\n", "../.gitignore": "/ws/build\n"})
 @example({"build/m.py": "x\n", "docs/m.py": "x\n", ".git/info/exclude": "{build,docs}\n"})
+@example({"build/m.py": "x\n", "src/m.py": "x\n", ".gitignore": "\ufeffbuild\n"})
 def test_glob_lists_what_one_rg_run_under_the_rules_lists(files: dict[str, str]) -> None:
     with written(files) as root:
         assert listed(root, "**/*.py") == oracle(root, *PY)
