@@ -25,6 +25,7 @@ from functools import cache
 
 from .errors import ToolError
 from .textguess import norm, ranked
+from .windows1252 import NAME as WINDOWS_1252
 
 SAMPLE_BYTES = 512 * 1024
 """How much of a non-UTF-8 file the detector looks at; the chosen codec is then checked on all of it."""
@@ -56,6 +57,7 @@ _LABELS = {
     "cp949": "EUC-KR (Windows-949)",
     "euc_kr": "EUC-KR",
     "koi8_r": "KOI8-R",
+    WINDOWS_1252: "Windows-1252",
 }
 
 
@@ -90,10 +92,17 @@ class UnencodableTextError(ToolError):
 
 @dataclass(frozen=True)
 class TextEncoding:
-    """A Python codec name plus the byte-order mark the file starts with (empty when it has none)."""
+    """A Python codec name plus the byte-order mark the file starts with (empty when it has none).
+
+    Python's ``cp1252`` (any spelling) is replaced by the WHATWG Windows-1252 (``windows1252``), which
+    decodes the five bytes ``cp1252`` leaves undefined."""
 
     codec: str
     bom: bytes = b""
+
+    def __post_init__(self) -> None:
+        if self.codec != WINDOWS_1252 and norm(self.codec) == "cp1252":
+            object.__setattr__(self, "codec", WINDOWS_1252)
 
     @property
     def label(self) -> str:

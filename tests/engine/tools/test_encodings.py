@@ -42,9 +42,12 @@ async def test_new_text_the_encoding_cannot_store_is_refused(ws: Harness) -> Non
 
 
 async def test_stray_bytes_survive_an_edit(ws: Harness) -> None:
-    # Not UTF-8, and Windows-1252 leaves 0x81 undefined: ISO-8859-1, the last resort, maps every byte.
+    # Not UTF-8; Windows-1252 as the WHATWG defines it maps the five bytes Python's cp1252 leaves
+    # undefined to C1 controls, so "€" still reads as "€" and every byte comes back.
     original = b"x = 1\n" + "caf\u00e9 \u20ac".encode("cp1252") + b" \x81\x8d\x8f\x90\x9d\xff\xfe\n"
     path = ws.file("weird.txt", original)
+    read = await ws.run("read", file_path="weird.txt")
+    assert "café €" in read.output and "Encoding: Windows-1252" in read.output, read.output
     edit = await ws.run("edit", file_path="weird.txt", old_string="x = 1", new_string="x = 2")
     assert not edit.is_error, edit.output
     assert path.read_bytes() == original.replace(b"x = 1", b"x = 2")
