@@ -78,16 +78,32 @@ class UndecodableFileError(NotTextError):
 
 
 class UnencodableTextError(ToolError):
-    """New text has a character the file's encoding cannot store; nothing was written."""
+    """New text has a character the file's encoding cannot store; nothing was written.
 
-    def __init__(self, name: str, encoding: TextEncoding, text: str, index: int) -> None:
+    ``text[index]`` is the character; the message names its line in ``text``, called ``part`` ("the
+    file's new text" when ``text`` is the whole file)."""
+
+    def __init__(
+        self, name: str, encoding: TextEncoding, text: str, index: int, part: str = "the file's new text"
+    ) -> None:
+        self.name, self.encoding = name, encoding
         line = text.count("\n", 0, index) + 1
         char = text[index]
         super().__init__(
             f"{name} is stored as {encoding.label}, which cannot represent {char!r} "
-            f"(U+{ord(char):04X}, line {line} of the new text); the file was left unchanged. "
+            f"(U+{ord(char):04X}, line {line} of {part}); the file was left unchanged. "
             f"Use only characters {encoding.label} has (or an escape the file's language understands)."
         )
+
+    def within(self, part: str, text: str) -> UnencodableTextError:
+        """The same refusal located in ``text``, the piece of the new file a tool call gave (an edit's
+        ``new_string``, named ``part``): its first character the encoding cannot store. ``self`` when
+        ``text`` has none."""
+        try:
+            codecs.encode(text, self.encoding.codec, "strict")
+        except UnicodeEncodeError as exc:
+            return UnencodableTextError(self.name, self.encoding, text, exc.start, part)
+        return self
 
 
 @dataclass(frozen=True)

@@ -169,3 +169,38 @@ def test_detection_is_what_read_and_write_agree_on(tmp_path: Path) -> None:
     }.items():
         text, encoding = decode(data)
         assert encoding.encode(text) == data, name
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(
+    lines_before=st.integers(min_value=1, max_value=40),
+    new_lines=st.lists(st.sampled_from(["x = 1", "# café", "", "  y"]), max_size=5),
+    at=st.integers(min_value=0),
+    char=st.sampled_from("→😀őЖ"),
+    crlf=st.booleans(),
+)
+def test_an_unencodable_character_is_located_in_new_string(
+    tmp_path_factory: pytest.TempPathFactory,
+    lines_before: int,
+    new_lines: list[str],
+    at: int,
+    char: str,
+    crlf: bool,
+) -> None:
+    """The refusal names the line of ``new_string`` the character is on (it counted lines of the whole
+    new file, while calling them lines of the new text)."""
+    root = tmp_path_factory.mktemp("enc")
+    eol = "\r\n" if crlf else "\n"
+    text = eol.join([f"line {n} é" for n in range(lines_before)] + ["target", "tail"]) + eol
+    data = text.encode("latin-1")
+    (root / "f.txt").write_bytes(data)
+    at %= len(new_lines) + 1
+    new_lines = [*new_lines[:at], f"bad {char} here", *new_lines[at:]]
+    registry = ToolRegistry([EditTool()])
+    ctx = ToolContext(workspace=root)
+    params = {"file_path": "f.txt", "old_string": "target", "new_string": "\n".join(new_lines)}
+    result = asyncio.run(registry.execute("edit", params, ctx))
+    assert result.is_error
+    assert f"cannot represent {char!r}" in result.output
+    assert f"line {at + 1} of new_string" in result.output, result.output
+    assert (root / "f.txt").read_bytes() == data
