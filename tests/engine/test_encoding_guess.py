@@ -8,13 +8,15 @@ them are in docs/files.md (``tests/bench/bench_encodings.py``).
 
 from __future__ import annotations
 
+import codecs
+import io
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from a3s_code import textcodec
+from a3s_code import textcodec, textguess
 from a3s_code.textcodec import decode
 from tests.bench.bench_encodings import CODE, LANGUAGES
 
@@ -131,3 +133,36 @@ def test_a_windows_1252_file_with_an_undefined_byte_past_the_sample_stays_window
     assert encoding.label == "Windows-1252"
     assert text.startswith("# café € 5\n") and text.endswith("# \x81 stray\n")
     assert encoding.encode(text) == data
+
+
+def _whole_fits(data: bytes, codec: str) -> bool:
+    try:
+        return codecs.encode(codecs.decode(data, codec, "strict"), codec, "strict") == data
+    except UnicodeError:
+        return False
+
+
+@st.composite
+def _pieces(draw: st.DrawFn) -> tuple[bytes, str]:
+    """Bytes mixing text encoded in ``codec`` (multi-byte characters whose trail bytes may be ASCII),
+    ASCII runs, line breaks and random bytes."""
+    codec = draw(st.sampled_from(["utf-8", *textguess.CANDIDATES]))
+    text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=8).map(
+        lambda t: codecs.encode(t, codec, "ignore")
+    )
+    part = text | st.binary(max_size=6) | st.sampled_from([b"\n", b"abc\n", b"x09" * 3])
+    return b"".join(draw(st.lists(part, max_size=30))), codec
+
+
+@settings(max_examples=500, deadline=None)
+@given(case=_pieces(), chunk=st.integers(min_value=1, max_value=16))
+def test_the_streamed_check_is_the_whole_file_check(case: tuple[bytes, str], chunk: int) -> None:
+    """``detect_stream`` checks a candidate in line-aligned blocks and skips ASCII chunks; for every
+    encoding it may choose that is exactly a strict decode of the whole file that encodes back."""
+    data, codec = case
+    original = textcodec._CHUNK
+    textcodec._CHUNK = chunk  # tiny chunks: every boundary case in a few bytes
+    try:
+        assert textcodec._fits(io.BytesIO(data), codec) == _whole_fits(data, codec)
+    finally:
+        textcodec._CHUNK = original
