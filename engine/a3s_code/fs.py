@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import codecs
 import contextlib
+import dataclasses
 import os
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -20,13 +21,14 @@ from typing import Protocol, runtime_checkable
 from . import nofollow
 from .textcodec import (
     UTF8,
+    BinaryFileError,
     NotTextError,
     TextEncoding,
     UnencodableTextError,
     bom_encoding,
     decode,
     detect,
-    detect_head,
+    detect_stream,
     looks_binary,
 )
 from .textwindow import TextWindow, stream_window, window_of_text
@@ -229,15 +231,44 @@ def write_disk_text_like(path: Path, content: str, template: Path) -> None:
 
 def read_disk_window(path: Path, offset: int, limit: int, max_bytes: int, max_line: int) -> TextWindow:
     """A window of a file on disk: read whole (and decoded strictly) up to ``STREAM_ABOVE`` bytes,
-    streamed beyond that (blocking; run it in a thread)."""
+    streamed beyond that (blocking; run it in a thread).
+
+    A streamed window whose lines are all ASCII reads the same in every encoding the tools use, so it
+    is shown without judging the file (``encoding`` None: a 2 GB log costs one window). A window with
+    other bytes is decoded in the encoding ``textcodec.detect_stream`` judges for the whole file, the
+    rule ``edit`` uses too (it reads the whole file once; the result is kept per file version).
+    """
     with nofollow.open_read(path) as fh:
-        size = os.fstat(fh.fileno()).st_size
+        stat = os.fstat(fh.fileno())
+        size = stat.st_size
         if size <= STREAM_ABOVE:
             text, encoding = decode(fh.read(), path.name)
             return window_of_text(text, offset, limit, max_bytes, max_line, encoding=encoding, size=size)
-        encoding = detect_head(fh.read(64 * 1024), path.name)
+        head = fh.read(8192)
+        fh.seek(0)
+        announced = bom_encoding(head)
+        if announced is not None:
+            return stream_window(fh, announced, offset, limit, max_bytes, max_line, size=size)
+        if looks_binary(head):
+            raise BinaryFileError(path.name)
+        window = stream_window(fh, UTF8, offset, limit, max_bytes, max_line, size=size)
+        if all(line.isascii() for line in window.lines):
+            return dataclasses.replace(window, encoding=None)
+        key = (stat.st_dev, stat.st_ino, size, stat.st_mtime_ns)
+        if key not in _JUDGED:
+            fh.seek(0)
+            _JUDGED[key] = detect_stream(fh, path.name)
+            if len(_JUDGED) > 16:
+                del _JUDGED[next(iter(_JUDGED))]
+        encoding = _JUDGED[key]
+        if encoding == UTF8:
+            return window
         fh.seek(0)
         return stream_window(fh, encoding, offset, limit, max_bytes, max_line, size=size)
+
+
+_JUDGED: dict[tuple[int, int, int, int], TextEncoding] = {}
+"""Encodings of big files judged for ``read_disk_window``, per (device, inode, size, mtime)."""
 
 
 class LocalFileSystem:

@@ -7,7 +7,12 @@ Detection order (the same for reading and for writing back):
 3. strict UTF-8;
 4. otherwise the encodings in use today, ranked on a sample by ``textguess.ranked`` (first the one
    the file declares, then ``chardet``'s scores checked for words no one writes); Windows-1252 and
-   ISO-8859-1 are always among them.
+   ISO-8859-1 are always among them. The sample (``judged_sample``) is the file's start, or, when
+   its first non-ASCII line is past its first 4 KB, its first 4 KB followed by the text from that line
+   on: a file ASCII for megabytes is judged on its non-ASCII text.
+
+``detect_stream`` is that rule, reading a file a block at a time: ``read``'s windows of a big file,
+``edit`` and ``write`` all judge a file's bytes with it, so text ``read`` shows is text ``edit`` matches.
 
 A legacy encoding is accepted only when its strict decode of the *whole* file encodes back to the same
 bytes, so text decoded here and changed in one place writes every other byte back unchanged. Bytes that
@@ -19,15 +24,21 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import io
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
+from typing import BinaryIO, cast
 
 from .errors import ToolError
 from .textguess import norm, ranked
+from .windows1252 import NAME as WINDOWS_1252
 
 SAMPLE_BYTES = 512 * 1024
-"""How much of a non-UTF-8 file the detector looks at; the chosen codec is then checked on all of it."""
+"""How much of a non-UTF-8 file the detector looks at (``judged_sample``); the chosen codec is then
+checked on all of it."""
+_CHUNK = 1 << 20
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -56,6 +67,7 @@ _LABELS = {
     "cp949": "EUC-KR (Windows-949)",
     "euc_kr": "EUC-KR",
     "koi8_r": "KOI8-R",
+    WINDOWS_1252: "Windows-1252",
 }
 
 
@@ -76,24 +88,47 @@ class UndecodableFileError(NotTextError):
 
 
 class UnencodableTextError(ToolError):
-    """New text has a character the file's encoding cannot store; nothing was written."""
+    """New text has a character the file's encoding cannot store; nothing was written.
 
-    def __init__(self, name: str, encoding: TextEncoding, text: str, index: int) -> None:
+    ``text[index]`` is the character; the message names its line in ``text``, called ``part`` ("the
+    file's new text" when ``text`` is the whole file)."""
+
+    def __init__(
+        self, name: str, encoding: TextEncoding, text: str, index: int, part: str = "the file's new text"
+    ) -> None:
+        self.name, self.encoding = name, encoding
         line = text.count("\n", 0, index) + 1
         char = text[index]
         super().__init__(
             f"{name} is stored as {encoding.label}, which cannot represent {char!r} "
-            f"(U+{ord(char):04X}, line {line} of the new text); the file was left unchanged. "
+            f"(U+{ord(char):04X}, line {line} of {part}); the file was left unchanged. "
             f"Use only characters {encoding.label} has (or an escape the file's language understands)."
         )
+
+    def within(self, part: str, text: str) -> UnencodableTextError:
+        """The same refusal located in ``text``, the piece of the new file a tool call gave (an edit's
+        ``new_string``, named ``part``): its first character the encoding cannot store. ``self`` when
+        ``text`` has none."""
+        try:
+            codecs.encode(text, self.encoding.codec, "strict")
+        except UnicodeEncodeError as exc:
+            return UnencodableTextError(self.name, self.encoding, text, exc.start, part)
+        return self
 
 
 @dataclass(frozen=True)
 class TextEncoding:
-    """A Python codec name plus the byte-order mark the file starts with (empty when it has none)."""
+    """A Python codec name plus the byte-order mark the file starts with (empty when it has none).
+
+    Python's ``cp1252`` (any spelling) is replaced by the WHATWG Windows-1252 (``windows1252``), which
+    decodes the five bytes ``cp1252`` leaves undefined."""
 
     codec: str
     bom: bytes = b""
+
+    def __post_init__(self) -> None:
+        if self.codec != WINDOWS_1252 and norm(self.codec) == "cp1252":
+            object.__setattr__(self, "codec", WINDOWS_1252)
 
     @property
     def label(self) -> str:
@@ -139,73 +174,86 @@ def looks_binary(head: bytes) -> bool:
     return b"\0" in head[:8192]
 
 
-def valid_utf8_prefix(data: bytes) -> bool:
-    """Whether ``data`` is UTF-8, allowing a character cut off at its end (a sample of a bigger file)."""
-    try:
-        codecs.getincrementaldecoder("utf-8")("strict").decode(data, final=False)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def decode(data: bytes, name: str = "the file") -> tuple[str, TextEncoding]:
-    """The text of a whole file and the encoding it is stored in.
+    """The text of a whole file and the encoding it is stored in (``detect``'s).
 
     Raises BinaryFileError or UndecodableFileError (with ``name`` in the message); never returns text
     holding U+FFFD that the bytes did not spell.
     """
-    announced = bom_encoding(data[:4])
-    if announced is not None:
-        try:
-            return announced.decode(data), announced
-        except UnicodeDecodeError:
-            raise UndecodableFileError(name) from None
-    if looks_binary(data):
-        raise BinaryFileError(name)
-    try:
-        return data.decode("utf-8"), UTF8
-    except UnicodeDecodeError:
-        pass
-    for encoding in legacy_candidates(data):
-        try:
-            text = encoding.decode(data)
-        except UnicodeDecodeError:
-            continue
-        if one_to_one(encoding.codec) or encoding.encode(text) == data:  # safe to edit: bytes come back
-            return text, encoding
-    raise UndecodableFileError(name)
+    encoding = detect(data, name)
+    return encoding.decode(data), encoding
 
 
 def detect(data: bytes, name: str = "the file") -> TextEncoding:
-    """The encoding ``decode`` would choose for ``data``, holding at most a slice of its text at a time."""
-    announced = bom_encoding(data[:4])
+    """The encoding of a file held in memory: ``detect_stream`` on its bytes."""
+    return detect_stream(io.BytesIO(data), name)
+
+
+def detect_stream(fh: BinaryIO, name: str = "the file") -> TextEncoding:
+    """The encoding of the file ``fh`` reads (positioned at its start), holding one block of it at a
+    time. The one rule every tool uses (``read``'s windows of a big file, ``edit``, ``write``):
+
+    a BOM's encoding when the rest decodes strictly in it (else UndecodableFileError); binary when a
+    NUL is in the first 8 KB (BinaryFileError); UTF-8 when the whole file is; else the first of
+    ``legacy_candidates`` (ranked on ``judged_sample``) that decodes every byte strictly and encodes
+    back to the same bytes.
+    """
+    head = fh.read(8192)
+    announced = bom_encoding(head[:4])
     if announced is not None:
-        if not _decodes(data[len(announced.bom) :], announced.codec):
+        fh.seek(len(announced.bom))
+        if not _decodes(fh, announced.codec):
             raise UndecodableFileError(name)
         return announced
-    if looks_binary(data):
+    if looks_binary(head):
         raise BinaryFileError(name)
-    if _decodes(data, "utf-8"):
+    if _fits(fh, "utf-8"):
         return UTF8
-    for encoding in legacy_candidates(data):
-        if _decodes(data, encoding.codec) and (
-            one_to_one(encoding.codec) or encoding.encode(encoding.decode(data)) == data
-        ):
+    for encoding in legacy_candidates(judged_sample(fh)):
+        if _fits(fh, encoding.codec):
             return encoding
     raise UndecodableFileError(name)
 
 
-def _decodes(data: bytes, codec: str, step: int = 1 << 20) -> bool:
-    """Strict decode in 1 MB slices, so checking a big file never holds all of its text."""
+def _decodes(fh: BinaryIO, codec: str) -> bool:
+    """Strict decode of the rest of ``fh`` in 1 MB slices, so checking a big file never holds all of its
+    text (for UTF-16/32, whose line breaks are not single bytes)."""
     decoder = codecs.getincrementaldecoder(codec)("strict")
-    view = memoryview(data)
     try:
-        for start in range(0, len(data), step):
-            decoder.decode(view[start : start + step], final=False)
+        while chunk := fh.read(_CHUNK):
+            decoder.decode(chunk, final=False)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _fits(fh: BinaryIO, codec: str) -> bool:
+    """Whether every byte of the file decodes strictly in the ASCII-compatible ``codec`` and encodes
+    back to the same bytes. Checked in blocks that end after a line break (no encoding here uses the
+    byte 0x0A inside a character, so a block decodes as it would within the file); a 1 MB chunk of
+    ASCII that starts at a character is skipped uncopied: every candidate reads ASCII as itself."""
+    fh.seek(0)
+    exact = codec == "utf-8" or one_to_one(codec)  # UTF-8's strict decode always encodes back
+    buf = bytearray(_CHUNK)
+    readinto = cast(io.BufferedIOBase, fh).readinto  # files and BytesIO have it; typing.BinaryIO does not
+    carry = b""
+    while True:
+        n = readinto(buf)
+        if not carry and n == _CHUNK and buf.isascii():
+            continue
+        block = carry + buf[:n]
+        cut = block.rfind(b"\n") + 1 if n else len(block)
+        block, carry = block[:cut], block[cut:]
+        if block and not block.isascii():
+            try:
+                text = codecs.decode(block, codec, "strict")
+            except UnicodeDecodeError:
+                return False
+            if not exact and codecs.encode(text, codec, "strict") != block:
+                return False
+        if not n:
+            return True
 
 
 @cache
@@ -224,42 +272,64 @@ def one_to_one(codec: str) -> bool:
     return True
 
 
-def detect_head(head: bytes, name: str = "the file") -> TextEncoding:
-    """The encoding of a file judged from its first bytes only (streamed reads of very big files)."""
-    announced = bom_encoding(head[:4])
-    if announced is not None:
-        return announced
-    if looks_binary(head):
-        raise BinaryFileError(name)
-    if valid_utf8_prefix(head):
-        return UTF8
-    sample = head[: head.rfind(b"\n") + 1] or head
-    for encoding in legacy_candidates(sample):
-        try:
-            codecs.getincrementaldecoder(encoding.codec)("strict").decode(sample, final=False)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    raise UndecodableFileError(name)
+HEAD_BYTES = 4096
+"""The start of a file the judged sample always holds (where files declare their encoding)."""
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def judged_sample(fh: BinaryIO) -> bytes:
+    """The bytes the ranking judges, the same for a file of any size and for every tool: the first
+    ``SAMPLE_BYTES`` when the first line holding a non-ASCII byte starts within the first
+    ``HEAD_BYTES``; otherwise those first ``HEAD_BYTES`` (cut after a line) followed by ``SAMPLE_BYTES``
+    less that from the start of that line on. A file that is ASCII for its first megabytes is judged
+    on its non-ASCII text, not on its ASCII head. Reads ``fh`` up to its first non-ASCII byte plus
+    ``SAMPLE_BYTES``; ``b""`` for an ASCII file."""
+    fh.seek(0)
+    offset = 0
+    while chunk := fh.read(_CHUNK):
+        found = None if chunk.isascii() else _NON_ASCII.search(chunk)
+        if found is not None:
+            first = offset + found.start()
+            break
+        offset += len(chunk)
+    else:
+        return b""
+    start = _line_start(fh, first)
+    fh.seek(0)
+    if start < HEAD_BYTES:
+        return fh.read(SAMPLE_BYTES)
+    head = fh.read(HEAD_BYTES)
+    head = head[: head.rfind(b"\n") + 1]
+    fh.seek(start)
+    return head + fh.read(SAMPLE_BYTES - len(head))
+
+
+def _line_start(fh: BinaryIO, at: int) -> int:
+    """The offset of the start of the line holding byte ``at``."""
+    end = at
+    while end > 0:
+        begin = max(0, end - 65536)
+        fh.seek(begin)
+        newline = fh.read(end - begin).rfind(b"\n")
+        if newline >= 0:
+            return begin + newline + 1
+        end = begin
+    return 0
 
 
 _CACHE: OrderedDict[bytes, tuple[TextEncoding, ...]] = OrderedDict()
 _CACHE_SIZE = 64
 
 
-def legacy_candidates(data: bytes) -> tuple[TextEncoding, ...]:
-    """Single- and multi-byte legacy encodings that may fit ``data``, best first (cached per content).
-
-    Only the first ``SAMPLE_BYTES`` are judged, so the ranking is cached under their hash: a file read and
-    then written back is judged once.
-    """
-    key = hashlib.blake2b(data[:SAMPLE_BYTES], digest_size=16).digest()
+def legacy_candidates(sample: bytes) -> tuple[TextEncoding, ...]:
+    """Single- and multi-byte legacy encodings that may fit a file whose ``judged_sample`` is
+    ``sample``, best first (cached per sample: a file read and then written back is judged once)."""
+    key = hashlib.blake2b(sample, digest_size=16).digest()
     found = _CACHE.get(key)
     if found is not None:
         _CACHE.move_to_end(key)
         return found
-    sample = data[:SAMPLE_BYTES]
-    if len(sample) == SAMPLE_BYTES:
+    if len(sample) >= SAMPLE_BYTES:
         sample = sample[: sample.rfind(b"\n") + 1] or sample  # do not cut a multi-byte character
     found = tuple(TextEncoding(codec) for codec in ranked(sample))
     _CACHE[key] = found

@@ -26,8 +26,10 @@ import unicodedata
 from collections import Counter
 from functools import cache
 
+from .windows1252 import NAME as WINDOWS_1252
+
 CANDIDATES = (
-    "cp1252",
+    WINDOWS_1252,
     "iso8859_1",
     "iso8859_15",
     "cp932",
@@ -52,14 +54,14 @@ CANDIDATES = (
     "cp1258",
     "cp874",
 )
-"""Python codec names, the encodings met most often first (the tie-break)."""
-FALLBACK = ("cp1252", "iso8859_1")
-"""Always candidates: Windows-1252, then ISO-8859-1, which decodes any byte one-to-one (the last resort
-Neovim's default 'fileencodings' uses too)."""
+"""Python codec names, the encodings met most often first (the tie-break). Windows-1252 is the WHATWG
+Encoding Standard's (``windows1252``): unlike Python's ``cp1252`` it decodes all 256 bytes."""
+FALLBACK = (WINDOWS_1252, "iso8859_1")
+"""Always candidates: Windows-1252, then ISO-8859-1; each decodes any byte one-to-one."""
 CHECKED_BYTES = 8 * 1024
 """How many bytes of non-ASCII lines each candidate's decode is checked for implausible words."""
 
-_WESTERN = frozenset({"cp1252", "iso8859_1", "iso8859_15"})
+_WESTERN = frozenset({WINDOWS_1252, "iso8859_1", "iso8859_15"})
 _WESTERN_WEIGHT = 1.75
 """chardet's confidence for the Western European encodings counts this much more. They hold most of
 the world's legacy text, and on a few words chardet's scores are thin and often favour a Central
@@ -89,6 +91,7 @@ _DECLARATIONS = (
 _WHATWG_WINDOWS_1252 = frozenset({"iso8859_1", "ascii", "latin_1"})
 """Labels the WHATWG Encoding Standard reads as windows-1252 in HTML ("iso-8859-1", "us-ascii")."""
 _WORD = re.compile(r"\S+")
+_UNDEFINED_IN_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 
 
 def ranked(sample: bytes) -> list[str]:
@@ -96,16 +99,12 @@ def ranked(sample: bytes) -> list[str]:
 
     The encoding the file declares (``declared``) comes first. Every candidate that decodes the
     sample's non-ASCII lines is ranked (chardet leaves out some that fit, then scored 0);
-    ``FALLBACK`` always is, and ISO-8859-1 right after a Western European first choice.
+    ``FALLBACK`` always is.
     """
     first = declared(sample)
     ranking = _ranked(sample)
     if first is not None:
         ranking = [first, *(c for c in ranking if c != first)]
-    if ranking[0] in _WESTERN and ranking[1] != "iso8859_1":
-        # Windows-1252 leaves five bytes undefined: a file read as it whose bytes past the sample
-        # include one is read as ISO-8859-1 next (the same letters), not as the next guess (KOI8-U).
-        ranking = [ranking[0], "iso8859_1", *(c for c in ranking[1:] if c != "iso8859_1")]
     return ranking
 
 
@@ -125,8 +124,8 @@ def declared(head: bytes) -> str | None:
             codec = norm(label)
         except LookupError:
             continue
-        if html and codec in _WHATWG_WINDOWS_1252:
-            codec = "cp1252"
+        if (html and codec in _WHATWG_WINDOWS_1252) or codec == "cp1252":
+            codec = WINDOWS_1252
         if codec != "utf_8" and _ascii_compatible(codec):
             return codec
     return None
@@ -153,19 +152,27 @@ def _ranked(sample: bytes) -> list[str]:
     confidence = dict.fromkeys(CANDIDATES, 0.0)
     for guess in reversed(found):  # the best guess for a name wins
         name = guess["encoding"]
-        if name is not None and norm(name) in confidence:
-            confidence[norm(name)] = guess["confidence"]
+        codec = norm(name) if name is not None else ""
+        codec = WINDOWS_1252 if codec == "cp1252" else codec
+        if codec in confidence:
+            confidence[codec] = guess["confidence"]
+    if _UNDEFINED_IN_CP1252.search(sample):
+        # chardet scores Python's cp1252, which refuses these bytes: Windows-1252 then scores as the
+        # ISO-8859-1 it extends (the same letters)
+        confidence[WINDOWS_1252] = max(confidence[WINDOWS_1252], confidence["iso8859_1"])
     checked = b"\n".join(_NON_ASCII_LINE.findall(sample))
     if len(checked) > CHECKED_BYTES:
         checked = checked[: checked.rfind(b"\n", 0, CHECKED_BYTES) + 1] or checked[:CHECKED_BYTES]
     scored = []
     for codec, score in confidence.items():
+        # Windows-1252's five undefined bytes are stray bytes, not C1 controls: they do not count
+        judged = _UNDEFINED_IN_CP1252.sub(b"", checked) if codec == WINDOWS_1252 else checked
         try:  # not final: the checked bytes may end inside a character of a very long line
-            text = codecs.getincrementaldecoder(codec)("strict").decode(checked, final=False)
+            text = codecs.getincrementaldecoder(codec)("strict").decode(judged, final=False)
         except UnicodeDecodeError:
             if codec not in FALLBACK:
                 continue
-            text = codecs.decode(checked, codec, "replace")
+            text = codecs.decode(judged, codec, "replace")
         odd = implausible_words(text)
         weight = 1.0
         if codec in _WESTERN:
@@ -249,6 +256,11 @@ def norm(codec: str) -> str:
 
 
 _CHARDET_NAMES = [
-    codec.replace("_", "-") if codec.startswith(("iso8859", "koi8")) else codec for codec in CANDIDATES
+    "cp1252"
+    if codec == WINDOWS_1252
+    else codec.replace("_", "-")
+    if codec.startswith(("iso8859", "koi8"))
+    else codec
+    for codec in CANDIDATES
 ]
 """The candidates as chardet's registry names them ("iso8859-1", "koi8-r")."""

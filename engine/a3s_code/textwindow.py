@@ -35,7 +35,8 @@ class TextWindow:
     digest: str | None = None
     """``text_digest`` of the whole text when it was read whole (what read tracking records)."""
     encoding: TextEncoding | None = None
-    """How the file is stored on disk; None for an editor buffer (the editor owns its encoding)."""
+    """How the file is stored on disk; None for an editor buffer (the editor owns its encoding), and
+    for a streamed window of ASCII lines (they read the same in every encoding; the file is not judged)."""
     size: int | None = None
     """Bytes on disk; None for an editor buffer."""
 

@@ -16,6 +16,7 @@ import re
 from pydantic import Field
 
 from ..errors import ToolError
+from ..textcodec import UnencodableTextError
 from ._text import line_of, local_eol, nearest_text, read_existing, unified_diff
 from .base import PlannedChange, Tool, ToolContext, ToolParams, ToolResult
 
@@ -132,7 +133,10 @@ class EditTool(Tool[EditParams]):
         knew_all = ctx.seen is not None and ctx.seen.has_seen(path, before)
         after, count, diff = await asyncio.to_thread(_plan_with_diff, before, shown, params)
         del before  # a big file's old text is not kept alive while the new one is encoded and written
-        await ctx.fs.write_text(path, after)
+        try:
+            await ctx.fs.write_text(path, after)
+        except UnencodableTextError as exc:
+            raise exc.within("new_string", params.new_string) from None
         if knew_all and ctx.seen is not None:
             ctx.seen.saw_text(path, after)
         return ToolResult(

@@ -42,9 +42,12 @@ async def test_new_text_the_encoding_cannot_store_is_refused(ws: Harness) -> Non
 
 
 async def test_stray_bytes_survive_an_edit(ws: Harness) -> None:
-    # Not UTF-8, and Windows-1252 leaves 0x81 undefined: ISO-8859-1, the last resort, maps every byte.
+    # Not UTF-8; Windows-1252 as the WHATWG defines it maps the five bytes Python's cp1252 leaves
+    # undefined to C1 controls, so "€" still reads as "€" and every byte comes back.
     original = b"x = 1\n" + "caf\u00e9 \u20ac".encode("cp1252") + b" \x81\x8d\x8f\x90\x9d\xff\xfe\n"
     path = ws.file("weird.txt", original)
+    read = await ws.run("read", file_path="weird.txt")
+    assert "café €" in read.output and "Encoding: Windows-1252" in read.output, read.output
     edit = await ws.run("edit", file_path="weird.txt", old_string="x = 1", new_string="x = 2")
     assert not edit.is_error, edit.output
     assert path.read_bytes() == original.replace(b"x = 1", b"x = 2")
@@ -166,3 +169,38 @@ def test_detection_is_what_read_and_write_agree_on(tmp_path: Path) -> None:
     }.items():
         text, encoding = decode(data)
         assert encoding.encode(text) == data, name
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(
+    lines_before=st.integers(min_value=1, max_value=40),
+    new_lines=st.lists(st.sampled_from(["x = 1", "# café", "", "  y"]), max_size=5),
+    at=st.integers(min_value=0),
+    char=st.sampled_from("→😀őЖ"),
+    crlf=st.booleans(),
+)
+def test_an_unencodable_character_is_located_in_new_string(
+    tmp_path_factory: pytest.TempPathFactory,
+    lines_before: int,
+    new_lines: list[str],
+    at: int,
+    char: str,
+    crlf: bool,
+) -> None:
+    """The refusal names the line of ``new_string`` the character is on (it counted lines of the whole
+    new file, while calling them lines of the new text)."""
+    root = tmp_path_factory.mktemp("enc")
+    eol = "\r\n" if crlf else "\n"
+    text = eol.join([f"line {n} é" for n in range(lines_before)] + ["target", "tail"]) + eol
+    data = text.encode("latin-1")
+    (root / "f.txt").write_bytes(data)
+    at %= len(new_lines) + 1
+    new_lines = [*new_lines[:at], f"bad {char} here", *new_lines[at:]]
+    registry = ToolRegistry([EditTool()])
+    ctx = ToolContext(workspace=root)
+    params = {"file_path": "f.txt", "old_string": "target", "new_string": "\n".join(new_lines)}
+    result = asyncio.run(registry.execute("edit", params, ctx))
+    assert result.is_error
+    assert f"cannot represent {char!r}" in result.output
+    assert f"line {at + 1} of new_string" in result.output, result.output
+    assert (root / "f.txt").read_bytes() == data
