@@ -29,6 +29,7 @@ from .textcodec import (
     decode,
     detect,
     detect_stream,
+    judged_sample,
     looks_binary,
 )
 from .textwindow import TextWindow, stream_window, window_of_text
@@ -234,9 +235,12 @@ def read_disk_window(path: Path, offset: int, limit: int, max_bytes: int, max_li
     streamed beyond that (blocking; run it in a thread).
 
     A streamed window whose lines are all ASCII reads the same in every encoding the tools use, so it
-    is shown without judging the file (``encoding`` None: a 2 GB log costs one window). A window with
-    other bytes is decoded in the encoding ``textcodec.detect_stream`` judges for the whole file, the
-    rule ``edit`` uses too (it reads the whole file once; the result is kept per file version).
+    is shown without judging the file (``encoding`` None: a 2 GB log costs one window). A window that
+    is UTF-8, in a file whose judged sample (``textcodec.judged_sample``) is UTF-8 too, is shown as
+    UTF-8 without reading the rest. Any other window is decoded in the encoding
+    ``textcodec.detect_stream`` judges for the whole file, the rule ``edit`` uses too (it reads the
+    whole file once; the result is kept per file version). So the two disagree only on a big file
+    that is UTF-8 where it is judged and shown but holds a non-UTF-8 byte elsewhere.
     """
     with nofollow.open_read(path) as fh:
         stat = os.fstat(fh.fileno())
@@ -254,6 +258,8 @@ def read_disk_window(path: Path, offset: int, limit: int, max_bytes: int, max_li
         window = stream_window(fh, UTF8, offset, limit, max_bytes, max_line, size=size)
         if all(line.isascii() for line in window.lines):
             return dataclasses.replace(window, encoding=None)
+        if not any("\ufffd" in line for line in window.lines) and _utf8_prefix(judged_sample(fh)):
+            return window  # UTF-8 where the file is judged and here: not worth reading gigabytes to confirm
         key = (stat.st_dev, stat.st_ino, size, stat.st_mtime_ns)
         if key not in _JUDGED:
             fh.seek(0)
@@ -265,6 +271,15 @@ def read_disk_window(path: Path, offset: int, limit: int, max_bytes: int, max_li
             return window
         fh.seek(0)
         return stream_window(fh, encoding, offset, limit, max_bytes, max_line, size=size)
+
+
+def _utf8_prefix(data: bytes) -> bool:
+    """Whether ``data`` is UTF-8, allowing a character cut off at its end."""
+    try:
+        codecs.getincrementaldecoder("utf-8")("strict").decode(data, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 _JUDGED: dict[tuple[int, int, int, int], TextEncoding] = {}

@@ -118,3 +118,19 @@ def test_a_file_over_4_mb_that_turns_windows_1252_past_its_head(tmp_path: Path) 
     assert "Encoding" not in first.output and "more follows" in first.output  # ASCII: judged lazily
     assert _shown(tail) == [western]
     assert "[Encoding: Windows-1252; edits keep it.]" in tail.output
+
+
+def test_a_big_utf8_file_is_shown_as_utf8_without_reading_it_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A window that is UTF-8, of a file whose judged sample is UTF-8, is shown as UTF-8 at once; a
+    stray byte past the sample (which a whole-file judgement would turn into Windows-1252 mojibake)
+    does not change what the first window shows."""
+    monkeypatch.setattr(fs, "STREAM_ABOVE", 32 * 1024)
+    textcodec._CACHE.clear()
+    line = "2026-12-03 café déjà vu: naïve façade → ok\n".encode()
+    count = textcodec.SAMPLE_BYTES // len(line) + 100
+    (tmp_path / "big.log").write_bytes(line * count + b"# stray \xe9 byte\n")
+    (first,) = _run(tmp_path, [("read", {"file_path": "big.log", "limit": 3})])
+    assert _shown(first) == ["2026-12-03 café déjà vu: naïve façade → ok"] * 3
+    assert "Encoding" not in first.output
