@@ -147,12 +147,13 @@ def _peak_kb() -> int:
 # --- data ---------------------------------------------------------------------------------------------
 
 
-def make_log(path: Path, size: int) -> None:
+def make_log(path: Path, size: int, first: bytes = b"") -> None:
     if path.exists() and path.stat().st_size >= size:
         return
     block = "".join(LOG_LINE.format(i, i % 997, i % 250) for i in range(20000)).encode()
     with path.open("wb") as fh:
-        written = 0
+        fh.write(first)
+        written = len(first)
         while written < size:
             fh.write(block)
             written += len(block)
@@ -238,18 +239,22 @@ def main() -> None:
     idle_rss = child("idle")[1]
     rows: list[str] = []
 
-    log = base / "read" / "big.log"
-    log.parent.mkdir(exist_ok=True)
-    make_log(log, int(args.read_gb * (1 << 30)))
-    size = log.stat().st_size
-    t_read, rss_read, info = median_of(args.reps, lambda: child("read", str(log.parent), log.name))
-    t_head, rss_head, _ = median_of(args.reps, lambda: measure(["head", "-n", "2000", str(log)]))
-    rows.append(
-        f"| read first window of {size / (1 << 30):.1f} GB log | {t_read * 1000:.1f} | "
-        f"`head -n 2000` {t_head * 1000:.1f} | **{t_read / t_head:.2f}x** | "
-        f"{(rss_read - idle_rss) / 1024:.1f} MB over the idle interpreter "
-        f"({(rss_read - idle_rss) * 1024 / size:.5f}x the file; output {info.get('output_bytes', 0)} bytes) |"
-    )
+    # an ASCII log, and one whose first line is UTF-8 text (its encoding is then judged on the whole file)
+    for name, first, what in (("big.log", b"", "log"), ("utf8.log", "café déjà\n".encode(), "UTF-8 log")):
+        log = base / "read" / name
+        log.parent.mkdir(exist_ok=True)
+        make_log(log, int(args.read_gb * (1 << 30)), first)
+        size = log.stat().st_size
+        t_read, rss_read, info = median_of(
+            args.reps, lambda log=log: child("read", str(log.parent), log.name)
+        )
+        t_head, rss_head, _ = median_of(args.reps, lambda log=log: measure(["head", "-n", "2000", str(log)]))
+        rows.append(
+            f"| read first window of {size / (1 << 30):.1f} GB {what} | {t_read * 1000:.1f} | "
+            f"`head -n 2000` {t_head * 1000:.1f} | **{t_read / t_head:.2f}x** | "
+            f"{(rss_read - idle_rss) / 1024:.1f} MB over the idle interpreter "
+            f"({(rss_read - idle_rss) * 1024 / size:.5f}x the file; output {info.get('output_bytes', 0)} bytes) |"
+        )
 
     work = base / "edit"
     work.mkdir(exist_ok=True)
