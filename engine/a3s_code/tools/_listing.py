@@ -98,21 +98,30 @@ def tracked_files(folder: Path) -> int:
     header (git's index format: ``DIRC``, a 4-byte version, a 4-byte big-endian count); 0 outside a
     repository or when the index is missing or unreadable."""
     for directory in (folder, *folder.parents):
-        dot_git = directory / ".git"
         try:
-            if dot_git.is_dir():
-                index = dot_git / "index"
-            elif dot_git.is_file():
-                text = dot_git.read_text("utf-8").strip()
-                index = directory / text.removeprefix("gitdir:").strip() / "index"
-            else:
+            git_dir = _git_dir(directory / ".git")
+            if git_dir is None:
                 continue
-            with index.open("rb") as file:
+            with (git_dir / "index").open("rb") as file:
                 head = file.read(12)
-        except (OSError, UnicodeDecodeError):
+        except (OSError, ValueError):  # UnicodeDecodeError is a ValueError
             return 0
         return int.from_bytes(head[8:12], "big") if head[:4] == b"DIRC" and len(head) == 12 else 0
     return 0
+
+
+def _git_dir(dot_git: Path) -> Path | None:
+    """The git folder a ``.git`` entry is, or names (``gitdir: <path>`` in the ``.git`` file of a
+    worktree or submodule); None when there is no ``.git``. Raises OSError when it cannot be read and
+    ValueError when the file names no folder."""
+    if dot_git.is_dir():
+        return dot_git
+    if not dot_git.exists():
+        return None
+    text = dot_git.read_text("utf-8").strip()
+    if not text.startswith("gitdir:"):
+        raise ValueError(f"{dot_git} names no git folder")
+    return dot_git.parent / text.removeprefix("gitdir:").strip()
 
 
 def free_subfolders(folder: Path) -> list[str]:
@@ -179,25 +188,20 @@ def _patterns(folder: Path) -> list[str] | None:
 
 
 def _repository_excludes(dot_git: Path) -> list[Path] | None:
-    """``info/exclude`` of the repository whose ``.git`` is ``dot_git``: a folder, or a file naming the
-    git folder (worktrees, submodules), whose shared ``commondir`` may hold it; None if unreadable."""
+    """``info/exclude`` of the repository whose ``.git`` is ``dot_git`` (in its git folder, or for a
+    worktree in the shared ``commondir`` too); None if unreadable."""
     try:
-        if dot_git.is_dir():
-            return [dot_git / "info" / "exclude"]
-        if not dot_git.exists():
-            return []
-        text = dot_git.read_text("utf-8").strip()
-    except (OSError, UnicodeDecodeError):
+        git_dir = _git_dir(dot_git)
+    except (OSError, ValueError):
         return None
-    if not text.startswith("gitdir:"):
-        return None
-    git_dir = dot_git.parent / text.removeprefix("gitdir:").strip()
+    if git_dir is None:
+        return []
     found = [git_dir / "info" / "exclude"]
     try:
         common = (git_dir / "commondir").read_text("utf-8").strip()
     except FileNotFoundError:
         return found
-    except (OSError, UnicodeDecodeError):
+    except (OSError, ValueError):
         return None
     return [*found, git_dir / common / "info" / "exclude"]
 
