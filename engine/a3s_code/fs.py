@@ -239,8 +239,8 @@ def read_disk_window(path: Path, offset: int, limit: int, max_bytes: int, max_li
     is UTF-8, in a file whose judged sample (``textcodec.judged_sample``) is UTF-8 too, is shown as
     UTF-8 without reading the rest. Any other window is decoded in the encoding
     ``textcodec.detect_stream`` judges for the whole file, the rule ``edit`` uses too (it reads the
-    whole file once; the result is kept per file version). So the two disagree only on a big file
-    that is UTF-8 where it is judged and shown but holds a non-UTF-8 byte elsewhere.
+    whole file once; the result is kept per file version). A file UTF-8 where it is judged but with a
+    stray byte elsewhere is UTF-8 with stray bytes to that rule, so the UTF-8 window agrees with it.
     """
     with nofollow.open_read(path) as fh:
         stat = os.fstat(fh.fileno())

@@ -4,7 +4,8 @@ Detection order (the same for reading and for writing back):
 
 1. a byte-order mark: UTF-8, UTF-16 LE/BE, UTF-32 LE/BE (the BOM is kept on write);
 2. a NUL byte in the first 8 KB without a BOM: binary, as git and ripgrep decide;
-3. strict UTF-8;
+3. strict UTF-8; then UTF-8 with stray bytes (``utf8stray``) when the sample is mostly UTF-8
+   (``mostly_utf8``): a Latin-1 byte in a UTF-8 file no longer turns the whole file into mojibake;
 4. otherwise the encodings in use today, ranked on a sample by ``textguess.ranked`` (first the one
    the file declares, then ``chardet``'s scores checked for words no one writes); Windows-1252 and
    ISO-8859-1 are always among them. The sample (``judged_sample``) is the file's start, or, when
@@ -33,6 +34,8 @@ from typing import BinaryIO, cast
 
 from .errors import ToolError
 from .textguess import norm, ranked
+from .utf8stray import NAME as UTF8_STRAY_BYTES
+from .utf8stray import STRAY
 from .windows1252 import NAME as WINDOWS_1252
 
 SAMPLE_BYTES = 512 * 1024
@@ -68,6 +71,7 @@ _LABELS = {
     "euc_kr": "EUC-KR",
     "koi8_r": "KOI8-R",
     WINDOWS_1252: "Windows-1252",
+    UTF8_STRAY_BYTES: "UTF-8 with stray non-UTF-8 bytes (each shown as one character U+F780-U+F7FF)",
 }
 
 
@@ -159,6 +163,8 @@ class TextEncoding:
 
 
 UTF8 = TextEncoding("utf-8")
+UTF8_WITH_STRAY_BYTES = TextEncoding(UTF8_STRAY_BYTES)
+"""A file UTF-8 but for a few bytes (``utf8stray``): those bytes are kept through every edit."""
 
 
 def bom_encoding(head: bytes) -> TextEncoding | None:
@@ -209,10 +215,27 @@ def detect_stream(fh: BinaryIO, name: str = "the file") -> TextEncoding:
         raise BinaryFileError(name)
     if _fits(fh, "utf-8"):
         return UTF8
-    for encoding in legacy_candidates(judged_sample(fh)):
+    sample = judged_sample(fh)
+    if mostly_utf8(sample) and _fits(fh, UTF8_STRAY_BYTES):
+        return UTF8_WITH_STRAY_BYTES
+    for encoding in legacy_candidates(sample):
         if _fits(fh, encoding.codec):
             return encoding
     raise UndecodableFileError(name)
+
+
+_NON_ASCII_CHAR = re.compile("[^\x00-\x7f]")
+
+
+def mostly_utf8(sample: bytes) -> bool:
+    """Whether a file whose ``judged_sample`` is ``sample`` (and which is not UTF-8 as a whole) is UTF-8
+    with stray bytes rather than a legacy encoding: the sample holds a valid multi-byte UTF-8 character,
+    and four for each byte UTF-8 cannot spell. Text in a legacy encoding rarely forms even one valid
+    multi-byte sequence, and where it does, far more of its bytes are invalid."""
+    text = codecs.getincrementaldecoder(UTF8_STRAY_BYTES)().decode(sample)  # a cut character waits
+    stray = len(STRAY.findall(text))
+    valid = len(_NON_ASCII_CHAR.findall(text)) - stray
+    return valid >= 1 and valid >= 4 * stray
 
 
 def _decodes(fh: BinaryIO, codec: str) -> bool:
@@ -234,7 +257,9 @@ def _fits(fh: BinaryIO, codec: str) -> bool:
     byte 0x0A inside a character, so a block decodes as it would within the file); a 1 MB chunk of
     ASCII that starts at a character is skipped uncopied: every candidate reads ASCII as itself."""
     fh.seek(0)
-    exact = codec == "utf-8" or one_to_one(codec)  # UTF-8's strict decode always encodes back
+    # UTF-8's strict decode always encodes back; a one-to-one single-byte codec's too. (The stray-bytes
+    # codec passes one_to_one's byte test but a file spelling U+F780..U+F7FF does not encode back.)
+    exact = codec == "utf-8" or (codec != UTF8_STRAY_BYTES and one_to_one(codec))
     buf = bytearray(_CHUNK)
     readinto = cast(io.BufferedIOBase, fh).readinto  # files and BytesIO have it; typing.BinaryIO does not
     carry = b""

@@ -124,8 +124,8 @@ def test_a_big_utf8_file_is_shown_as_utf8_without_reading_it_all(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A window that is UTF-8, of a file whose judged sample is UTF-8, is shown as UTF-8 at once; a
-    stray byte past the sample (which a whole-file judgement would turn into Windows-1252 mojibake)
-    does not change what the first window shows."""
+    stray byte past the sample does not change what the first window shows, and edit reads the file
+    the same way (UTF-8 with a stray byte), so a line copied from it is found."""
     monkeypatch.setattr(fs, "STREAM_ABOVE", 32 * 1024)
     textcodec._CACHE.clear()
     line = "2026-12-03 café déjà vu: naïve façade → ok\n".encode()
@@ -134,3 +134,11 @@ def test_a_big_utf8_file_is_shown_as_utf8_without_reading_it_all(
     (first,) = _run(tmp_path, [("read", {"file_path": "big.log", "limit": 3})])
     assert _shown(first) == ["2026-12-03 café déjà vu: naïve façade → ok"] * 3
     assert "Encoding" not in first.output
+    (last,) = _run(tmp_path, [("read", {"file_path": "big.log", "offset": count})])
+    assert _shown(last) == ["# stray \uf7e9 byte"]
+    (edit,) = _run(
+        tmp_path,
+        [("edit", {"file_path": "big.log", "old_string": "# stray \uf7e9 byte", "new_string": "# é"})],
+    )
+    assert not edit.is_error, edit.output
+    assert (tmp_path / "big.log").read_bytes() == line * count + "# é\n".encode()
