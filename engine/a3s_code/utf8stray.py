@@ -16,6 +16,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from .codecreg import register
+
 NAME = "utf_8_stray_bytes"
 FIRST = 0xF780
 """The character byte 0x80 decodes to; byte ``b`` decodes to ``chr(FIRST + b - 0x80)``."""
@@ -61,45 +63,4 @@ def _utf8(text: str, start: int, end: int, errors: str) -> bytes:
         raise UnicodeEncodeError(NAME, text, start + exc.start, start + exc.end, exc.reason) from None
 
 
-class _IncrementalDecoder(codecs.BufferedIncrementalDecoder):
-    def _buffer_decode(self, input: bytes, errors: str, final: bool) -> tuple[str, int]:  # type: ignore[override]
-        return decode(input, errors, final)
-
-
-class _IncrementalEncoder(codecs.IncrementalEncoder):
-    def encode(self, input: str, final: bool = False) -> bytes:
-        return encode(input, self.errors)[0]
-
-
-class _Codec(codecs.Codec):
-    def encode(self, input: str, errors: str = "strict") -> tuple[bytes, int]:
-        return encode(input, errors)
-
-    def decode(self, input: bytes, errors: str = "strict") -> tuple[str, int]:
-        return decode(input, errors)
-
-
-class _StreamWriter(_Codec, codecs.StreamWriter):
-    pass
-
-
-class _StreamReader(_Codec, codecs.StreamReader):
-    pass
-
-
-_INFO = codecs.CodecInfo(
-    name=NAME,
-    encode=_Codec().encode,
-    decode=_Codec().decode,  # type: ignore[arg-type]  # typeshed wants a Buffer; bytes is what comes
-    incrementalencoder=_IncrementalEncoder,
-    incrementaldecoder=_IncrementalDecoder,
-    streamwriter=_StreamWriter,
-    streamreader=_StreamReader,
-)
-
-
-def _search(name: str) -> codecs.CodecInfo | None:
-    return _INFO if name.replace("-", "_") == NAME else None
-
-
-codecs.register(_search)
+register(NAME, encode, decode)

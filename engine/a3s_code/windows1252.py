@@ -15,6 +15,8 @@ from __future__ import annotations
 import codecs
 from encodings import cp1252
 
+from .codecreg import register
+
 NAME = "whatwg_windows_1252"
 """The codec's Python name (``codecs.lookup`` also accepts it with hyphens)."""
 UNDEFINED_IN_CP1252 = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
@@ -25,45 +27,12 @@ _DECODING_TABLE = "".join(
 _ENCODING_TABLE = codecs.charmap_build(_DECODING_TABLE)
 
 
-class _Codec(codecs.Codec):
-    def encode(self, input: str, errors: str = "strict") -> tuple[bytes, int]:
-        return codecs.charmap_encode(input, errors, _ENCODING_TABLE)
-
-    def decode(self, input: bytes, errors: str = "strict") -> tuple[str, int]:
-        return codecs.charmap_decode(input, errors, _DECODING_TABLE)
+def _encode(text: str, errors: str) -> tuple[bytes, int]:
+    return codecs.charmap_encode(text, errors, _ENCODING_TABLE)
 
 
-class _IncrementalEncoder(codecs.IncrementalEncoder):
-    def encode(self, input: str, final: bool = False) -> bytes:
-        return codecs.charmap_encode(input, self.errors, _ENCODING_TABLE)[0]
+def _decode(data: bytes, errors: str, final: bool) -> tuple[str, int]:
+    return codecs.charmap_decode(data, errors, _DECODING_TABLE)
 
 
-class _IncrementalDecoder(codecs.IncrementalDecoder):
-    def decode(self, input: bytes, final: bool = False) -> str:  # type: ignore[override]
-        return codecs.charmap_decode(input, self.errors, _DECODING_TABLE)[0]
-
-
-class _StreamWriter(_Codec, codecs.StreamWriter):
-    pass
-
-
-class _StreamReader(_Codec, codecs.StreamReader):
-    pass
-
-
-_INFO = codecs.CodecInfo(
-    name=NAME,
-    encode=_Codec().encode,
-    decode=_Codec().decode,  # type: ignore[arg-type]  # typeshed wants a Buffer; charmap takes bytes
-    incrementalencoder=_IncrementalEncoder,
-    incrementaldecoder=_IncrementalDecoder,
-    streamreader=_StreamReader,
-    streamwriter=_StreamWriter,
-)
-
-
-def _search(name: str) -> codecs.CodecInfo | None:
-    return _INFO if name.replace("-", "_") == NAME else None
-
-
-codecs.register(_search)
+register(NAME, _encode, _decode)
