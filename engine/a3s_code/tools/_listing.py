@@ -3,8 +3,8 @@
 The workspace rules (``RG_WORKSPACE_RULES``) keep ``.git`` out with an override glob, and rg matches
 every entry it walks against it: a listing under those rules takes 1.1-1.25x a plain ``rg --files``.
 A folder named on rg's command line is walked without being matched itself (ripgrep's ``ignore``
-crate applies ignore rules to the entries it finds, not to the paths it is given). So the start
-folder's subfolders that no ignore rule can name ("free" subfolders) are listed by one rg run without
+crate applies ignore rules to the entries it finds, not to the paths it is given). So, when the
+whole workspace is listed, its subfolders that no ignore rule can name ("free" subfolders) are listed by one rg run without
 the override, and a second run, at the same time, lists everything else under the full rules with
 those subfolders pruned (``--glob '!/<folder>'``). The union is the listing one run under the full
 rules gives; ``.git`` folders nested in a free subfolder (a vendored clone) are walked but dropped
@@ -12,11 +12,12 @@ from the output. Only big repositories are split (``SPLIT_FROM_TRACKED``): for a
 process costs more than the override.
 
 A subfolder is free when no segment of any pattern in any ignore file rg reads for it matches its
-name: ``.rgignore``, ``.ignore`` and ``.gitignore`` in the start folder and every folder above it,
+name: ``.rgignore``, ``.ignore`` and ``.gitignore`` in the workspace and every folder above it,
 ``info/exclude`` of a repository there, and every global excludes file git or rg may use
 (``core.excludesFile`` of ``$GIT_CONFIG_GLOBAL``, ``~/.gitconfig``, ``$XDG_CONFIG_HOME/git/config``,
 the system config, and ``$XDG_CONFIG_HOME/git/ignore``). Matching is by segment, case-insensitive,
-and a pattern with escapes, classes or alternatives, or one that is only ``**``, names every folder:
+and a pattern with escapes, classes or alternatives, one that is only ``**``, or one that starts with
+``**/`` and has more segments (see ``_segments``) names every folder:
 the test errs towards the full-rules run, which is always right, just slower.
 """
 
@@ -56,22 +57,21 @@ async def list_files(rg: str, root: Path, start: str, extra: Sequence[str] = ())
     listed, e.g. a ``--type``): paths relative to ``root``, each ending in a newline, in no order.
 
     Raises ToolError when rg fails."""
-    folder = root / start if start else root
-    free: list[str] = []
-    if not os.environ.get("RIPGREP_CONFIG_PATH") and tracked_files(folder) >= SPLIT_FROM_TRACKED:
-        free = free_subfolders(folder)[:_MAX_FREE]
-    prefix = f"{start}/" if start else ""
-    if prefix and _NOT_PLAIN.search(start):
-        free = []
     rest = [rg, "--files", "--no-messages", *RG_WORKSPACE_RULES, *LISTING_THREADS, *extra]
-    for name in free:
-        rest += ["--glob", f"!/{prefix}{name}"]
     if start:
-        rest += ["--", start]
+        # A start folder is an explicit root already; its subfolders are not split off: ripgrep 14
+        # matches paths inside a nested repository under an explicit root against the ignore files
+        # above it with a folder missing, so a second explicit root could list what one run does not.
+        return await _listed([*rest, "--", start], root)
+    free: list[str] = []
+    if not os.environ.get("RIPGREP_CONFIG_PATH") and tracked_files(root) >= SPLIT_FROM_TRACKED:
+        free = free_subfolders(root)[:_MAX_FREE]
     if not free:
         return await _listed(rest, root)
+    for name in free:
+        rest += ["--glob", f"!/{name}"]
     walk_free = [rg, "--files", "--no-messages", "--hidden", "--no-require-git", *LISTING_THREADS]
-    walk_free += [*extra, "--", *(prefix + name for name in free)]
+    walk_free += [*extra, "--", *free]
     rest_out, free_out = await asyncio.gather(_listed(rest, root), _listed(walk_free, root))
     return rest_out + _without_git(free_out)
 
@@ -256,6 +256,10 @@ def _segments(line: str) -> Iterable[str] | None:
         return []
     line = line.removeprefix("!")
     if any(char in line for char in "\\[]{}") or any(ord(char) < 32 for char in line):
+        return None
+    if line.lstrip("/").startswith("**/") and "/" in line.lstrip("/")[3:].rstrip("/"):
+        # '**/lib/*.py': ripgrep 14 matches it wrongly inside a nested repository under a folder named
+        # on its command line (a path with a folder missing), so no subfolder is split off for it
         return None
     segments = [segment for segment in line.split("/") if segment and segment != "**"]
     return segments or None

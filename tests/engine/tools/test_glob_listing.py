@@ -35,7 +35,7 @@ PATTERNS = [
     *(f"{name}/**" for name in FOLDERS[:4]),
     *(f"**/{name}" for name in FOLDERS[:4]),
     "*.log", "*", "!*/", "!*.py", "b*", "?uild", "[bn]*", "\\#x", "{build,docs}", "src/*.py",
-    "/src/sub", "sub", "*/sub/", "# comment", "", "!/src/sub/deep", "**", "b**d", "*.PY", "Keep.py",
+    "/src/sub", "sub", "*/sub/", "**/lib/*.py", "**/sub/*.py", "lib/*.py", "# comment", "", "!/src/sub/deep", "**", "b**d", "*.PY", "Keep.py",
 ]  # fmt: skip
 
 
@@ -62,6 +62,7 @@ def trees(draw: st.DrawFn) -> dict[str, str]:
         files[f"{folder}/lib/.git/hooks/post.py"] = "x\n"
         files[f"{folder}/lib/.git/config"] = "x\n"
         files[f"{folder}/lib/code.py"] = "x\n"
+        files[f"{folder}/lib/sub/n.py"] = "x\n"
     return files
 
 
@@ -126,6 +127,10 @@ PY = ("--type-add", "x:*.py", "--type", "x")
 @example({"build/m.py": "x\n", "src/m.py": "x\n", "../.gitignore": "/ws/build\n"})
 @example({"build/m.py": "x\n", "docs/m.py": "x\n", ".git/info/exclude": "{build,docs}\n"})
 @example({"build/m.py": "x\n", "src/m.py": "x\n", ".gitignore": "\ufeffbuild\n"})
+@example({"vendor/lib/.git/config": "x\n", "vendor/lib/code.py": "x\n", ".gitignore": "**/lib/*.py\n"})
+@example(
+    {"src/m.py": "x\n", "src/lib/.git/config": "x\n", "src/lib/code.py": "x\n", ".gitignore": "src/*.py\n"}
+)
 def test_glob_lists_what_one_rg_run_under_the_rules_lists(files: dict[str, str]) -> None:
     with written(files) as root:
         assert listed(root, "**/*.py") == oracle(root, *PY)
