@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from a3s_code.tools.ls import LsTool
 from a3s_code.tools.patch import PatchTool
 from a3s_code.tools.read import ReadTool
 from a3s_code.tools.registry import ToolRegistry
+from a3s_code.tools.seen import SeenFiles
 from a3s_code.tools.write import WriteTool
 
 SECRET = "top secret outside the workspace\n"
@@ -86,3 +88,15 @@ def ws(tmp_path: Path) -> Harness:
     (root / "link_out").symlink_to(outside, target_is_directory=True)
     (root / "secret_link.txt").symlink_to(outside / "secret.txt")
     return Harness(root, outside)
+
+
+def run_calls(root: Path, calls: list[tuple[str, dict[str, object]]]) -> list[ToolResult]:
+    """Tool calls in order, in one session of ``read`` and ``edit`` on ``root`` (what it has read counts
+    for the edits after), from synchronous (hypothesis) tests."""
+    registry = ToolRegistry([ReadTool(), EditTool()])
+    ctx = ToolContext(workspace=root, seen=SeenFiles())
+
+    async def go() -> list[ToolResult]:
+        return [await registry.execute(name, args, ctx) for name, args in calls]
+
+    return asyncio.run(go())

@@ -4,7 +4,6 @@ right characters, and a line copied from ``read`` is found by ``edit``."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -14,11 +13,9 @@ from hypothesis import strategies as st
 from a3s_code import fs, textcodec
 from a3s_code.textcodec import decode
 from a3s_code.textwindow import split_lines
-from a3s_code.tools.base import ToolContext, ToolResult
-from a3s_code.tools.edit import EditTool
-from a3s_code.tools.read import ReadTool
-from a3s_code.tools.registry import ToolRegistry
-from a3s_code.tools.seen import SeenFiles
+from a3s_code.tools.base import ToolResult
+
+from .conftest import run_calls
 
 TAILS = {
     "cp1252": ["# Prix : 5 € — le café, un résumé « naïf », déjà vu", "s = 'Grüße aus Köln'"],
@@ -33,16 +30,6 @@ STRAY = b"# stray \x81\x9d bytes\n"
 def _shown(result: ToolResult) -> list[str]:
     """The text of the lines a read showed (its cat -n numbers dropped)."""
     return [line.split("\t", 1)[1] for line in result.output.split("\n\n")[0].splitlines()]
-
-
-def _run(root: Path, calls: list[tuple[str, dict[str, object]]]) -> list[ToolResult]:
-    registry = ToolRegistry([ReadTool(), EditTool()])
-    ctx = ToolContext(workspace=root, seen=SeenFiles())
-
-    async def go() -> list[ToolResult]:
-        return [await registry.execute(name, args, ctx) for name, args in calls]
-
-    return asyncio.run(go())
 
 
 @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
@@ -73,7 +60,7 @@ def test_every_window_of_a_big_file_is_what_edit_matches(
     text, encoding = decode(data)  # what edit matches
     lines = split_lines(text)
     first_tail = ascii_lines
-    reads = _run(
+    reads = run_calls(
         root,
         [
             ("read", {"file_path": "big.log", "limit": 20}),
@@ -91,7 +78,7 @@ def test_every_window_of_a_big_file_is_what_edit_matches(
     if codec != "latin-1":  # Latin-1 bytes are also Windows-1252; the others read as written
         assert _shown(tail_read)[3 : 3 + len(TAILS[codec])] == TAILS[codec]
     copied = _shown(tail_read)[3]
-    edit = _run(
+    edit = run_calls(
         root,
         [("edit", {"file_path": "big.log", "old_string": copied, "new_string": copied + " (seen)"})],
     )[0]
@@ -108,7 +95,7 @@ def test_a_file_over_4_mb_that_turns_windows_1252_past_its_head(tmp_path: Path) 
     western = "# Prix : 5 € — le café, un résumé « naïf », déjà vu"
     (tmp_path / "big.log").write_bytes(line * count + western.encode("cp1252") + b"\n")
     textcodec._CACHE.clear()
-    first, tail = _run(
+    first, tail = run_calls(
         tmp_path,
         [
             ("read", {"file_path": "big.log", "limit": 5}),
@@ -131,12 +118,12 @@ def test_a_big_utf8_file_is_shown_as_utf8_without_reading_it_all(
     line = "2026-12-03 café déjà vu: naïve façade → ok\n".encode()
     count = textcodec.SAMPLE_BYTES // len(line) + 100
     (tmp_path / "big.log").write_bytes(line * count + b"# stray \xe9 byte\n")
-    (first,) = _run(tmp_path, [("read", {"file_path": "big.log", "limit": 3})])
+    (first,) = run_calls(tmp_path, [("read", {"file_path": "big.log", "limit": 3})])
     assert _shown(first) == ["2026-12-03 café déjà vu: naïve façade → ok"] * 3
     assert "Encoding" not in first.output
-    (last,) = _run(tmp_path, [("read", {"file_path": "big.log", "offset": count})])
+    (last,) = run_calls(tmp_path, [("read", {"file_path": "big.log", "offset": count})])
     assert _shown(last) == ["# stray \uf7e9 byte"]
-    (edit,) = _run(
+    (edit,) = run_calls(
         tmp_path,
         [("edit", {"file_path": "big.log", "old_string": "# stray \uf7e9 byte", "new_string": "# é"})],
     )

@@ -5,7 +5,6 @@ Windows-1252 inside a UTF-8 file)."""
 
 from __future__ import annotations
 
-import asyncio
 import codecs
 from pathlib import Path
 
@@ -14,12 +13,9 @@ from hypothesis import strategies as st
 
 from a3s_code import textcodec
 from a3s_code.textcodec import UTF8_WITH_STRAY_BYTES, detect
-from a3s_code.tools.base import ToolContext, ToolResult
-from a3s_code.tools.edit import EditTool
-from a3s_code.tools.read import ReadTool
-from a3s_code.tools.registry import ToolRegistry
-from a3s_code.tools.seen import SeenFiles
 from a3s_code.utf8stray import NAME
+
+from .conftest import run_calls
 
 HEADER = "Grüße → café déjà naïve Ωμέγα"
 WORDS = ["café", "déjà", "naïve", "Grüße", "→", "日本語", "ok", "x = 1", "Ωμέγα"]
@@ -40,16 +36,6 @@ def test_a_file_spelling_the_private_use_block_is_not_read_with_it() -> None:
     encoding = detect(data)
     assert encoding != UTF8_WITH_STRAY_BYTES
     assert encoding.encode(encoding.decode(data)) == data
-
-
-def _run(root: Path, calls: list[tuple[str, dict[str, object]]]) -> list[ToolResult]:
-    registry = ToolRegistry([ReadTool(), EditTool()])
-    ctx = ToolContext(workspace=root, seen=SeenFiles())
-
-    async def go() -> list[ToolResult]:
-        return [await registry.execute(name, args, ctx) for name, args in calls]
-
-    return asyncio.run(go())
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
@@ -76,11 +62,11 @@ def test_read_shows_the_utf8_text_and_edit_keeps_the_stray_bytes(
     textcodec._CACHE.clear()
     old = lines[min(target, len(lines) - 1)]
     new = old + " — édité"
-    (read,) = _run(root, [("read", {"file_path": "mixed.txt"})])
+    (read,) = run_calls(root, [("read", {"file_path": "mixed.txt"})])
     assert "[Encoding: UTF-8 with stray non-UTF-8 bytes" in read.output
     shown = [line.split("\t", 1)[1] for line in read.output.split("\n\n")[0].splitlines()]
     assert shown == [codecs.decode(line, NAME) for line in raw]  # every UTF-8 line reads as written
-    (edit,) = _run(root, [("edit", {"file_path": "mixed.txt", "old_string": old, "new_string": new})])
+    (edit,) = run_calls(root, [("edit", {"file_path": "mixed.txt", "old_string": old, "new_string": new})])
     if data.count(old.encode()) > 1:  # not unique: refused, and nothing changed
         assert edit.is_error
         assert (root / "mixed.txt").read_bytes() == data
